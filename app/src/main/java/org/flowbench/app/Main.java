@@ -1,0 +1,12 @@
+package org.flowbench.app;
+
+import org.flowbench.app.cli.FlowbenchCommand;
+
+/** Launcher: the CLI, which opens the GUI when called without arguments (once the workbench exists). */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(FlowbenchCommand.run(args));
+    }
+}

@@ -1,0 +1,61 @@
+package org.flowbench.app.cli;
+
+import java.io.PrintWriter;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.Versions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root command: {@code flowbench [command]}. */
+@Command(name = "flowbench", mixinStandardHelpOptions = true, versionProvider = FlowbenchCommand.Version.class,
+        description = "Flowbench: run diffusion and flow samplers side by side and measure quality and cost.",
+        subcommands = {ModelsCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
+public final class FlowbenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Prints the app, DJL and PyTorch versions. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"flowbench " + Versions.app(), "DJL " + Versions.djl() + ", PyTorch " + Versions.pytorch()
+                    + " (CPU), java " + System.getProperty("java.version")};
+        }
+    }
+
+    /** Runs the CLI; returns the exit code. User errors print one line to stderr and return 2. */
+    public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new FlowbenchCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            Throwable t = ex;
+            while (!(t instanceof FlowbenchException) && t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            if (t instanceof FlowbenchException fe) {
+                err.println("flowbench: " + fe.oneLine());
+                return 2;
+            }
+            err.println("flowbench: internal error: " + ex);
+            ex.printStackTrace(err);
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("flowbench: " + ex.getMessage().split("\n")[0]);
+            err.println("Try 'flowbench " + (ex.getCommandLine().getCommandName().equals("flowbench") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,69 @@
+package org.flowbench.engine.model;
+
+import java.util.List;
+
+/**
+ * A generative model as samplers see it: a field on a {@link NoisePath}, evaluated on a batch of n flattened states
+ * (x has n·dim entries) at one time t in generation time, with one class label per state (−1 = unconditional, the
+ * null class). Implementations must make image i's result depend only on image i's state, time and label, so
+ * that samples do not depend on the batch they are computed in.
+ */
+public interface FlowModel extends VelocityField, ScoreField, Denoiser, AutoCloseable {
+    /** A label meaning "no class": the unconditional model. */
+    int UNCONDITIONAL = -1;
+
+    /** The reference the user gave (builtin:2modes, a folder, a spec file). */
+    String id();
+
+    /** A content hash identifying the weights or the analytic spec (sha256 hex). */
+    String hash();
+
+    /** Shape of one sample, e.g. [2] or [1, 28, 28]. */
+    int[] shape();
+
+    default int dim() {
+        int d = 1;
+        for (int s : shape()) {
+            d *= s;
+        }
+        return d;
+    }
+
+    NoisePath path();
+
+    /** Class names for conditioning; empty for unconditional-only models. */
+    List<String> classNames();
+
+    /** What the model natively predicts; the others are exact conversions. */
+    Parameterization nativeParameterization();
+
+    /** "float64" for analytic models, "float32" for networks. */
+    default String dtype() {
+        return "float64";
+    }
+
+    /** Where it runs, e.g. "cpu" or "gpu(0)". */
+    default String device() {
+        return "cpu";
+    }
+
+    /**
+     * Velocity with a time per state (adaptive solvers). The default evaluates states one by one; networks and
+     * analytic models override it with one batched evaluation.
+     */
+    default void velocityAt(double[] x, int n, double[] t, int[] labels, double[] out) {
+        int d = dim();
+        double[] xi = new double[d];
+        double[] vi = new double[d];
+        int[] li = new int[1];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x, i * d, xi, 0, d);
+            li[0] = labels == null ? UNCONDITIONAL : labels[i];
+            velocity(xi, 1, t[i], li, vi);
+            System.arraycopy(vi, 0, out, i * d, d);
+        }
+    }
+
+    @Override
+    default void close() {}
+}
