@@ -48,6 +48,7 @@ public final class LatencyRecorder {
             double imagesPerSecond, double nfePerImage, long images, long peakRssBytes, long rssBytes) {}
 
     public synchronized Snapshot snapshot() {
+        long[] mem = memory();
         boolean warm = batchWarm.getTotalCount() > 0;
         double nan = Double.NaN;
         return new Snapshot(
@@ -63,8 +64,8 @@ public final class LatencyRecorder {
                 warm && warmNanos > 0 ? warmImages * 1e9 / warmNanos : nan,
                 totalImages == 0 ? nan : (double) totalNfe / totalImages,
                 totalImages,
-                memoryBytes("VmHWM:"),
-                memoryBytes("VmRSS:"));
+                mem[0],
+                mem[1]);
     }
 
     public synchronized void reset() {
@@ -78,19 +79,25 @@ public final class LatencyRecorder {
         totalNfe = 0;
     }
 
-    /** Reads a "Key:   123 kB" line of /proc/self/status; -1 if not available (non-Linux). */
-    static long memoryBytes(String key) {
-        Path status = Path.of("/proc/self/status");
+    /**
+     * {peak, current} resident bytes from one read of /proc/self/status; the kernel updates VmHWM lazily, so the
+     * peak is reported as max(VmHWM, VmRSS). {-1, -1} where the file does not exist (non-Linux).
+     */
+    static long[] memory() {
+        long hwm = -1;
+        long rss = -1;
         try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith(key)) {
-                    return parseKb(line.substring(key.length())) * 1024L;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    hwm = parseKb(line.substring(6)) * 1024L;
+                } else if (line.startsWith("VmRSS:")) {
+                    rss = parseKb(line.substring(6)) * 1024L;
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return new long[] {-1, -1};
         }
-        return -1;
+        return new long[] {hwm < 0 ? rss : Math.max(hwm, rss), rss};
     }
 
     static long parseKb(String rest) {
