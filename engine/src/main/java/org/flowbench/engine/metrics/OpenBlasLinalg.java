@@ -58,6 +58,28 @@ final class OpenBlasLinalg implements Linalg {
     }
 
     @Override
+    public boolean cholesky(double[] a, int n) {
+        int info = openblas.LAPACKE_dpotrf(openblas.LAPACK_ROW_MAJOR, (byte) 'L', n, a, n);
+        if (info != 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0.0);
+        }
+        return true;
+    }
+
+    @Override
+    public void lowerSandwich(double[] l, double[] g, double[] out, int n) {
+        System.arraycopy(g, 0, out, 0, n * n);
+        // out = G L, then out = Lᵀ out
+        openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasRight, openblas.CblasLower, openblas.CblasNoTrans,
+                openblas.CblasNonUnit, n, n, 1.0, l, n, out, n);
+        openblas.cblas_dtrmm(openblas.CblasRowMajor, openblas.CblasLeft, openblas.CblasLower, openblas.CblasTrans,
+                openblas.CblasNonUnit, n, n, 1.0, l, n, out, n);
+    }
+
+    @Override
     public void eigh(double[] a, int n, double[] w, boolean vectors) {
         if (n == 0) {
             return;
