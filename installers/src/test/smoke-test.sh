@@ -29,25 +29,25 @@ check_install() {
   rm -rf "$home" "$out"; mkdir -p "$home" "$out"
   [ -x "$launcher" ] || fail "$label: no launcher at $launcher"
 
-  local v; v="$(cd "$out" && HOME="$home" "$launcher" --version)" || fail "$label: --version exited $?"
+  local v; v="$(cd "$out" && HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" --version)" || fail "$label: --version exited $?"
   grep -q '^flowbench ' <<<"$v" || fail "$label: --version printed: $v"
   pass "$label: --version: $(head -1 <<<"$v")"
 
   local t0 t1; t0=$(date +%s%N)
-  (cd "$out" && HOME="$home" "$launcher" sample --model builtin:3modes --sampler euler --n 100 --out "$out/x.npy") \
+  (cd "$out" && HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" sample --model builtin:3modes --sampler euler --n 100 --out "$out/x.npy") \
     >"$out/sample.log" 2>&1 || { cat "$out/sample.log"; fail "$label: sample job failed"; }
   t1=$(date +%s%N)
   [ -s "$out/x.npy" ] && head -c 6 "$out/x.npy" | grep -q 'NUMPY' || fail "$label: sample wrote no NPY file"
   pass "$label: sample --model builtin:3modes --sampler euler --n 100 ($(( (t1 - t0) / 1000000 )) ms, $(stat -c %s "$out/x.npy") bytes)"
 
-  local help; help="$(HOME="$home" "$launcher" --help 2>&1)" || true
+  local help; help="$(HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" --help 2>&1)" || true
   if grep -Eq '^ +run( |$)' <<<"$help"; then
     local project; project="$(find "$appdir" -name '*.flowbench' -type f 2>/dev/null | sort | head -1)"
     if [ -z "$project" ]; then
       note "$label: 'run' exists but the package holds no *.flowbench sample project"
     else
       cp "$project" "$out/"
-      (cd "$out" && HOME="$home" "$launcher" run "$out/$(basename "$project")") >"$out/run.log" 2>&1 \
+      (cd "$out" && HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" run "$out/$(basename "$project")") >"$out/run.log" 2>&1 \
         || { cat "$out/run.log"; fail "$label: run $(basename "$project") failed"; }
       pass "$label: run $(basename "$project")"
     fi
@@ -56,7 +56,7 @@ check_install() {
   fi
   if grep -Eq '^ +gui( |$)' <<<"$help"; then
     if command -v xvfb-run >/dev/null 2>&1; then
-      (cd "$out" && HOME="$home" timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
+      (cd "$out" && HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
         "$launcher" gui --screenshot "$out/shot.png") >"$out/gui.log" 2>&1 \
         || { cat "$out/gui.log"; fail "$label: gui --screenshot failed"; }
       [ -s "$out/shot.png" ] || fail "$label: gui wrote no screenshot"
@@ -101,6 +101,8 @@ for f in ./opt/flowbench/bin/Flowbench ./opt/flowbench/lib/app/natives/pytorch/l
          ./opt/flowbench/lib/flowbench-Flowbench-MimeInfo.xml; do
   grep -q " $f\$" <<<"$contents" || fail ".deb lacks $f"
 done
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./opt/flowbench/lib/flowbench-Flowbench.desktop | grep -q '^Exec=.*Flowbench %f$' \
+  || fail ".deb's desktop entry does not pass the double-clicked file (%f) to the launcher"
 pass ".deb holds the launcher, the natives, the desktop entry and the .flowbench MIME type ($(du -m "$deb" | cut -f1) MB)"
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -3,7 +3,7 @@
 # phase) as: build-linux.sh <repo root> <installers/target> <project version> <pytorch version> [<JDK home>]
 # Input: <target>/deps (the app jar and its runtime dependencies, copied by maven-dependency-plugin).
 # Output: <target>/jpackage/Flowbench (app image) and <target>/jpackage/flowbench_<version>-1_amd64.deb.
-# Environment: FLOWBENCH_SKIP_DEB=1 builds the app image only; FLOWBENCH_DEB_COMPRESSOR (default xz) and
+# Environment: FLOWBENCH_SKIP_DEB=1 builds the app image only; FLOWBENCH_DEB_COMPRESSOR (default zstd; xz for the smallest file) and
 # FLOWBENCH_DEB_LEVEL pick the .deb compression (see docs/installers.md for the measured trade-off).
 set -euo pipefail
 repo="$1"; target="$2"; version="$3"; pytorch="$4"
@@ -53,11 +53,18 @@ java_opts=(
   -Xss4m
 )
 jopts=(); for o in "${java_opts[@]}"; do jopts+=(--java-options "$o"); done
+# The runtime's modules: what the app and its libraries use (DJL and JNA need jdk.unsupported, PNG/ImageIO and
+# JavaFX's Swing bridge java.desktop, Jackson java.sql, zipped model packages jdk.zipfs, memory figures
+# jdk.management), plus a margin for what the UI will use. Halves the runtime against jpackage's default set.
+modules=java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting
+modules+=,java.sql,java.xml,java.compiler,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec,jdk.charsets
+modules+=,jdk.localedata,jdk.xml.dom,jdk.jsobject,jdk.jfr,java.instrument
 # jlink options spelled out: the default --strip-debug also strips native symbols, which needs objcopy (binutils).
 "$jpackage" --type app-image --dest "$out" --temp "$target/jpackage-tmp" \
   --name Flowbench --app-version "$app_version" --vendor "Flowbench" \
   --description "Workbench for diffusion and flow samplers" \
   --icon "$here/flowbench.png" \
+  --add-modules "$modules" \
   --input "$input" --main-jar "$(basename "$appjar")" --main-class org.flowbench.app.Main \
   --jlink-options "--strip-java-debug-attributes --no-man-pages --no-header-files --strip-native-commands" \
   "${jopts[@]}"
@@ -69,7 +76,7 @@ echo "build-linux.sh: app image $out/Flowbench ($(du -sm "$out/Flowbench" | cut 
 case "${FLOWBENCH_SKIP_DEB:-}" in 1|true) exit 0 ;; esac
 command -v fakeroot >/dev/null && command -v dpkg-deb >/dev/null \
   || { echo "build-linux.sh: fakeroot and dpkg-deb are needed for the .deb (apt install fakeroot)" >&2; exit 1; }
-export DPKG_DEB_COMPRESSOR_TYPE="${FLOWBENCH_DEB_COMPRESSOR:-xz}"
+export DPKG_DEB_COMPRESSOR_TYPE="${FLOWBENCH_DEB_COMPRESSOR:-zstd}"
 if [ -n "${FLOWBENCH_DEB_LEVEL:-}" ]; then export DPKG_DEB_COMPRESSOR_LEVEL="$FLOWBENCH_DEB_LEVEL"; fi
 "$jpackage" --type deb --dest "$out" --temp "$target/jpackage-tmp" \
   --app-image "$out/Flowbench" \
