@@ -34,6 +34,14 @@ nat="$(ls "$deps"/pytorch-native-cpu-*-linux-x86_64.jar)"; jni="$(ls "$deps"/pyt
   && "$jar" xf "$jni" jnilib/linux-x86_64/cpu/libdjl_torch.so && mv jnilib/linux-x86_64/cpu/libdjl_torch.so . \
   && rm -rf pytorch jnilib && chmod 755 ./*.so*)
 
+# JavaFX (once the UI depends on it): its natives next to its jars, where JavaFX looks before unpacking them into
+# ~/.openjfx/cache on first start.
+for j in "$input"/lib/javafx-*-linux.jar; do
+  [ -e "$j" ] || continue
+  libs="$("$jar" tf "$j" | grep -E '^[^/]+\.so$' || true)"
+  if [ -n "$libs" ]; then (cd "$input/lib" && "$jar" xf "$j" $libs); fi
+done
+
 # 2. built-in data: whatever models/ and sample-prompts/ hold at build time (without scratch files)
 for d in models sample-prompts; do
   if [ -d "$repo/$d" ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates flowbench.png (the launcher and desktop icon, 256x256) with ImageMagick: three flow lines that start
+# Regenerates flowbench.png (the Linux launcher and desktop icon, 256x256) and flowbench.ico (Windows) with ImageMagick: three flow lines that start
 # apart on the left (noise) and meet on the right (data) on a dark rounded square. Run it only to change the icon;
 # the PNG is committed so builds need no ImageMagick.
 set -euo pipefail
@@ -12,4 +12,6 @@ convert -size 256x256 xc:none \
   -stroke '#1dd1a1' -draw 'path "M 40,192 C 120,192 140,128 216,128"' \
   -stroke none -fill '#ffffff' -draw 'circle 216,128 216,146' \
   -strip -colors 64 PNG8:"$here/flowbench.png"
+convert "$here/flowbench.png" -define icon:auto-resize=256,48,32,16 "$here/flowbench.ico"
+echo "wrote $here/flowbench.ico ($(stat -c %s "$here/flowbench.ico") bytes)"
 echo "wrote $here/flowbench.png ($(stat -c %s "$here/flowbench.png") bytes)"
