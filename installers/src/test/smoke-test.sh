@@ -7,7 +7,7 @@
 #    and nothing big is written to HOME.
 # 2. the .deb: declares libgtk-3-0, carries our maintainer scripts, the natives and the desktop files.
 # 3. as root with apt: `apt-get install ./flowbench_*.deb`, the installed launcher runs as in 1, then
-#    `apt-get remove flowbench` removes it. Skipped with a note when not root or without apt.
+#    `apt-get remove --purge flowbench` removes it (purge: no leftover package record). Skipped with a note when not root or without apt.
 # FLOWBENCH_SKIP_DEB=1|true skips 2 and 3.
 set -euo pipefail
 dir="$(cd "$1" && pwd)"
@@ -109,12 +109,12 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   note "installing the .deb (needs root and apt-get; CI runs as root)"
   exit 0
 fi
-if dpkg -s flowbench >/dev/null 2>&1; then
+if [ "$(dpkg-query -W -f='${Status}' flowbench 2>/dev/null)" = "install ok installed" ]; then
   note "installing the .deb: a flowbench package is already installed here; not touching it"
   exit 0
 fi
 apt_opts=(-y -q -o DPkg::Lock::Timeout=300)
-remove_pkg() { DEBIAN_FRONTEND=noninteractive apt-get remove "${apt_opts[@]}" flowbench >/dev/null 2>&1 || true; }
+remove_pkg() { DEBIAN_FRONTEND=noninteractive apt-get remove --purge "${apt_opts[@]}" flowbench >/dev/null 2>&1 || true; }
 trap 'remove_pkg; cleanup' EXIT
 cp "$deb" "$work/"   # apt's _apt user must be able to read it
 chmod 644 "$work/$(basename "$deb")"; chmod 755 "$work"
@@ -127,10 +127,11 @@ check_install /opt/flowbench/bin/Flowbench /opt/flowbench/lib/app installed
 grep -q 'application/x-flowbench-project' /usr/share/applications/flowbench-Flowbench.desktop \
   || fail "desktop entry does not handle .flowbench"
 pass "installed: /usr/bin/flowbench, desktop entry with the .flowbench MIME type"
-DEBIAN_FRONTEND=noninteractive apt-get remove "${apt_opts[@]}" flowbench >"$work/apt-remove.log" 2>&1 \
-  || { cat "$work/apt-remove.log"; fail "apt-get remove flowbench"; }
+DEBIAN_FRONTEND=noninteractive apt-get remove --purge "${apt_opts[@]}" flowbench >"$work/apt-remove.log" 2>&1 \
+  || { cat "$work/apt-remove.log"; fail "apt-get remove --purge flowbench"; }
+[ -z "$(dpkg-query -W -f='${Status}' flowbench 2>/dev/null | grep ' installed$')" ] || fail "flowbench still installed"
 [ ! -e /opt/flowbench/bin/Flowbench ] && [ ! -e /usr/bin/flowbench ] \
   && [ ! -e /usr/share/applications/flowbench-Flowbench.desktop ] || fail "apt-get remove left files behind"
 trap cleanup EXIT
-pass "apt-get remove flowbench (launcher, link and desktop entry gone)"
+pass "apt-get remove --purge flowbench (launcher, link and desktop entry gone)"
 echo "smoke: all checks passed in $(( $(date +%s) - t_start )) s"
