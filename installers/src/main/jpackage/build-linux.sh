@@ -42,8 +42,8 @@ for j in "$input"/lib/javafx-*-linux.jar; do
   if [ -n "$libs" ]; then (cd "$input/lib" && "$jar" xf "$j" $libs); fi
 done
 
-# 2. built-in data: whatever models/ and sample-prompts/ hold at build time (without scratch files)
-for d in models sample-prompts; do
+# 2. built-in data: whatever models/, sample-prompts/ and sample-projects/ hold at build time (no scratch files)
+for d in models sample-prompts sample-projects; do
   if [ -d "$repo/$d" ]; then
     cp -r "$repo/$d" "$input/"
     find "$input/$d" \( -name '*.tmp' -o -name '*.bak' \) -delete
