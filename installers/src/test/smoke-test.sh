@@ -7,7 +7,8 @@
 #    and nothing big is written to HOME.
 # 2. the .deb: declares libgtk-3-0, carries our maintainer scripts, the natives and the desktop files.
 # 3. as root with apt: `apt-get install ./flowbench_*.deb`, the installed launcher runs as in 1, then
-#    `apt-get remove --purge flowbench` removes it (purge: no leftover package record). Skipped with a note when not root or without apt.
+#    `apt-get remove --purge flowbench` removes it (purge: no leftover package record); then plain `dpkg -i`
+#    (dependencies now present) and `dpkg --purge`. Skipped with a note when not root or without apt.
 # FLOWBENCH_SKIP_DEB=1|true skips 2 and 3.
 set -euo pipefail
 dir="$(cd "$1" && pwd)"
@@ -132,6 +133,13 @@ DEBIAN_FRONTEND=noninteractive apt-get remove --purge "${apt_opts[@]}" flowbench
 [ -z "$(dpkg-query -W -f='${Status}' flowbench 2>/dev/null | grep ' installed$')" ] || fail "flowbench still installed"
 [ ! -e /opt/flowbench/bin/Flowbench ] && [ ! -e /usr/bin/flowbench ] \
   && [ ! -e /usr/share/applications/flowbench-Flowbench.desktop ] || fail "apt-get remove left files behind"
-trap cleanup EXIT
 pass "apt-get remove --purge flowbench (launcher, link and desktop entry gone)"
+# With the dependencies now present, plain `dpkg -i` must install it too (what "dependencies declared" buys).
+dpkg -i "$work/$(basename "$deb")" >"$work/dpkg-i.log" 2>&1 || { cat "$work/dpkg-i.log"; fail "dpkg -i"; }
+v="$(JAVA_TOOL_OPTIONS="-Duser.home=$work/home-installed" flowbench --version 2>/dev/null)" \
+  && grep -q '^flowbench ' <<<"$v" || fail "flowbench --version after dpkg -i"
+dpkg --purge flowbench >"$work/dpkg-purge.log" 2>&1 || { cat "$work/dpkg-purge.log"; fail "dpkg --purge flowbench"; }
+[ ! -e /opt/flowbench/bin/Flowbench ] || fail "dpkg --purge left /opt/flowbench"
+trap cleanup EXIT
+pass "dpkg -i (dependencies present), flowbench --version, dpkg --purge"
 echo "smoke: all checks passed in $(( $(date +%s) - t_start )) s"
