@@ -98,5 +98,6 @@ if [ -n "${FLOWBENCH_DEB_LEVEL:-}" ]; then export DPKG_DEB_COMPRESSOR_LEVEL="$FL
   --linux-package-deps libgtk-3-0 \
   --linux-shortcut
 t2=$(date +%s)
+rm -rf "$target/jpackage-tmp"
 deb="$(ls "$out"/flowbench_*.deb)"
 echo "build-linux.sh: $(basename "$deb") ($(du -m "$deb" | cut -f1) MB, $DPKG_DEB_COMPRESSOR_TYPE) in $((t2 - t1)) s"
