@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Builds the Linux app image and the .deb with jpackage (JDK 17). Called by Maven (installers module, `package`
+# phase) as: build-linux.sh <repo root> <installers/target> <project version> <pytorch version> [<JDK home>]
+# Input: <target>/deps (the app jar and its runtime dependencies, copied by maven-dependency-plugin).
+# Output: <target>/jpackage/Flowbench (app image) and <target>/jpackage/flowbench_<version>-1_amd64.deb.
+# Environment: FLOWBENCH_SKIP_DEB=1 builds the app image only; FLOWBENCH_DEB_COMPRESSOR (default zstd; xz for the smallest file) and
+# FLOWBENCH_DEB_LEVEL pick the .deb compression (see docs/installers.md for the measured trade-off).
+set -euo pipefail
+repo="$1"; target="$2"; version="$3"; pytorch="$4"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+app_version="${version%-SNAPSHOT}"
+# the JDK that runs Maven (its java.home, passed as $5), else JAVA_HOME, else the one that `java` resolves to
+jdk="${5:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}"
+jpackage="$jdk/bin/jpackage"; jar="$jdk/bin/jar"
+[ -x "$jpackage" ] || { echo "build-linux.sh: jpackage (JDK 17+) not found" >&2; exit 1; }
+
+deps="$target/deps"; input="$target/jpackage-input"; out="$target/jpackage"
+rm -rf "$input" "$out" "$target/jpackage-tmp"; mkdir -p "$input/lib" "$input/natives/pytorch" "$out"
+t0=$(date +%s)
+
+# 1. the app jar at the root (its manifest Class-Path points at lib/), the libraries in lib/, except the PyTorch
+#    native jars, whose contents go pre-extracted into natives/pytorch (see docs/decisions/0002-*.md).
+appjar="$(ls "$deps"/flowbench-app-*.jar | head -1)"
+cp "$appjar" "$input/"
+for j in "$deps"/*.jar; do
+  case "$(basename "$j")" in
+    flowbench-app-*|pytorch-native-*|pytorch-jni-*) ;;
+    *) cp "$j" "$input/lib/" ;;
+  esac
+done
+nat="$(ls "$deps"/pytorch-native-cpu-*-linux-x86_64.jar)"; jni="$(ls "$deps"/pytorch-jni-*.jar)"
+(cd "$target/jpackage-input/natives/pytorch" \
+  && "$jar" xf "$nat" pytorch/cpu/linux-x86_64 && mv pytorch/cpu/linux-x86_64/* . \
+  && "$jar" xf "$jni" jnilib/linux-x86_64/cpu/libdjl_torch.so && mv jnilib/linux-x86_64/cpu/libdjl_torch.so . \
+  && rm -rf pytorch jnilib && chmod 755 ./*.so*)
+
+# JavaFX (once the UI depends on it): its natives next to its jars, where JavaFX looks before unpacking them into
+# ~/.openjfx/cache on first start.
+for j in "$input"/lib/javafx-*-linux.jar; do
+  [ -e "$j" ] || continue
+  libs="$("$jar" tf "$j" | grep -E '^[^/]+\.so$' || true)"
+  if [ -n "$libs" ]; then (cd "$input/lib" && "$jar" xf "$j" $libs); fi
+done
+
+# 2. built-in data: whatever models/, sample-prompts/ and sample-projects/ hold at build time (no scratch files)
+for d in models sample-prompts sample-projects; do
+  if [ -d "$repo/$d" ]; then
+    cp -r "$repo/$d" "$input/"
+    find "$input/$d" \( -name '*.tmp' -o -name '*.bak' \) -delete
+  fi
+done
+
+# 3. the app image. $APPDIR is the launcher's lib/app folder, which holds everything copied above.
+java_opts=(
+  -Dai.djl.offline=true
+  '-Dflowbench.home=$APPDIR'
+  '-DPYTORCH_LIBRARY_PATH=$APPDIR/natives/pytorch'
+  "-DPYTORCH_VERSION=$pytorch"
+  -DPYTORCH_FLAVOR=cpu
+  -XX:MaxRAMPercentage=60
+  -Xss4m
+)
+jopts=(); for o in "${java_opts[@]}"; do jopts+=(--java-options "$o"); done
+# The runtime's modules: what the app and its libraries use (DJL and JNA need jdk.unsupported, PNG/ImageIO and
+# JavaFX's Swing bridge java.desktop, Jackson java.sql, zipped model packages jdk.zipfs, memory figures
+# jdk.management), plus a margin for what the UI will use. Halves the runtime against jpackage's default set.
+modules=java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting
+modules+=,java.sql,java.xml,java.compiler,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec,jdk.charsets
+modules+=,jdk.localedata,jdk.xml.dom,jdk.jsobject,jdk.jfr,java.instrument
+# jlink options spelled out: the default --strip-debug also strips native symbols, which needs objcopy (binutils).
+"$jpackage" --type app-image --dest "$out" --temp "$target/jpackage-tmp" \
+  --name Flowbench --app-version "$app_version" --vendor "Flowbench" \
+  --description "Workbench for diffusion and flow samplers" \
+  --icon "$here/flowbench.png" \
+  --add-modules "$modules" \
+  --input "$input" --main-jar "$(basename "$appjar")" --main-class org.flowbench.app.Main \
+  --jlink-options "--strip-java-debug-attributes --no-man-pages --no-header-files --strip-native-commands" \
+  "${jopts[@]}"
+rm -rf "$target/jpackage-tmp"
+t1=$(date +%s)
+echo "build-linux.sh: app image $out/Flowbench ($(du -sm "$out/Flowbench" | cut -f1) MB) in $((t1 - t0)) s"
+
+# 4. the .deb from that image, with our maintainer scripts (robust where menu folders or xdg tools are missing)
+case "${FLOWBENCH_SKIP_DEB:-}" in 1|true) exit 0 ;; esac
+command -v fakeroot >/dev/null && command -v dpkg-deb >/dev/null \
+  || { echo "build-linux.sh: fakeroot and dpkg-deb are needed for the .deb (apt install fakeroot)" >&2; exit 1; }
+export DPKG_DEB_COMPRESSOR_TYPE="${FLOWBENCH_DEB_COMPRESSOR:-zstd}"
+if [ -n "${FLOWBENCH_DEB_LEVEL:-}" ]; then export DPKG_DEB_COMPRESSOR_LEVEL="$FLOWBENCH_DEB_LEVEL"; fi
+"$jpackage" --type deb --dest "$out" --temp "$target/jpackage-tmp" \
+  --app-image "$out/Flowbench" \
+  --name Flowbench --app-version "$app_version" --vendor "Flowbench" \
+  --description "Workbench for diffusion and flow samplers" \
+  --icon "$here/flowbench.png" \
+  --resource-dir "$here/linux" \
+  --file-associations "$here/flowbench-project.properties" \
+  --linux-package-name flowbench --linux-deb-maintainer "flowbench@localhost" \
+  --linux-menu-group "Graphics;Science" --linux-app-category graphics \
+  --linux-package-deps libgtk-3-0 \
+  --linux-shortcut
+t2=$(date +%s)
+rm -rf "$target/jpackage-tmp"
+deb="$(ls "$out"/flowbench_*.deb)"
+echo "build-linux.sh: $(basename "$deb") ($(du -m "$deb" | cut -f1) MB, $DPKG_DEB_COMPRESSOR_TYPE) in $((t2 - t1)) s"
