@@ -66,7 +66,9 @@ public final class BossCost {
             xs[i + 1] = next;
         }
         CostMatrix c = new CostMatrix(fine + 1);
-        for (int i = 0; i < fine; i++) {
+        // rows are independent: compute them in parallel (each entry is a fixed-order sum, so results do not depend
+        // on the thread count)
+        java.util.stream.IntStream.range(0, fine).parallel().forEach(i -> {
             cancel.check();
             double[] xi = xs[i];
             double[] vi = vs[i];
@@ -80,7 +82,7 @@ public final class BossCost {
                 }
                 c.set(i, j, acc / samples);
             }
-        }
+        });
         return c;
     }
 }

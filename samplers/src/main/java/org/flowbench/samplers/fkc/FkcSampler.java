@@ -363,6 +363,10 @@ public final class FkcSampler implements Sampler {
         if (config.target().equals("cfg")) {
             bTotal = 1; // (1 − w) + w, exactly
         }
+        double[] betas = new double[e];
+        for (int i = 0; i < e; i++) {
+            betas[i] = ex.get(i).beta();
+        }
         double zeta = zeta(config.variant(), bTotal);
         double driftC = 0.5 * zeta * zeta; // coefficient of g²·S on top of the target PF velocity V
         boolean correct = config.correct();
@@ -407,8 +411,8 @@ public final class FkcSampler implements Sampler {
                 double a = 0;
                 double b = 0;
                 for (int i = 0; i < e; i++) {
-                    a += ex.get(i).beta() * v[i][c];
-                    b += ex.get(i).beta() * s[i][c];
+                    a += betas[i] * v[i][c];
+                    b += betas[i] * s[i][c];
                 }
                 vt[c] = a;
                 st[c] = b;
@@ -433,7 +437,7 @@ public final class FkcSampler implements Sampler {
                         double r = sc * sc;
                         for (int i = 0; i < e; i++) {
                             double si = s[i][c];
-                            r -= ex.get(i).beta() * si * si;
+                            r -= betas[i] * si * si;
                         }
                         q += r;
                     }
@@ -597,10 +601,16 @@ public final class FkcSampler implements Sampler {
             }
             unique = Resampler.unique(a);
             double[] copy = Arrays.copyOfRange(x, from * d, (from + size) * d);
-            for (int j = 0; j < size; j++) {
-                System.arraycopy(copy, a[j] * d, x, (from + j) * d, d);
-                logw[from + j] = 0;
+            if (d == 1) {
+                for (int j = 0; j < size; j++) {
+                    x[from + j] = copy[a[j]];
+                }
+            } else {
+                for (int j = 0; j < size; j++) {
+                    System.arraycopy(copy, a[j] * d, x, (from + j) * d, d);
+                }
             }
+            Arrays.fill(logw, from, from + size, 0);
             if (k >= 0) {
                 diag.resampled[k]++;
             }

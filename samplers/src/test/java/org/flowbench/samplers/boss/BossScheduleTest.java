@@ -24,6 +24,12 @@ import org.junit.jupiter.api.Test;
 
 /** §4.2.2–3: cost-matrix invariants and schedule quality on builtin:boss-toy; caching; the sampler. */
 class BossScheduleTest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BossScheduleTest.class);
+
+    private static void printf(String format, Object... args) {
+        LOG.info(String.format(java.util.Locale.ROOT, format, args).strip());
+    }
+
     static Path cache;
     static String previous;
 
@@ -122,7 +128,7 @@ class BossScheduleTest {
             BossSchedule s = BossSchedule.get(m, k, 100, 100, 0, CancellationToken.NONE);
             double mu = mse(m, uniform, x0, ref, n);
             double mb = mse(m, s.times(), x0, ref, n);
-            System.out.printf("K=%d uniform %.3f Bellman %.3f times %s objective %.4f%n", k, mu, mb,
+            printf("K=%d uniform %.3f Bellman %.3f times %s objective %.4f%n", k, mu, mb,
                     java.util.Arrays.toString(s.times()), s.objective());
             assertEquals(e[1], mu, 0.15 * e[1], "uniform MSE at K = " + k);
             assertEquals(e[2], mb, 0.2 * e[2], "Bellman MSE at K = " + k);

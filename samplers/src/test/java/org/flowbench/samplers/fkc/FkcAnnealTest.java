@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
 
 /** §4.3.3: annealing a 1-D mixture to p^β, FKC against the grid truth and the unweighted SDE. */
 class FkcAnnealTest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FkcAnnealTest.class);
+
+    private static void printf(String format, Object... args) {
+        LOG.info(String.format(java.util.Locale.ROOT, format, args).strip());
+    }
+
     static final int N = 4000;
 
     static Map<String, String> params(double beta, boolean correct) {
@@ -44,7 +50,7 @@ class FkcAnnealTest {
         double[] plain = pooled(m, beta, false, 3);
         double w1 = truth.w1(fkc);
         double w1Plain = truth.w1(plain);
-        System.out.printf("anneal beta=%.1f: FKC P<0 %.3f var %.3f W1 %.4f | plain P<0 %.3f var %.3f W1 %.4f%n", beta,
+        printf("anneal beta=%.1f: FKC P<0 %.3f var %.3f W1 %.4f | plain P<0 %.3f var %.3f W1 %.4f%n", beta,
                 FkcTestSupport.fractionBelow(fkc, 0), FkcTestSupport.variance(fkc), w1,
                 FkcTestSupport.fractionBelow(plain, 0), FkcTestSupport.variance(plain), w1Plain);
         assertTrue(w1 <= 0.1, "FKC W1 " + w1);

@@ -20,6 +20,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * level and v/β at the end; judged on 8 pooled runs of 4 000 particles, 200 EDM steps.
  */
 class FkcGaussianTest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FkcGaussianTest.class);
+
+    private static void printf(String format, Object... args) {
+        LOG.info(String.format(java.util.Locale.ROOT, format, args).strip());
+    }
+
     static final double M = 0.5;
     static final double V = 0.49;
     static final int RUNS = 8;
@@ -71,7 +77,7 @@ class FkcGaussianTest {
             finalVar += FkcTestSupport.variance(b.samples()) / RUNS;
             finalMean += FkcTestSupport.mean(b.samples()) / RUNS;
         }
-        System.out.printf("beta %.1f: final var %.4f (v/β %.4f), mean %.4f; levels %s vs %s%n", beta, finalVar,
+        printf("beta %.1f: final var %.4f (v/β %.4f), mean %.4f; levels %s vs %s%n", beta, finalVar,
                 V / beta, finalMean, Arrays.toString(varSum), Arrays.toString(expected));
         for (int i = 0; i < 10; i++) {
             assertEquals(expected[i], varSum[i], 0.05 * expected[i], "level " + i);

@@ -18,6 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** §4.3.4–5: product of two mixtures and CFG as a geometric average, against exact answers. */
 class FkcTargetsTest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FkcTargetsTest.class);
+
+    private static void printf(String format, Object... args) {
+        LOG.info(String.format(java.util.Locale.ROOT, format, args).strip());
+    }
+
     static final int N = 4000;
 
     static Map<String, String> base(boolean correct) {
@@ -61,7 +67,7 @@ class FkcTargetsTest {
         double[] plain = pooled(q1, pp, -1);
         double w1 = truth.w1(fkc);
         double w1Plain = truth.w1(plain);
-        System.out.printf("product: FKC P<0 %.3f mean %.3f W1 %.4f | plain P<0 %.3f mean %.3f W1 %.4f%n",
+        printf("product: FKC P<0 %.3f mean %.3f W1 %.4f | plain P<0 %.3f mean %.3f W1 %.4f%n",
                 FkcTestSupport.fractionBelow(fkc, 0), FkcTestSupport.mean(fkc), w1,
                 FkcTestSupport.fractionBelow(plain, 0), FkcTestSupport.mean(plain), w1Plain);
         assertTrue(w1 <= 0.1, "FKC W1 " + w1);
@@ -86,7 +92,7 @@ class FkcTargetsTest {
         double[] plain = pooled(m, pp, 1);
         double w1 = truth.w1(fkc);
         double w1Plain = truth.w1(plain);
-        System.out.printf("cfg w=%.0f: FKC mean %.3f sd %.3f W1 %.4f | CFG-only mean %.3f sd %.3f W1 %.4f%n", w,
+        printf("cfg w=%.0f: FKC mean %.3f sd %.3f W1 %.4f | CFG-only mean %.3f sd %.3f W1 %.4f%n", w,
                 FkcTestSupport.mean(fkc), Math.sqrt(FkcTestSupport.variance(fkc)), w1, FkcTestSupport.mean(plain),
                 Math.sqrt(FkcTestSupport.variance(plain)), w1Plain);
         assertTrue(w1 <= 0.1, "FKC W1 " + w1);
