@@ -83,12 +83,23 @@ public final class Resampler {
         int n = p.length;
         double[] c = cumulative(p);
         int[] a = new int[n];
-        for (int k = 0; k < n; k++) {
+        // u_k = frac(u + k/n) increases with k except for one wrap: sweep the slots in increasing u (from the
+        // first slot past the wrap), with one pointer over the bins: O(n)
+        int wrap = 0;
+        while (wrap < n && u + (double) wrap / n < 1) {
+            wrap++;
+        }
+        int j = 0;
+        for (int m = 0; m < n; m++) {
+            int k = wrap + m < n ? wrap + m : wrap + m - n;
             double uk = u + (double) k / n;
             if (uk >= 1) {
                 uk -= 1;
             }
-            a[k] = search(c, uk);
+            while (j < n - 1 && !(uk < c[j])) {
+                j++;
+            }
+            a[k] = j;
         }
         return a;
     }
