@@ -70,8 +70,8 @@ public final class FkcSampler implements Sampler {
                     description = "population size (per image for first/best-weight; images per population for all)")
             int particles,
             @Param(name = "output", dflt = "first", choices = {"all", "first", "best-weight"},
-                    description = "all: every particle is an image; first: particle 0 after the final resampling; "
-                            + "best-weight: the particle of largest final weight") String output,
+                    description = "all: every particle is an image; first: one particle drawn from the final "
+                            + "weighted population; best-weight: the particle of largest final weight") String output,
             @Param(name = "resample", dflt = "systematic", choices = {"systematic", "multinomial", "none"},
                     description = "resampling scheme; none = no resampling during the run, one final systematic "
                             + "draw from the accumulated (self-normalised) weights") String resample,
@@ -396,6 +396,7 @@ public final class FkcSampler implements Sampler {
         double[] z = new double[len];
         double[] inc = new double[n];
         boolean best = config.output().equals("best-weight");
+        int[] chosen = new int[pops];
         for (int k = 0; k < steps; k++) {
             double ta = t[k];
             double h = t[k + 1] - ta;
@@ -486,10 +487,22 @@ public final class FkcSampler implements Sampler {
                     }
                 }
                 boolean last = k == steps - 1;
-                if (best && last) {
+                if (!all && last) {
+                    // first: one particle drawn from the final weighted population; best-weight: the heaviest
                     double[] pr = Resampler.probabilities(logw, from, size);
                     diag.ess[k] += Resampler.ess(pr) / size;
                     diag.unique[k] += 1;
+                    int pick = 0;
+                    if (best) {
+                        for (int j = 1; j < size; j++) {
+                            if (pr[j] > pr[pick]) {
+                                pick = j;
+                            }
+                        }
+                    } else if (correct) {
+                        pick = Resampler.draw(pr, NoiseSource.uniform(req.seed(), popKey[q], k + 1, 0));
+                    }
+                    chosen[q] = from + pick;
                     continue;
                 }
                 if (active || (last && correct)) {
@@ -512,21 +525,7 @@ public final class FkcSampler implements Sampler {
         }
         // outputs
         for (int i = 0; i < images; i++) {
-            int src;
-            if (all) {
-                src = i;
-            } else if (best) {
-                src = popStart[i];
-                double bw = Double.NEGATIVE_INFINITY;
-                for (int p = popStart[i]; p < popStart[i] + per; p++) {
-                    if (logw[p] > bw) {
-                        bw = logw[p];
-                        src = p;
-                    }
-                }
-            } else {
-                src = popStart[i];
-            }
+            int src = all ? i : chosen[i];
             System.arraycopy(x, src * d, out, chunk[i] * d, d);
         }
     }

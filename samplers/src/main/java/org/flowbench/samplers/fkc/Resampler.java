@@ -5,9 +5,10 @@ package org.flowbench.samplers.fkc;
  * constant to every log-weight changes nothing.
  *
  * <p>Systematic: p = softmax(w), c_k = p_0 + … + p_k with c_{N−1} forced to 1, one U ~ Uniform[0, 1),
- * u_k = frac(U + k/N), ancestor a_k = min{j : u_k &lt; c_j} (left-closed bins, so a particle of weight 0 is never
- * drawn and equal weights map slot k to the same particle for every U up to a rotation). Every particle j gets
- * ⌊N p_j⌋ or ⌈N p_j⌉ offspring, and slot 0 is an exact draw from p. Multinomial: the u_k are independent.
+ * u_k = (k + U)/N, ancestor a_k = min{j : u_k &lt; c_j}. The bins are left-closed, so a particle of weight 0 is
+ * never drawn and equal weights keep slot k on particle k for every U; every particle j gets ⌊N p_j⌋ or ⌈N p_j⌉
+ * offspring. (The reference code's u_k = frac(U + k/N) gives the same offspring counts in another slot order.)
+ * Multinomial: the u_k are independent.
  */
 public final class Resampler {
     private Resampler() {}
@@ -78,30 +79,46 @@ public final class Resampler {
         return lo;
     }
 
-    /** Systematic resampling with the single uniform {@code u} ∈ [0, 1): ancestor of every slot. */
+    /**
+     * Systematic resampling with the single uniform {@code u} ∈ [0, 1): u_k = (k + u)/N, ancestor of slot k is
+     * a_k = min{j : u_k &lt; c_j}, found in one sweep (O(N)). Ancestors are non-decreasing in k, so (nearly) equal
+     * weights map every slot to itself.
+     */
     public static int[] systematic(double[] p, double u) {
         int n = p.length;
-        double[] c = cumulative(p);
         int[] a = new int[n];
-        // u_k = frac(u + k/n) increases with k except for one wrap: sweep the slots in increasing u (from the
-        // first slot past the wrap), with one pointer over the bins: O(n)
-        int wrap = 0;
-        while (wrap < n && u + (double) wrap / n < 1) {
-            wrap++;
+        boolean equal = true;
+        for (int k = 1; k < n && equal; k++) {
+            equal = p[k] == p[0];
         }
-        int j = 0;
-        for (int m = 0; m < n; m++) {
-            int k = wrap + m < n ? wrap + m : wrap + m - n;
-            double uk = u + (double) k / n;
-            if (uk >= 1) {
-                uk -= 1;
+        if (equal) {
+            for (int k = 0; k < n; k++) {
+                a[k] = k;
             }
+            return a;
+        }
+        // compare k + u with the cumulative expected offspring N·(p_0 + … + p_j): exact for dyadic weights
+        double[] c = new double[n];
+        double acc = 0;
+        for (int k = 0; k < n; k++) {
+            acc += n * p[k];
+            c[k] = acc;
+        }
+        c[n - 1] = n;
+        int j = 0;
+        for (int k = 0; k < n; k++) {
+            double uk = k + u;
             while (j < n - 1 && !(uk < c[j])) {
                 j++;
             }
             a[k] = j;
         }
         return a;
+    }
+
+    /** One index drawn from p with the uniform {@code u} (inverse CDF, left-closed bins). */
+    public static int draw(double[] p, double u) {
+        return search(cumulative(p), u);
     }
 
     /** Multinomial resampling with one independent uniform per slot. */

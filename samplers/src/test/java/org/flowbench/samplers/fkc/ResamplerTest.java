@@ -56,15 +56,22 @@ class ResamplerTest {
     }
 
     @Test
-    void systematicSlotZeroIsADrawFromTheWeights() {
-        // P(a_0 = j) = p_j: slot 0 is what output=first returns
-        double[] p = {0.1, 0.6, 0.3};
-        int[] hits = new int[3];
+    void equalWeightsKeepEverySlotInPlace() {
+        double[] p = Resampler.probabilities(new double[] {0, 0, 0, 0, 0}, 0, 5);
+        for (double u : US) {
+            assertArrayEquals(new int[] {0, 1, 2, 3, 4}, Resampler.systematic(p, u));
+        }
+    }
+
+    @Test
+    void drawFollowsTheWeights() {
+        double[] p = {0.1, 0.6, 0.3, 0};
+        int[] hits = new int[4];
         int m = 30000;
         for (int i = 0; i < m; i++) {
-            hits[Resampler.systematic(p, (i + 0.5) / m)[0]]++;
+            hits[Resampler.draw(p, (i + 0.5) / m)]++;
         }
-        for (int j = 0; j < 3; j++) {
+        for (int j = 0; j < 4; j++) {
             assertEquals(p[j], hits[j] / (double) m, 1e-3);
         }
     }
