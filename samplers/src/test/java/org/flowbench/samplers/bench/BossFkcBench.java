@@ -81,6 +81,9 @@ public final class BossFkcBench {
         fkc("cfg w=2 on builtin:2modes, 500 images x 8 particles (output=first), 100 steps", two,
                 Map.of("target", "cfg", "guidance", "2", "steps", "100", "particles", "8"), 500, labels);
 
+        fkc("anneal beta=2 on a 784-d 10-component mixture, 40 images x 8 particles (output=first), 50 steps",
+                imageSized(), Map.of("target", "anneal", "beta", "2", "steps", "50", "particles", "8"), 40, null);
+
         // DP, N = 100, K = 10
         CostMatrix c = BossCost.compute(Models.open("builtin:boss-toy"), 100, 100, 0, CancellationToken.NONE);
         double[] sink = {0};
