@@ -92,9 +92,16 @@ public final class PackageResolver implements ModelResolver {
                     "use it where a " + kind + " is expected (e.g. as the FID feature extractor)");
         }
         String arch = p.string("architecture");
+        if (org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE.equals(arch)) {
+            org.flowbench.engine.nn.VelocityMlp mlp = org.flowbench.engine.nn.VelocityMlp.fromConfig(p.map("config"));
+            ParamStore mw = mlp.init(0);
+            p.loadWeights(mw);
+            return new MlpFlowModel(id, p.hash(), mlp, mw);
+        }
         if (!FlowUNet.ARCHITECTURE.equals(arch)) {
             throw new FlowbenchException("model package " + p.dir() + " has architecture " + arch
-                    + ", which this version cannot run", "supported: " + FlowUNet.ARCHITECTURE);
+                    + ", which this version cannot run", "supported: " + FlowUNet.ARCHITECTURE + ", "
+                            + org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE);
         }
         FlowUNet net = FlowUNet.fromConfig(p.map("config"));
         ParamStore w = net.init(0);
