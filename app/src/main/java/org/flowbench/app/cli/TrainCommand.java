@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code flowbench train flow|classifier}: the recipes of the built-in models, resumable. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
-        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class})
+        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainBossCommand.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

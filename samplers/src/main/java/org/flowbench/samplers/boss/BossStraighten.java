@@ -57,7 +57,7 @@ public final class BossStraighten {
 
     /** Flow-matching teacher on the mixture's data distribution (label −1). Returns the EMA weights. */
     public static ParamStore trainTeacher(NDManager base, GaussianMixture data, VelocityMlp net, Settings s,
-                                          CancellationToken cancel) throws IOException {
+                                          Trainer.Listener listener, CancellationToken cancel) throws IOException {
         int d = data.dim();
         int pool = 100_000;
         double[] x1 = data.sampleData(s.seed() ^ 0x5DEECE66DL, pool, -1);
@@ -79,7 +79,10 @@ public final class BossStraighten {
             }
             return new Batch(xt, target, n);
         };
-        tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b, d), null, cancel);
+        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b, d), listener, cancel);
+        if (r.cancelled()) {
+            throw new CancellationToken.CancelledException();
+        }
         return tr.ema().copy();
     }
 
@@ -128,7 +131,7 @@ public final class BossStraighten {
 
     /** Fine-tunes a copy of {@code teacher} on the chord targets; returns the EMA weights. */
     public static ParamStore fineTune(NDManager base, VelocityMlp net, ParamStore teacher, Tuples data, Settings s,
-                                      CancellationToken cancel) throws IOException {
+                                      Trainer.Listener listener, CancellationToken cancel) throws IOException {
         int d = data.dim();
         Trainer<Batch> tr = new Trainer<>(config(s), teacher);
         Trainer.BatchSource<Batch> src = (step, rng) -> {
@@ -146,7 +149,10 @@ public final class BossStraighten {
             }
             return new Batch(xt, target, n);
         };
-        tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b, d), null, cancel);
+        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b, d), listener, cancel);
+        if (r.cancelled()) {
+            throw new CancellationToken.CancelledException();
+        }
         return tr.ema().copy();
     }
 
@@ -210,6 +216,25 @@ public final class BossStraighten {
                 + schedule.steps() + "-step Bellman schedule " + boss.get("times") + ". Sample it with Euler on "
                 + "exactly these times.\n";
         ModelPackage.write(dir, m, weights, Map.of("architecture", VelocityMlp.ARCHITECTURE), card);
+    }
+
+    /** Writes a flow-matching teacher MLP as a model package. */
+    public static void writeTeacherPackage(Path dir, VelocityMlp net, ParamStore weights, FlowModel data,
+                                           Map<String, Object> provenance) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", dir.getFileName().toString());
+        m.put("kind", "flow");
+        m.put("architecture", VelocityMlp.ARCHITECTURE);
+        m.put("config", net.config());
+        m.put("parameterization", "velocity");
+        m.put("path", "rectified-flow");
+        m.put("timeConvention", "t=0 noise, t=1 data; x_t = t*x1 + (1-t)*x0; velocity target x1 - x0");
+        m.put("imageShape", List.of(net.dim()));
+        m.put("weightsAre", "EMA");
+        m.put("trainedOn", Map.of("model", data.id(), "hash", data.hash()));
+        m.put("provenance", provenance);
+        ModelPackage.write(dir, m, weights, Map.of("architecture", VelocityMlp.ARCHITECTURE),
+                "# Velocity MLP teacher\n\nTrained by flow matching on " + data.id() + ".\n");
     }
 
     /** The teacher model for an analytic mixture, or an error for other models. */
