@@ -129,6 +129,41 @@ public final class BossStraighten {
         return new Tuples(samples * k, d, z0, z1, t0, t1);
     }
 
+    /**
+     * The "Distill-K-Reflow" baseline's data in the same tuple form: pairs (x0, x1 = the teacher's N-step Euler
+     * endpoint), states x_t = t·x1 + (1−t)·x0 at the K times t = (k/K)(1 − ε) + ε, k &lt; K (ε = 1e-3), target
+     * x1 − x0 (encoded as z1 = z0 + (x1 − x0), t1 = t0 + 1).
+     */
+    public static Tuples reflowTuples(FlowModel teacher, int k, int fine, int samples, long seed) {
+        int d = teacher.dim();
+        double[] x0 = new double[samples * d];
+        for (int m = 0; m < samples; m++) {
+            NoiseSource.gaussian(seed, m, 0, x0, m * d, d);
+        }
+        double[] x1 = euler(teacher, BossCost.fineGrid(teacher.path(), fine), x0, samples);
+        float[] z0 = new float[samples * k * d];
+        float[] z1 = new float[samples * k * d];
+        float[] t0 = new float[samples * k];
+        float[] t1 = new float[samples * k];
+        double eps = 1e-3;
+        for (int m = 0; m < samples; m++) {
+            for (int j = 0; j < k; j++) {
+                int row = m * k + j;
+                double t = (double) j / k * (1 - eps) + eps;
+                for (int e = 0; e < d; e++) {
+                    double a = x0[m * d + e];
+                    double b = x1[m * d + e];
+                    double xt = t * b + (1 - t) * a;
+                    z0[row * d + e] = (float) xt;
+                    z1[row * d + e] = (float) (xt + (b - a));
+                }
+                t0[row] = (float) t;
+                t1[row] = (float) (t + 1);
+            }
+        }
+        return new Tuples(samples * k, d, z0, z1, t0, t1);
+    }
+
     /** Fine-tunes a copy of {@code teacher} on the chord targets; returns the EMA weights. */
     public static ParamStore fineTune(NDManager base, VelocityMlp net, ParamStore teacher, Tuples data, Settings s,
                                       Trainer.Listener listener, CancellationToken cancel) throws IOException {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * §4.2.4: a 3 → 128 → 128 → 2 SiLU teacher trained by flow matching on builtin:boss-toy, fine-tuned on the chords of
- * its K = 2 Bellman schedule: the held-out 2-step error against the teacher's 100-step endpoint falls ≥ 5×.
+ * its K = 2 Bellman schedule: the held-out 2-step error against the teacher's 100-step endpoint falls ≥ 5×, and is
+ * below that of Distill-2-Reflow trained for as many iterations.
  */
 class BossStraightenTest {
     @Test
@@ -57,6 +58,12 @@ class BossStraightenTest {
             double et = BossStraighten.endpointError(teacher, s.times(), teacher, 100, 2000, 777);
             double es = BossStraighten.endpointError(student, s.times(), teacher, 100, 2000, 777);
             assertTrue(es * 5 <= et, "student " + es + " vs teacher " + et);
+            // Distill-K-Reflow (straight-line targets at t = k/K, uniform K-step sampling), same iterations
+            ParamStore rw = BossStraighten.fineTune(base, net, tw, BossStraighten.reflowTuples(teacher, 2, 100, 2000, 11),
+                    new BossStraighten.Settings(400, 64, 1e-3, 100, 0.999, 2), null, CancellationToken.NONE);
+            double er = BossStraighten.endpointError(BossStraighten.model("reflow", net, rw), new double[] {0, 0.5, 1},
+                    teacher, 100, 2000, 777);
+            assertTrue(es < er, "BOSS " + es + " vs Distill-2-Reflow " + er);
 
             // the package records parent, K and times, and opens as the same model
             Path pkg = dir.resolve("student");
