@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.flowbench.engine.FlowbenchException;
+import org.flowbench.samplers.boss.BossSampler;
+import org.flowbench.samplers.fkc.FkcSampler;
 import org.flowbench.samplers.ode.EulerMaruyamaSampler;
 import org.flowbench.samplers.ode.OdeSampler;
 import org.flowbench.samplers.ode.Rk45Sampler;
@@ -35,6 +37,10 @@ public final class SamplerRegistry {
                 c -> new Rk45Sampler((Rk45Sampler.Config) c)));
         register(new Entry("euler-maruyama", "Euler–Maruyama on the reverse SDE of the model's path",
                 EulerMaruyamaSampler.Config.class, c -> new EulerMaruyamaSampler((EulerMaruyamaSampler.Config) c)));
+        register(new Entry("boss", "BOSS: Euler/Heun on Bellman-optimal step times chosen from a fine grid",
+                BossSampler.Config.class, c -> new BossSampler((BossSampler.Config) c)));
+        register(new Entry("fkc", "Feynman–Kac correctors: weighted SDE + resampling for CFG, annealing, products",
+                FkcSampler.Config.class, c -> new FkcSampler((FkcSampler.Config) c)));
     }
 
     private SamplerRegistry() {}

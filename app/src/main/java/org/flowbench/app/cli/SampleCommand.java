@@ -54,7 +54,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--prompt", defaultValue = "", description = "class prompt; empty = unconditional")
     String prompt;
 
-    @Option(names = "--out", required = true, description = "output .npy file: float32 [n, dims...] in image order")
+    @Option(names = "--out", required = true, description = "output .npy file (float32 [n, dims...] in image order) or .png grid with the recipe as text metadata")
     Path out;
 
     @Option(names = "--manifest", description = "write the run manifest (JSON) here")
@@ -71,8 +71,9 @@ public final class SampleCommand implements Callable<Integer> {
         }
         Sampler s = SamplerRegistry.create(sampler, p);
         String name = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (!name.endsWith(".npy")) {
-            throw new FlowbenchException("--out must end in .npy, got " + out);
+        boolean png = name.endsWith(".png");
+        if (!name.endsWith(".npy") && !png) {
+            throw new FlowbenchException("--out must end in .npy or .png, got " + out);
         }
         try (FlowModel m = Models.open(model)) {
             int label = Conditioner.forModel(m).label(prompt);
@@ -102,7 +103,23 @@ public final class SampleCommand implements Callable<Integer> {
             int[] shape = new int[m.shape().length + 1];
             shape[0] = n;
             System.arraycopy(m.shape(), 0, shape, 1, m.shape().length);
-            Npy.writeFloat32(out, shape, result.samples());
+            if (png) {
+                int[] ms = m.shape();
+                if (ms.length != 3 || ms[0] != 1) {
+                    throw new FlowbenchException("a PNG grid needs grey images [1, h, w]; model " + m.id() + " has shape "
+                            + java.util.Arrays.toString(ms), "write .npy instead");
+                }
+                Map<String, Object> recipe = new LinkedHashMap<>(result.manifest().entries());
+                recipe.put("prompt", prompt);
+                recipe.put("command", "flowbench sample " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                Map<String, String> text = new LinkedHashMap<>();
+                text.put("Software", "Flowbench");
+                text.put("flowbench.recipe", Json.MAPPER.writeValueAsString(recipe));
+                org.flowbench.engine.io.Png.writeGrid(out, result.samples(), n, ms[1], ms[2],
+                        (int) Math.ceil(Math.sqrt(n)), text);
+            } else {
+                Npy.writeFloat32(out, shape, result.samples());
+            }
             if (manifest != null) {
                 Map<String, Object> json = new LinkedHashMap<>(result.manifest().entries());
                 json.put("prompt", prompt);

@@ -13,9 +13,16 @@ public interface Conditioner {
     /** Prompts this conditioner understands, for help and pickers. */
     List<String> prompts();
 
-    /** Class names (and "class N") of the model, matched without case. */
+    /**
+     * The model's prompt file when one fits its classes (Fashion-MNIST: {@code sample-prompts/fashion-mnist.json}),
+     * else its class names (and "class N"), matched without case.
+     */
     static Conditioner forModel(FlowModel model) {
         List<String> names = model.classNames();
+        java.nio.file.Path promptFile = PromptConditioner.promptFileFor(names);
+        if (promptFile != null) {
+            return PromptConditioner.read(promptFile);
+        }
         return new Conditioner() {
             @Override
             public int label(String prompt) {

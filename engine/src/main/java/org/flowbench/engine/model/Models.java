@@ -16,6 +16,7 @@ public final class Models {
 
     static {
         RESOLVERS.add(new AnalyticResolver());
+        RESOLVERS.add(0, new org.flowbench.engine.model.pkg.PackageResolver());
     }
 
     private Models() {}

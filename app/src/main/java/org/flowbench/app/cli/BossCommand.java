@@ -1,0 +1,80 @@
+package org.flowbench.app.cli;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.Models;
+import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.samplers.Configs;
+import org.flowbench.samplers.boss.BossSampler;
+import org.flowbench.samplers.boss.BossSchedule;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flowbench boss ...}: BOSS tools. */
+@Command(name = "boss", mixinStandardHelpOptions = true, description = "BOSS: Bellman-optimal step schedules.",
+        subcommands = {BossCommand.Schedule.class})
+public final class BossCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code flowbench boss schedule --model M --steps K}: prints the Bellman times and the DP objective. */
+    @Command(name = "schedule", mixinStandardHelpOptions = true,
+            description = "Compute (or reuse from the cache) the Bellman-optimal K-step schedule of a model.")
+    public static final class Schedule implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, description = "builtin:NAME, a model package folder, or a spec .json")
+        String model;
+
+        @Option(names = "--steps", required = true, description = "K: number of sampling steps")
+        int steps;
+
+        @Option(names = "--fine", defaultValue = "100", description = "N: fine uniform grid steps (default ${DEFAULT-VALUE})")
+        int fine;
+
+        @Option(names = "--cost-samples", defaultValue = "100",
+                description = "M: noises of the cost matrix (default ${DEFAULT-VALUE})")
+        int costSamples;
+
+        @Option(names = "--cost-seed", defaultValue = "0", description = "seed of the cost noises (default ${DEFAULT-VALUE})")
+        long costSeed;
+
+        @Override
+        public Integer call() {
+            // validates the numbers exactly as the sampler would
+            Configs.bind(BossSampler.Config.class, java.util.Map.of("steps", Integer.toString(steps), "fine",
+                    Integer.toString(fine), "cost-samples", Integer.toString(costSamples), "cost-seed",
+                    Long.toString(costSeed)));
+            try (FlowModel m = Models.open(model)) {
+                long t0 = System.nanoTime();
+                BossSchedule s = BossSchedule.get(m, steps, fine, costSamples, costSeed, CancellationToken.NONE);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                var out = spec.commandLine().getOut();
+                out.printf(Locale.ROOT, "BOSS schedule for %s: K = %d, fine = %d, cost samples = %d, cost seed = %d%n",
+                        m.id(), steps, fine, costSamples, costSeed);
+                out.println("times: " + Arrays.stream(s.times()).mapToObj(v -> String.format(Locale.ROOT, "%.6g", v))
+                        .collect(Collectors.joining(" ")));
+                out.println("step sizes: " + java.util.stream.IntStream.range(0, steps)
+                        .mapToObj(i -> String.format(Locale.ROOT, "%.4g", s.times()[i + 1] - s.times()[i]))
+                        .collect(Collectors.joining(" ")));
+                out.println("fine indices: " + Arrays.stream(s.indices()).mapToObj(Integer::toString)
+                        .collect(Collectors.joining(" ")));
+                out.printf(Locale.ROOT, "DP objective: %.6g%n", s.objective());
+                out.printf(Locale.ROOT, "%s in %.0f ms (cache: %s)%n", s.fromCache() ? "reused from the cache"
+                        : "computed with " + (long) fine * costSamples + " field evaluations", ms,
+                        BossSchedule.cacheRoot().resolve("boss"));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package org.flowbench.app.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.train.ClassifierRecipe;
+import org.flowbench.engine.train.FlowRecipe;
+import org.flowbench.engine.train.Recipe;
+import org.flowbench.engine.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flowbench train flow|classifier}: the recipes of the built-in models, resumable. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
+        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainBossCommand.class})
+public final class TrainCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--data", description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
+        Path data;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--resume", description = "continue from OUT/checkpoint.safetensors if it exists")
+        boolean resume;
+
+        @Option(names = "--checkpoint-every", defaultValue = "300", description = "seconds between checkpoints")
+        double checkpointSeconds;
+
+        @Option(names = "--log-every", defaultValue = "50", description = "steps between progress lines")
+        int logEvery;
+
+        abstract Recipe recipe(String command);
+
+        abstract Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            String command = "flowbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            Recipe r = recipe(command.replace(" --resume", ""));
+            PrintWriter err = spec.commandLine().getErr();
+            CancellationToken cancel = new CancellationToken();
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                cancel.cancel();
+                try {
+                    done.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            Trainer.Listener l = p -> {
+                if (p.step() % logEvery == 0 || p.step() == p.totalSteps() || p.skippedThisStep()) {
+                    err.printf("step %d/%d loss %.5f |g| %.3f lr %.2e skipped %d %.3f s/step ETA %s%n", p.step(),
+                            p.totalSteps(), p.loss(), p.gradNorm(), p.lr(), p.skipped(), p.secondsPerStep(),
+                            eta(p.etaSeconds()));
+                    err.flush();
+                }
+            };
+            Trainer.Result res;
+            try (NDManager m = NDManager.newBaseManager()) {
+                res = train(r, m, l, cancel);
+            } finally {
+                done.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // shutting down
+                }
+            }
+            spec.commandLine().getOut().printf("%s at step %d (skipped %d, last loss %.5f, %.0f s); %s%n",
+                    res.finished() ? "finished" : "stopped", res.step(), res.skipped(), res.lastLoss(), res.seconds(),
+                    res.finished() ? "package written to " + r.out() : "resume with --resume");
+            return 0;
+        }
+
+        static String eta(double s) {
+            long t = Math.round(s);
+            return String.format("%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60);
+        }
+
+        static String gitCommit() {
+            try {
+                Path home = Path.of(System.getProperty("flowbench.home", "."));
+                Process p = new ProcessBuilder("git", "-C", home.toString(), "rev-parse", "HEAD").redirectErrorStream(true)
+                        .start();
+                String s = new String(p.getInputStream().readAllBytes()).trim();
+                return p.waitFor() == 0 ? s : "unknown";
+            } catch (Exception e) {
+                return "unknown";
+            }
+        }
+
+        static Path home() {
+            return Path.of(System.getProperty("flowbench.home", "."));
+        }
+    }
+
+    @Command(name = "flow", mixinStandardHelpOptions = true, description = "Rectified-flow UNet on Fashion-MNIST.")
+    static final class Flow extends Base {
+        @Option(names = "--out", description = "package folder (default models/fashion-flow)")
+        Path out;
+
+        @Option(names = "--steps", defaultValue = "20000", description = "training steps (default ${DEFAULT-VALUE})")
+        long steps;
+
+        @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--lr", defaultValue = "5e-4", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--warmup", defaultValue = "500", description = "warm-up steps (default ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--ema", defaultValue = "0.999", description = "nominal EMA decay (default ${DEFAULT-VALUE})")
+        double ema;
+
+        @Override
+        Recipe recipe(String command) {
+            Path o = out != null ? out : home().resolve("models/fashion-flow");
+            return new Recipe(data, o, steps, batch, seed, lr, warmup, ema, resume, checkpointSeconds, command, gitCommit());
+        }
+
+        @Override
+        Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
+            Files.createDirectories(r.out());
+            return FlowRecipe.run(r, m, l, c);
+        }
+    }
+
+    @Command(name = "classifier", mixinStandardHelpOptions = true, description = "Classifier CNN on Fashion-MNIST.")
+    static final class Classifier extends Base {
+        @Option(names = "--out", description = "package folder (default models/fashion-classifier)")
+        Path out;
+
+        @Option(names = "--steps", defaultValue = "1900", description = "training steps (default ${DEFAULT-VALUE})")
+        long steps;
+
+        @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps (default ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--ema", defaultValue = "0.998", description = "nominal EMA decay (default ${DEFAULT-VALUE})")
+        double ema;
+
+        @Override
+        Recipe recipe(String command) {
+            Path o = out != null ? out : home().resolve("models/fashion-classifier");
+            return new Recipe(data, o, steps, batch, seed, lr, warmup, ema, resume, checkpointSeconds, command, gitCommit());
+        }
+
+        @Override
+        Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
+            Files.createDirectories(r.out());
+            return ClassifierRecipe.run(r, m, l, c);
+        }
+    }
+}

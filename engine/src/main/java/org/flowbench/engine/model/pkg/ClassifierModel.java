@@ -1,0 +1,115 @@
+package org.flowbench.engine.model.pkg;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.flowbench.engine.model.FeatureExtractor;
+import org.flowbench.engine.nn.ClassifierCnn;
+import org.flowbench.engine.nn.NDParams;
+import org.flowbench.engine.nn.ParamStore;
+
+/** The built-in classifier: 128-d features for FID, and class log-probabilities. */
+public final class ClassifierModel implements FeatureExtractor {
+    private final String hash;
+    private final ClassifierCnn net;
+    private final int[] shape;
+    private final List<String> classNames;
+    private final NDManager manager;
+    private final NDParams params;
+
+    public ClassifierModel(String hash, ClassifierCnn net, ParamStore weights, int[] shape, List<String> classNames) {
+        this.hash = hash;
+        this.net = net;
+        this.shape = shape.clone();
+        this.classNames = List.copyOf(classNames);
+        this.manager = NDManager.newBaseManager();
+        this.params = weights.materialize(manager, false);
+    }
+
+    /** Opens a classifier package (hashes and shapes checked). */
+    public static ClassifierModel open(ModelPackage p) {
+        if (!"classifier".equals(p.string("kind")) || !ClassifierCnn.ARCHITECTURE.equals(p.string("architecture"))) {
+            throw new org.flowbench.engine.FlowbenchException("model package " + p.dir() + " is not a "
+                    + ClassifierCnn.ARCHITECTURE + " classifier");
+        }
+        ClassifierCnn net = ClassifierCnn.fromConfig(p.map("config"));
+        ParamStore w = net.init(0);
+        p.loadWeights(w);
+        return new ClassifierModel(p.hash(), net, w, p.imageShape(), p.classNames());
+    }
+
+    @Override
+    public int dim() {
+        return ClassifierCnn.FEATURES;
+    }
+
+    @Override
+    public String id() {
+        return ClassifierCnn.ARCHITECTURE + "@sha256:" + hash;
+    }
+
+    public String hash() {
+        return hash;
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    private int imageDim() {
+        return shape[0] * shape[1] * shape[2];
+    }
+
+    private NDArray input(NDManager m, double[] x, int n) {
+        float[] f = new float[n * imageDim()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return m.create(f, new Shape(n, shape[0], shape[1], shape[2]));
+    }
+
+    @Override
+    public synchronized void features(double[] x, int n, double[] out) {
+        try (NDManager sub = manager.newSubManager()) {
+            float[] f = net.features(params, input(sub, x, n)).toFloatArray();
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+        }
+    }
+
+    /** Log-probabilities, n × classes. */
+    public synchronized void logProbabilities(double[] x, int n, double[] out) {
+        try (NDManager sub = manager.newSubManager()) {
+            NDParams p = params;
+            float[] f = net.logits(p, net.features(p, input(sub, x, n))).logSoftmax(1).toFloatArray();
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+        }
+    }
+
+    /** Most likely class of each image. */
+    public int[] predict(double[] x, int n) {
+        int c = net.classes();
+        double[] lp = new double[n * c];
+        logProbabilities(x, n, lp);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int k = 1; k < c; k++) {
+                if (lp[i * c + k] > lp[i * c + best]) {
+                    best = k;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,125 @@
+package org.flowbench.engine.model.pkg;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.ModelResolver;
+import org.flowbench.engine.nn.FlowUNet;
+import org.flowbench.engine.nn.ParamStore;
+
+/**
+ * Opens model packages: {@code builtin:fashion-flow} and {@code builtin:fashion-classifier} from the {@code models/}
+ * folder of the Flowbench home (system property {@code flowbench.home}, else the working directory or a parent),
+ * any package folder, and zipped packages (unpacked safely next to the zip). A {@code ?cfg=W} suffix wraps the
+ * model in classifier-free guidance with weight W.
+ */
+public final class PackageResolver implements ModelResolver {
+    public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-classifier");
+
+    /** The models/ folder, or null when none is found. */
+    public static Path modelsDir() {
+        String home = System.getProperty("flowbench.home");
+        if (home != null && Files.isDirectory(Path.of(home, "models"))) {
+            return Path.of(home, "models");
+        }
+        Path d = Path.of("").toAbsolutePath();
+        while (d != null) {
+            if (Files.isDirectory(d.resolve("models")) && (Files.isRegularFile(d.resolve("pom.xml"))
+                    || Files.isDirectory(d.resolve("models/fashion-flow"))
+                    || Files.isDirectory(d.resolve("models/fashion-classifier")))) {
+                return d.resolve("models");
+            }
+            d = d.getParent();
+        }
+        return null;
+    }
+
+    /** The package folder of a built-in name, or an error saying where it was looked for. */
+    public static Path builtinDir(String name) {
+        Path models = modelsDir();
+        if (models == null || !ModelPackage.isPackage(models.resolve(name))) {
+            throw new FlowbenchException("built-in model " + name + " is not installed"
+                    + (models == null ? " (no models/ folder found)" : " in " + models),
+                    name.equals("fashion-flow") ? "train it with 'flowbench train flow' (see docs/training.md)"
+                            : "set -Dflowbench.home to the Flowbench folder");
+        }
+        return models.resolve(name);
+    }
+
+    @Override
+    public FlowModel open(String ref) {
+        String r = ref;
+        Double cfg = null;
+        int q = r.indexOf("?cfg=");
+        if (q >= 0) {
+            try {
+                cfg = Double.parseDouble(r.substring(q + 5));
+            } catch (NumberFormatException e) {
+                throw new FlowbenchException("bad guidance weight in '" + ref + "'", "use e.g. builtin:fashion-flow?cfg=2");
+            }
+            r = r.substring(0, q);
+        }
+        Path dir;
+        if (r.startsWith("builtin:")) {
+            String name = r.substring("builtin:".length());
+            if (!BUILTINS.contains(name)) {
+                return null;
+            }
+            dir = builtinDir(name);
+        } else {
+            Path p = Path.of(r);
+            if (Files.isDirectory(p) && ModelPackage.isPackage(p)) {
+                dir = p;
+            } else if (r.endsWith(".zip") && Files.isRegularFile(p)) {
+                Path target = p.resolveSibling(p.getFileName().toString().replaceAll("\\.zip$", "") + ".unpacked");
+                dir = ZipPackages.unpack(p, target);
+            } else {
+                return null;
+            }
+        }
+        FlowModel m = openFlow(ModelPackage.open(dir), ref);
+        return cfg == null ? m : new GuidedModel(m, cfg);
+    }
+
+    /** A flow package as a model; other kinds are a clear error. */
+    public static FlowModel openFlow(ModelPackage p, String id) {
+        String kind = p.string("kind");
+        if (!"flow".equals(kind)) {
+            throw new FlowbenchException("model package " + p.dir() + " is a " + kind + ", not a generative model",
+                    "use it where a " + kind + " is expected (e.g. as the FID feature extractor)");
+        }
+        String arch = p.string("architecture");
+        if (org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE.equals(arch)) {
+            org.flowbench.engine.nn.VelocityMlp mlp = org.flowbench.engine.nn.VelocityMlp.fromConfig(p.map("config"));
+            ParamStore mw = mlp.init(0);
+            p.loadWeights(mw);
+            return new MlpFlowModel(id, p.hash(), mlp, mw);
+        }
+        if (!FlowUNet.ARCHITECTURE.equals(arch)) {
+            throw new FlowbenchException("model package " + p.dir() + " has architecture " + arch
+                    + ", which this version cannot run", "supported: " + FlowUNet.ARCHITECTURE + ", "
+                            + org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE);
+        }
+        FlowUNet net = FlowUNet.fromConfig(p.map("config"));
+        ParamStore w = net.init(0);
+        p.loadWeights(w);
+        return new NetworkFlowModel(id, p.hash(), net, w, p.imageShape(), p.classNames());
+    }
+
+    @Override
+    public List<ModelInfo> builtins() {
+        List<ModelInfo> out = new ArrayList<>();
+        Path models = modelsDir();
+        for (String n : BUILTINS) {
+            boolean present = models != null && ModelPackage.isPackage(models.resolve(n));
+            String what = n.equals("fashion-flow") ? "class-conditional rectified-flow UNet, Fashion-MNIST 28x28"
+                    : "Fashion-MNIST classifier CNN (FID features, reward)";
+            out.add(new ModelInfo("builtin:" + n, n.equals("fashion-flow") ? "network flow" : "network classifier",
+                    what + (present ? "" : " (not installed)")));
+        }
+        return out;
+    }
+}

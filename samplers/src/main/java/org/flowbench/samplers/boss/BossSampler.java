@@ -1,0 +1,118 @@
+package org.flowbench.samplers.boss;
+
+import java.util.Arrays;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.RunManifest;
+import org.flowbench.samplers.BatchSampler;
+import org.flowbench.samplers.Param;
+
+/**
+ * BOSS sampling: Euler (or Heun) on the Bellman-optimal K-step subset of a fine uniform grid, found by the exact-K
+ * DP on the model's own one-step Euler costs ({@link BossCost}, {@link BellmanDp}). The schedule is computed once per
+ * (model hash, K, fine, cost-samples, cost-seed), cached on disk, and its times and DP objective go in the manifest.
+ * NFE per image: K (Euler) or 2K (Heun); the one-time N·M evaluations of the cost matrix are not part of any image's
+ * NFE (the manifest records them as {@code scheduleNfe}, 0 when the schedule came from a cache).
+ */
+public final class BossSampler extends BatchSampler {
+    /** Parameters of BOSS. */
+    public record Config(
+            @Param(name = "steps", dflt = "8", min = 1, max = 10000, description = "K: number of sampling steps")
+            int steps,
+            @Param(name = "fine", dflt = "100", min = 1, max = 100000,
+                    description = "N: steps of the fine uniform grid the schedule is chosen from") int fine,
+            @Param(name = "cost-samples", dflt = "100", min = 1, max = 1000000,
+                    description = "M: noises whose N-step Euler paths define the cost matrix") int costSamples,
+            @Param(name = "cost-seed", dflt = "0", min = 0, max = Long.MAX_VALUE,
+                    description = "seed of the cost-matrix noises") long costSeed,
+            @Param(name = "solver", dflt = "euler", choices = {"euler", "heun"},
+                    description = "solver on the Bellman times: euler (K NFE) or heun (2K NFE)") String solver) {
+        public Config {
+            if (steps > fine) {
+                throw new org.flowbench.engine.FlowbenchException("BOSS: steps (" + steps + ") cannot exceed fine ("
+                        + fine + ")", "raise 'fine' or lower 'steps'");
+            }
+        }
+    }
+
+    private final Config config;
+
+    public BossSampler(Config config) {
+        this.config = config;
+    }
+
+    /** The schedule for this config on a model (cached). */
+    public BossSchedule schedule(FlowModel model) {
+        return BossSchedule.get(model, config.steps(), config.fine(), config.costSamples(), config.costSeed(),
+                CancellationToken.NONE);
+    }
+
+    @Override
+    public String id() {
+        return "boss";
+    }
+
+    @Override
+    public String version() {
+        return "1";
+    }
+
+    @Override
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    protected long stepsPerImage(FlowModel model) {
+        return config.steps();
+    }
+
+    @Override
+    protected double startTime(FlowModel model) {
+        return schedule(model).times()[0];
+    }
+
+    @Override
+    protected void describe(FlowModel model, RunManifest.Builder manifest) {
+        BossSchedule s = schedule(model);
+        manifest.put("times", Arrays.stream(s.times()).boxed().toList());
+        manifest.put("fineIndices", Arrays.stream(s.indices()).boxed().toList());
+        manifest.put("dpObjective", s.objective());
+        manifest.put("scheduleFromCache", s.fromCache());
+        manifest.put("scheduleNfe", s.fromCache() ? 0 : (long) config.fine() * config.costSamples());
+    }
+
+    @Override
+    protected void integrate(Batch b) {
+        double[] t = schedule(b.model).times();
+        boolean heun = config.solver().equals("heun");
+        int len = b.x.length;
+        double[] x = b.x;
+        double[] k1 = new double[len];
+        double[] k2 = heun ? new double[len] : null;
+        double[] tmp = heun ? new double[len] : null;
+        double[] x0 = b.request.previewEvery() > 0 ? new double[len] : null;
+        for (int k = 0; k < t.length - 1; k++) {
+            double t0 = t[k];
+            double h = t[k + 1] - t0;
+            if (x0 != null) {
+                System.arraycopy(x, 0, x0, 0, len);
+            }
+            b.velocity(t0, x, k1);
+            if (heun) {
+                for (int i = 0; i < len; i++) {
+                    tmp[i] = x[i] + h * k1[i];
+                }
+                b.velocity(t[k + 1], tmp, k2);
+                for (int i = 0; i < len; i++) {
+                    x[i] += 0.5 * h * (k1[i] + k2[i]);
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    x[i] += h * k1[i];
+                }
+            }
+            b.stepDone(k + 1, t0, x0, k1);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.flowbench.samplers.boss;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.flowbench.engine.io.AtomicFiles;
+import org.flowbench.engine.io.Json;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.run.CancellationToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Bellman-optimal step schedule: K + 1 times, their fine-grid indices and the DP objective, for one
+ * (model hash, K, fine, cost samples, cost seed). Schedules are cached on disk under
+ * {@code <cache>/boss/} where {@code <cache>} is the system property {@code flowbench.cache} or
+ * {@code ~/.cache/flowbench}; cost matrices are also kept in memory for the life of the process, so schedules for
+ * several K share one matrix.
+ */
+public record BossSchedule(String modelHash, int steps, int fine, int costSamples, long costSeed, double[] times,
+                           int[] indices, double objective, boolean fromCache) {
+    private static final Logger LOG = LoggerFactory.getLogger(BossSchedule.class);
+    private static final Map<String, CostMatrix> MATRICES = new ConcurrentHashMap<>();
+    private static final Map<String, BossSchedule> SCHEDULES = new ConcurrentHashMap<>();
+
+    /** The cache folder: {@code flowbench.cache} or {@code ~/.cache/flowbench}. */
+    public static Path cacheRoot() {
+        String p = System.getProperty("flowbench.cache");
+        if (p != null && !p.isBlank()) {
+            return Path.of(p);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "flowbench");
+    }
+
+    static Path file(String hash, int steps, int fine, int samples, long seed) {
+        return cacheRoot().resolve("boss").resolve("schedule-" + hash + "-K" + steps + "-N" + fine + "-M" + samples
+                + "-seed" + seed + ".json");
+    }
+
+    /** The cost matrix for (model, fine, samples, seed), computed once per process. */
+    public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, CancellationToken cancel) {
+        String key = model.hash() + "/" + fine + "/" + samples + "/" + seed;
+        CostMatrix c = MATRICES.get(key);
+        if (c == null) {
+            long t0 = System.nanoTime();
+            c = BossCost.compute(model, fine, samples, seed, cancel);
+            LOG.info("BOSS cost matrix for {} (N = {}, M = {}): {} field evaluations in {} ms", model.id(), fine,
+                    samples, (long) fine * samples, (System.nanoTime() - t0) / 1_000_000);
+            MATRICES.put(key, c);
+        }
+        return c;
+    }
+
+    /** The schedule from memory, the disk cache, or computed (and then written to the cache). */
+    public static BossSchedule get(FlowModel model, int steps, int fine, int samples, long seed,
+                                   CancellationToken cancel) {
+        String hash = model.hash();
+        String key = hash + "/" + steps + "/" + fine + "/" + samples + "/" + seed;
+        BossSchedule s = SCHEDULES.get(key);
+        if (s != null) {
+            return s;
+        }
+        Path f = file(hash, steps, fine, samples, seed);
+        s = read(f, hash, steps, fine, samples, seed);
+        if (s == null) {
+            CostMatrix c = costMatrix(model, fine, samples, seed, cancel);
+            BellmanDp.Result r = BellmanDp.solve(c, steps);
+            double[] grid = BossCost.fineGrid(model.path(), fine);
+            double[] times = new double[r.path().length];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = grid[r.path()[i]];
+            }
+            s = new BossSchedule(hash, steps, fine, samples, seed, times, r.path(), r.objective(), false);
+            write(f, s);
+        }
+        SCHEDULES.put(key, s);
+        return s;
+    }
+
+    /** Forgets the in-memory caches (tests). */
+    public static void clearMemory() {
+        MATRICES.clear();
+        SCHEDULES.clear();
+    }
+
+    private static BossSchedule read(Path f, String hash, int steps, int fine, int samples, long seed) {
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(Files.readString(f));
+            if (!hash.equals(n.path("modelHash").asText()) || n.path("steps").asInt() != steps
+                    || n.path("fine").asInt() != fine || n.path("costSamples").asInt() != samples
+                    || n.path("costSeed").asLong() != seed) {
+                return null;
+            }
+            JsonNode t = n.get("times");
+            JsonNode ix = n.get("indices");
+            if (t == null || ix == null || t.size() != steps + 1 || ix.size() != steps + 1) {
+                return null;
+            }
+            double[] times = new double[steps + 1];
+            int[] idx = new int[steps + 1];
+            for (int i = 0; i <= steps; i++) {
+                times[i] = t.get(i).asDouble();
+                idx[i] = ix.get(i).asInt();
+            }
+            return new BossSchedule(hash, steps, fine, samples, seed, times, idx, n.path("objective").asDouble(), true);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring unreadable BOSS schedule cache {}: {}", f, e.toString());
+            return null;
+        }
+    }
+
+    private static void write(Path f, BossSchedule s) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("modelHash", s.modelHash);
+        o.put("steps", s.steps);
+        o.put("fine", s.fine);
+        o.put("costSamples", s.costSamples);
+        o.put("costSeed", s.costSeed);
+        ArrayNode t = o.putArray("times");
+        for (double v : s.times) {
+            t.add(v);
+        }
+        ArrayNode ix = o.putArray("indices");
+        for (int v : s.indices) {
+            ix.add(v);
+        }
+        o.put("objective", s.objective);
+        try {
+            Files.createDirectories(f.getParent());
+            AtomicFiles.write(f, Json.MAPPER.writeValueAsBytes(o));
+        } catch (IOException e) {
+            LOG.warn("cannot write the BOSS schedule cache {}: {}", f, e.toString());
+        }
+    }
+}

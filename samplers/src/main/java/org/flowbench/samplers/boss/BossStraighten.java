@@ -1,0 +1,294 @@
+package org.flowbench.samplers.boss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.model.pkg.MlpFlowModel;
+import org.flowbench.engine.model.pkg.ModelPackage;
+import org.flowbench.engine.nn.ParamStore;
+import org.flowbench.engine.nn.VelocityMlp;
+import org.flowbench.engine.random.NoiseSource;
+import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.train.Trainer;
+
+/**
+ * Phase 2 of BOSS (straightening) on top of the project's {@link Trainer}:
+ *
+ * <ol>
+ *   <li>{@link #trainTeacher}: a {@link VelocityMlp} trained by flow matching on an analytic mixture
+ *       (x_t = t·x1 + (1−t)·x0, target x1 − x0, t ~ U(0, 1)): the "pretrained" model;</li>
+ *   <li>{@link #tuples}: S noises integrated with the teacher's N-step uniform Euler; for every Bellman interval
+ *       k &lt; K the tuple (z0 = X_{i_k}, z1 = X_{i_{k+1}}, t0 = s_{i_k}, t1 = s_{i_{k+1}});</li>
+ *   <li>{@link #fineTune}: a copy of the teacher trained on the chord targets (z1 − z0)/(t1 − t0) at (z0, t0),
+ *       loss = mean over the batch of the per-sample mean over dimensions of the squared error (Adam, warm-up,
+ *       global-norm clipping 1, EMA; samples use the EMA weights).</li>
+ * </ol>
+ * Sampling afterwards: Euler on the same Bellman times ({@code boss} sampler with the same fine/cost settings).
+ */
+public final class BossStraighten {
+    private BossStraighten() {}
+
+    /** Training settings shared by both phases. */
+    public record Settings(long steps, int batch, double lr, int warmup, double ema, long seed) {}
+
+    /** Chord tuples, flattened: z0, z1 (n × d), t0, t1 (n). */
+    public record Tuples(int n, int dim, float[] z0, float[] z1, float[] t0, float[] t1) {}
+
+    private static Trainer.Config config(Settings s) {
+        return Trainer.Config.defaults(s.steps(), s.seed()).withLr(s.lr()).withWarmup(s.warmup()).withEma(s.ema())
+                .withCheckpointSeconds(Double.POSITIVE_INFINITY);
+    }
+
+    private record Batch(float[] xt, float[] target, int n) {}
+
+    private static NDArray mse(NDManager m, VelocityMlp net, org.flowbench.engine.nn.NDParams p, Batch b, int d) {
+        NDArray in = m.create(b.xt(), new Shape(b.n(), d + 1));
+        NDArray target = m.create(b.target(), new Shape(b.n(), d));
+        return net.forward(p, in).sub(target).square().mean();
+    }
+
+    /** Flow-matching teacher on the mixture's data distribution (label −1). Returns the EMA weights. */
+    public static ParamStore trainTeacher(NDManager base, GaussianMixture data, VelocityMlp net, Settings s,
+                                          Trainer.Listener listener, CancellationToken cancel) throws IOException {
+        int d = data.dim();
+        int pool = 100_000;
+        double[] x1 = data.sampleData(s.seed() ^ 0x5DEECE66DL, pool, -1);
+        Trainer<Batch> tr = new Trainer<>(config(s), net.init(s.seed()));
+        Trainer.BatchSource<Batch> src = (step, rng) -> {
+            int n = s.batch();
+            float[] xt = new float[n * (d + 1)];
+            float[] target = new float[n * d];
+            for (int j = 0; j < n; j++) {
+                int idx = rng.nextInt(pool);
+                double t = rng.nextDouble();
+                for (int e = 0; e < d; e++) {
+                    double a = x1[idx * d + e];
+                    double z = rng.nextGaussian();
+                    xt[j * (d + 1) + e] = (float) (t * a + (1 - t) * z);
+                    target[j * d + e] = (float) (a - z);
+                }
+                xt[j * (d + 1) + d] = (float) t;
+            }
+            return new Batch(xt, target, n);
+        };
+        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b, d), listener, cancel);
+        if (r.cancelled()) {
+            throw new CancellationToken.CancelledException();
+        }
+        return tr.ema().copy();
+    }
+
+    /** Teacher Euler paths on the fine grid and the chord tuples of the Bellman intervals. */
+    public static Tuples tuples(FlowModel teacher, BossSchedule schedule, int samples, long seed) {
+        int d = teacher.dim();
+        int fine = schedule.fine();
+        double[] s = BossCost.fineGrid(teacher.path(), fine);
+        int k = schedule.steps();
+        int[] idx = schedule.indices();
+        float[] z0 = new float[samples * k * d];
+        float[] z1 = new float[samples * k * d];
+        float[] t0 = new float[samples * k];
+        float[] t1 = new float[samples * k];
+        double[] x = new double[samples * d];
+        for (int m = 0; m < samples; m++) {
+            NoiseSource.gaussian(seed, m, 0, x, m * d, d);
+        }
+        double[][] at = new double[k + 1][];
+        at[0] = x.clone();
+        double[] v = new double[x.length];
+        int next = 1;
+        for (int i = 0; i < fine; i++) {
+            teacher.velocity(x, samples, s[i], null, v);
+            double h = s[i + 1] - s[i];
+            for (int e = 0; e < x.length; e++) {
+                x[e] += h * v[e];
+            }
+            while (next <= k && idx[next] == i + 1) {
+                at[next++] = x.clone();
+            }
+        }
+        for (int m = 0; m < samples; m++) {
+            for (int j = 0; j < k; j++) {
+                int row = m * k + j;
+                for (int e = 0; e < d; e++) {
+                    z0[row * d + e] = (float) at[j][m * d + e];
+                    z1[row * d + e] = (float) at[j + 1][m * d + e];
+                }
+                t0[row] = (float) s[idx[j]];
+                t1[row] = (float) s[idx[j + 1]];
+            }
+        }
+        return new Tuples(samples * k, d, z0, z1, t0, t1);
+    }
+
+    /**
+     * The "Distill-K-Reflow" baseline's data in the same tuple form: pairs (x0, x1 = the teacher's N-step Euler
+     * endpoint), states x_t = t·x1 + (1−t)·x0 at the K times t = (k/K)(1 − ε) + ε, k &lt; K (ε = 1e-3), target
+     * x1 − x0 (encoded as z1 = z0 + (x1 − x0), t1 = t0 + 1).
+     */
+    public static Tuples reflowTuples(FlowModel teacher, int k, int fine, int samples, long seed) {
+        int d = teacher.dim();
+        double[] x0 = new double[samples * d];
+        for (int m = 0; m < samples; m++) {
+            NoiseSource.gaussian(seed, m, 0, x0, m * d, d);
+        }
+        double[] x1 = euler(teacher, BossCost.fineGrid(teacher.path(), fine), x0, samples);
+        float[] z0 = new float[samples * k * d];
+        float[] z1 = new float[samples * k * d];
+        float[] t0 = new float[samples * k];
+        float[] t1 = new float[samples * k];
+        double eps = 1e-3;
+        for (int m = 0; m < samples; m++) {
+            for (int j = 0; j < k; j++) {
+                int row = m * k + j;
+                double t = (double) j / k * (1 - eps) + eps;
+                for (int e = 0; e < d; e++) {
+                    double a = x0[m * d + e];
+                    double b = x1[m * d + e];
+                    double xt = t * b + (1 - t) * a;
+                    z0[row * d + e] = (float) xt;
+                    z1[row * d + e] = (float) (xt + (b - a));
+                }
+                t0[row] = (float) t;
+                t1[row] = (float) (t + 1);
+            }
+        }
+        return new Tuples(samples * k, d, z0, z1, t0, t1);
+    }
+
+    /** Fine-tunes a copy of {@code teacher} on the chord targets; returns the EMA weights. */
+    public static ParamStore fineTune(NDManager base, VelocityMlp net, ParamStore teacher, Tuples data, Settings s,
+                                      Trainer.Listener listener, CancellationToken cancel) throws IOException {
+        int d = data.dim();
+        Trainer<Batch> tr = new Trainer<>(config(s), teacher);
+        Trainer.BatchSource<Batch> src = (step, rng) -> {
+            int n = s.batch();
+            float[] xt = new float[n * (d + 1)];
+            float[] target = new float[n * d];
+            for (int j = 0; j < n; j++) {
+                int r = rng.nextInt(data.n());
+                double dt = (double) data.t1()[r] - data.t0()[r];
+                for (int e = 0; e < d; e++) {
+                    xt[j * (d + 1) + e] = data.z0()[r * d + e];
+                    target[j * d + e] = (float) ((data.z1()[r * d + e] - (double) data.z0()[r * d + e]) / dt);
+                }
+                xt[j * (d + 1) + d] = data.t0()[r];
+            }
+            return new Batch(xt, target, n);
+        };
+        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b, d), listener, cancel);
+        if (r.cancelled()) {
+            throw new CancellationToken.CancelledException();
+        }
+        return tr.ema().copy();
+    }
+
+    /** Mean over held-out noises of ‖K-step Euler of {@code model} on {@code times} − reference endpoint‖². */
+    public static double endpointError(FlowModel model, double[] times, FlowModel reference, int fine, int samples,
+                                       long seed) {
+        int d = model.dim();
+        double[] x0 = new double[samples * d];
+        for (int m = 0; m < samples; m++) {
+            NoiseSource.gaussian(seed, m, 0, x0, m * d, d);
+        }
+        double[] ref = euler(reference, BossCost.fineGrid(reference.path(), fine), x0, samples);
+        double[] out = euler(model, times, x0, samples);
+        double acc = 0;
+        for (int i = 0; i < out.length; i++) {
+            acc += (out[i] - ref[i]) * (out[i] - ref[i]);
+        }
+        return acc / samples;
+    }
+
+    static double[] euler(FlowModel m, double[] times, double[] x0, int n) {
+        double[] x = x0.clone();
+        double[] v = new double[x.length];
+        for (int k = 0; k < times.length - 1; k++) {
+            m.velocity(x, n, times[k], null, v);
+            double h = times[k + 1] - times[k];
+            for (int i = 0; i < x.length; i++) {
+                x[i] += h * v[i];
+            }
+        }
+        return x;
+    }
+
+    /** Writes the straightened student as a model package whose manifest records its parent, K and the schedule. */
+    public static void writePackage(Path dir, VelocityMlp net, ParamStore weights, FlowModel teacher,
+                                    String parentRef, BossSchedule schedule, Map<String, Object> provenance)
+            throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", dir.getFileName().toString());
+        m.put("kind", "flow");
+        m.put("architecture", VelocityMlp.ARCHITECTURE);
+        m.put("config", net.config());
+        m.put("parameterization", "velocity");
+        m.put("path", "rectified-flow");
+        m.put("timeConvention", "t=0 noise, t=1 data; x_t = t*x1 + (1-t)*x0");
+        m.put("imageShape", List.of(net.dim()));
+        m.put("weightsAre", "EMA");
+        Map<String, Object> boss = new LinkedHashMap<>();
+        boss.put("parent", parentRef);
+        boss.put("parentHash", teacher.hash());
+        boss.put("steps", schedule.steps());
+        boss.put("fine", schedule.fine());
+        boss.put("costSamples", schedule.costSamples());
+        boss.put("costSeed", schedule.costSeed());
+        boss.put("times", java.util.Arrays.stream(schedule.times()).boxed().toList());
+        boss.put("dpObjective", schedule.objective());
+        boss.put("sampleWith", "euler on these times (sampler 'euler', grid=list)");
+        m.put("boss", boss);
+        m.put("provenance", provenance);
+        String card = "# BOSS-straightened velocity MLP\n\nFine-tuned from " + parentRef + " on the chords of its "
+                + schedule.steps() + "-step Bellman schedule " + boss.get("times") + ". Sample it with Euler on "
+                + "exactly these times.\n";
+        ModelPackage.write(dir, m, weights, Map.of("architecture", VelocityMlp.ARCHITECTURE), card);
+    }
+
+    /** Writes a flow-matching teacher MLP as a model package. */
+    public static void writeTeacherPackage(Path dir, VelocityMlp net, ParamStore weights, FlowModel data,
+                                           Map<String, Object> provenance) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", dir.getFileName().toString());
+        m.put("kind", "flow");
+        m.put("architecture", VelocityMlp.ARCHITECTURE);
+        m.put("config", net.config());
+        m.put("parameterization", "velocity");
+        m.put("path", "rectified-flow");
+        m.put("timeConvention", "t=0 noise, t=1 data; x_t = t*x1 + (1-t)*x0; velocity target x1 - x0");
+        m.put("imageShape", List.of(net.dim()));
+        m.put("weightsAre", "EMA");
+        m.put("trainedOn", Map.of("model", data.id(), "hash", data.hash()));
+        m.put("provenance", provenance);
+        ModelPackage.write(dir, m, weights, Map.of("architecture", VelocityMlp.ARCHITECTURE),
+                "# Velocity MLP teacher\n\nTrained by flow matching on " + data.id() + ".\n");
+    }
+
+    /** The teacher model for an analytic mixture, or an error for other models. */
+    public static GaussianMixture requireMixture(FlowModel m) {
+        if (!(m instanceof GaussianMixture g) || !g.path().id().equals("rectified-flow")) {
+            throw new FlowbenchException("train boss needs an analytic rectified-flow mixture (builtin:boss-toy, a spec "
+                    + ".json) to train its teacher MLP on", "try --model builtin:boss-toy");
+        }
+        return g;
+    }
+
+    /** Wraps weights as a model. */
+    public static MlpFlowModel model(String id, VelocityMlp net, ParamStore w) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (4 * w.count()));
+        for (String n : w.names()) {
+            for (float f : w.get(n)) {
+                buf.putFloat(f);
+            }
+        }
+        return new MlpFlowModel(id, ModelPackage.sha256(buf.array()), net, w);
+    }
+}

@@ -1,0 +1,622 @@
+package org.flowbench.samplers.fkc;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.Models;
+import org.flowbench.engine.model.NoisePath;
+import org.flowbench.engine.model.Parameterization;
+import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.random.NoiseSource;
+import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.ProgressListener;
+import org.flowbench.engine.run.RunManifest;
+import org.flowbench.engine.run.SampleBatch;
+import org.flowbench.engine.run.SamplingRequest;
+import org.flowbench.samplers.BatchSampler;
+import org.flowbench.samplers.Param;
+import org.flowbench.samplers.Sampler;
+import org.flowbench.samplers.TimeGrid;
+
+/**
+ * Feynman–Kac correctors: particles follow the reverse SDE of a target p_t ∝ Π_i q_i,t^{β_i} built from expert
+ * models and carry log-weights whose increments make the weighted population track p_t exactly (in the
+ * continuous-time limit); resampling keeps the population healthy.
+ *
+ * <p>Per step from t_a to t_b = t_a + h, with g² = g²(t_a) the path's own squared diffusion, s_i the expert
+ * scores at (x, t_a), S = Σ β_i s_i, B = Σ β_i and V = Σ β_i v_i + (1 − B)(α'/α)x (the target's probability-flow
+ * velocity; v_i = (α'/α)x + ½g² s_i):
+ * <pre>
+ *   x ← x + h·(V + ½ζ²·g²·S) + ζ·sqrt(g² h)·ξ          (ζ = 1 target-score, ζ = 1/√B tempered-noise)
+ *   log w ← log w + ½·g²·h·(‖S‖² − Σ β_i ‖s_i‖²)
+ * </pre>
+ * which is Prop. 3.1 (CFG: q_u^{1−w} q_c^w), 3.2 (annealing q^β), 3.3 (products) and the general Π q_i^{β_i} row;
+ * no divergence is needed. The particle-independent ∇·f terms are dropped. ζ and the drift coefficient
+ * (1 + ζ²)/2 satisfy the condition under which the Laplacian terms cancel, so the weight rule is the same for both
+ * variants.
+ *
+ * <p><b>Populations.</b> With {@code output=first} or {@code best-weight} every requested image i has its own
+ * population of {@code particles} particles whose noise is keyed by (image i, particle j): image i's result is a
+ * pure function of (seed, i, label) whatever the batch, and its NFE is particles × steps × experts. With
+ * {@code output=all} the particles are the images themselves: images with absolute indices in
+ * [k·P, (k+1)·P) (P = {@code particles}) and the same label form population k, and image i's noise is the plain
+ * sampler's noise of image i; results depend on which images of a population are requested together, never on the
+ * batch size; NFE per image is steps × experts.
+ */
+public final class FkcSampler implements Sampler {
+    /** Parameters of FKC. */
+    public record Config(
+            @Param(name = "steps", dflt = "100", min = 1, max = 100000, description = "number of SDE steps") int steps,
+            @Param(name = "grid", dflt = "edm", choices = {"uniform", "edm", "list"},
+                    description = "time grid (EDM-ρ on σ/α by default)") String grid,
+            @Param(name = "rho", dflt = "7", min = 1, max = 20, description = "ρ of the EDM grid") double rho,
+            @Param(name = "times", dflt = "", description = "comma-separated times for grid=list") String times,
+            @Param(name = "target", dflt = "cfg", choices = {"cfg", "anneal", "product"},
+                    description = "cfg: q_u^(1−w)·q_c^w; anneal: q^beta; product: q^beta · expert2^beta2") String target,
+            @Param(name = "beta", dflt = "2", min = 0.01, max = 100,
+                    description = "exponent of the model (anneal, product)") double beta,
+            @Param(name = "beta2", dflt = "-1", min = -1, max = 100,
+                    description = "exponent of expert2 for product; −1 = same as beta") double beta2,
+            @Param(name = "guidance", dflt = "2", min = 0, max = 100, description = "CFG weight w (cfg)") double guidance,
+            @Param(name = "expert2", dflt = "", description = "second expert (model reference) for target=product")
+            String expert2,
+            @Param(name = "variant", dflt = "target-score", choices = {"target-score", "tempered-noise"},
+                    description = "SDE of the family: target-score (ζ = 1) or tempered noise (ζ = 1/√Σβ)") String variant,
+            @Param(name = "particles", dflt = "8", min = 1, max = 1048575,
+                    description = "population size (per image for first/best-weight; images per population for all)")
+            int particles,
+            @Param(name = "output", dflt = "first", choices = {"all", "first", "best-weight"},
+                    description = "all: every particle is an image; first: one particle drawn from the final "
+                            + "weighted population; best-weight: the particle of largest final weight") String output,
+            @Param(name = "resample", dflt = "systematic", choices = {"systematic", "multinomial", "none"},
+                    description = "resampling scheme; none = no resampling during the run, one final systematic "
+                            + "draw from the accumulated (self-normalised) weights") String resample,
+            @Param(name = "ess-threshold", dflt = "0", min = 0, max = 1,
+                    description = "0: resample every step in the interval; τ > 0: only when ESS < τ·N "
+                            + "(weights accumulate between events)") double essThreshold,
+            @Param(name = "interval", dflt = "0,1",
+                    description = "active interval 'a,b' in normalised generation time (0 = noise, 1 = data); "
+                            + "weights outside it are not updated (biased unless 0,1)") String interval,
+            @Param(name = "init", dflt = "prior", choices = {"prior", "exact"},
+                    description = "prior: start from N(0, σ²/Σβ); exact: plus initial importance weights "
+                            + "Σβ log q_i − log N (analytic experts only)") String init,
+            @Param(name = "center", dflt = "false",
+                    description = "subtract the population mean of each increment (no effect on resampling)")
+            boolean center,
+            @Param(name = "clamp", dflt = "0", min = 0, max = 1e6,
+                    description = "clamp increments to ±clamp after centring; 0 = off (biased when on)") double clamp,
+            @Param(name = "correct", dflt = "true",
+                    description = "false: the same SDE without weights or resampling (the heuristic baseline)")
+            boolean correct) {
+        public Config {
+            double[] iv = parseInterval(interval);
+            if (!(iv[0] >= 0 && iv[1] <= 1 && iv[0] < iv[1])) {
+                throw new FlowbenchException("interval '" + interval + "' must be 'a,b' with 0 ≤ a < b ≤ 1");
+            }
+            if (target.equals("product") && expert2.isBlank()) {
+                throw new FlowbenchException("target=product needs expert2=<model reference>");
+            }
+        }
+
+        double[] activeInterval() {
+            return parseInterval(interval);
+        }
+
+        private static double[] parseInterval(String text) {
+            String[] parts = text.split(",");
+            if (parts.length != 2) {
+                throw new FlowbenchException("interval '" + text + "' must be two numbers 'a,b'");
+            }
+            try {
+                return new double[] {Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim())};
+            } catch (NumberFormatException e) {
+                throw new FlowbenchException("interval '" + text + "' must be two numbers 'a,b'");
+            }
+        }
+    }
+
+    /** Sees the population after every step (tests, diagnostics). States are at time {@code t}. */
+    public interface Observer {
+        void afterStep(int step, double t, double[] x, double[] logw, int[] popStart, int[] popSize);
+    }
+
+    /** One factor q_i^{β_i} of the target: a model, its label per particle, its exponent. */
+    record Expert(FlowModel model, int[] labels, double beta) {}
+
+    private static final int INIT_STREAM = 0;
+    private final Config config;
+
+    public FkcSampler(Config config) {
+        this.config = config;
+    }
+
+    @Override
+    public String id() {
+        return "fkc";
+    }
+
+    @Override
+    public String version() {
+        return "1";
+    }
+
+    @Override
+    public Config config() {
+        return config;
+    }
+
+    public double[] grid(FlowModel model) {
+        return TimeGrid.build(config.grid(), model.path(), config.steps(), config.rho(), config.times(), true);
+    }
+
+    /** ζ of the chosen SDE for a total exponent B. */
+    static double zeta(String variant, double totalBeta) {
+        return variant.equals("tempered-noise") ? 1 / Math.sqrt(totalBeta) : 1;
+    }
+
+    @Override
+    public SampleBatch sample(SamplingRequest req, FlowModel model, ProgressListener listener,
+                              CancellationToken cancel) {
+        return sample(req, model, listener, cancel, null);
+    }
+
+    public SampleBatch sample(SamplingRequest req, FlowModel model, ProgressListener listener,
+                              CancellationToken cancel, Observer observer) {
+        FlowModel second = null;
+        try {
+            if (config.target().equals("product")) {
+                second = Models.open(config.expert2());
+                if (second.dim() != model.dim()) {
+                    throw new FlowbenchException("expert2 " + second.id() + " has dimension " + second.dim()
+                            + ", the model has " + model.dim());
+                }
+                if (!second.path().equals(model.path())) {
+                    throw new FlowbenchException("expert2 " + second.id() + " uses path " + second.path().id()
+                            + ", the model uses " + model.path().id(), "both experts must share one noise path");
+                }
+            }
+            return run(req, model, second, listener, cancel, observer);
+        } finally {
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    private SampleBatch run(SamplingRequest req, FlowModel model, FlowModel second, ProgressListener listener,
+                            CancellationToken cancel, Observer observer) {
+        double[] t = grid(model);
+        int steps = t.length - 1;
+        int d = model.dim();
+        boolean all = config.output().equals("all");
+        int pSize = config.particles();
+        // group request images into chunks; each chunk is one run of the population loop
+        List<int[]> chunks = new ArrayList<>(); // request-relative image indices
+        if (all) {
+            Map<Long, List<Integer>> pops = new LinkedHashMap<>();
+            for (int i = 0; i < req.n(); i++) {
+                long block = (req.firstImage() + i) / pSize;
+                long key = block * 1_000_003L + (req.label(i) + 1);
+                pops.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+            }
+            for (List<Integer> p : pops.values()) {
+                chunks.add(p.stream().mapToInt(Integer::intValue).toArray());
+            }
+        } else {
+            int per = Math.max(1, req.batch() / pSize);
+            for (int from = 0; from < req.n(); from += per) {
+                int b = Math.min(per, req.n() - from);
+                int[] c = new int[b];
+                for (int i = 0; i < b; i++) {
+                    c[i] = from + i;
+                }
+                chunks.add(c);
+            }
+        }
+        double[] out = new double[req.n() * d];
+        long[] nfe = new long[req.n()];
+        double[] lat = new double[req.n()];
+        Diagnostics diag = new Diagnostics(steps);
+        long total = (long) steps * req.n();
+        long[] done = {0};
+        for (int[] chunk : chunks) {
+            cancel.check();
+            long t0 = System.nanoTime();
+            runChunk(req, model, second, t, chunk, all, out, nfe, diag, listener, cancel, observer, done, total);
+            double ms = (System.nanoTime() - t0) / 1e6 / chunk.length;
+            for (int i : chunk) {
+                lat[i] = ms;
+            }
+        }
+        RunManifest.Builder mb = BatchSampler.manifestFor(this, req, model);
+        mb.put("times", Arrays.stream(t).boxed().toList());
+        if (second != null) {
+            mb.put("expert2", second.id());
+            mb.put("expert2Hash", second.hash());
+        }
+        mb.put("populations", diag.populations);
+        mb.put("population", all ? "images with the same label in blocks of 'particles' absolute image indices"
+                : "'particles' particles per image, noise keyed by (image, particle)");
+        diag.put(mb);
+        RunManifest manifest = mb.build();
+        SampleBatch sb = new SampleBatch(req.firstImage(), req.n(), model.shape(), out, nfe, lat, manifest);
+        listener.batchDone(sb);
+        return sb;
+    }
+
+    /** Per-step diagnostics averaged over populations. */
+    static final class Diagnostics {
+        final double[] ess;
+        final double[] unique;
+        final double[] incVar;
+        final int[] resampled;
+        int populations;
+
+        Diagnostics(int steps) {
+            ess = new double[steps];
+            unique = new double[steps];
+            incVar = new double[steps];
+            resampled = new int[steps];
+        }
+
+        void put(RunManifest.Builder mb) {
+            int p = Math.max(1, populations);
+            List<Double> e = new ArrayList<>();
+            List<Double> u = new ArrayList<>();
+            List<Double> v = new ArrayList<>();
+            double minEss = Double.POSITIVE_INFINITY;
+            long events = 0;
+            for (int k = 0; k < ess.length; k++) {
+                e.add(ess[k] / p);
+                u.add(unique[k] / p);
+                v.add(incVar[k] / p);
+                minEss = Math.min(minEss, ess[k] / p);
+                events += resampled[k];
+            }
+            mb.put("essFraction", e);
+            mb.put("uniqueAncestorFraction", u);
+            mb.put("incrementVariance", v);
+            mb.put("minEssFraction", minEss);
+            mb.put("resampleEvents", events);
+        }
+    }
+
+    private List<Expert> experts(FlowModel model, FlowModel second, int[] labels) {
+        int n = labels.length;
+        List<Expert> ex = new ArrayList<>();
+        switch (config.target()) {
+            case "cfg" -> {
+                boolean anyLabel = Arrays.stream(labels).anyMatch(l -> l != FlowModel.UNCONDITIONAL);
+                double w = config.guidance();
+                if (!anyLabel || w == 1) {
+                    ex.add(new Expert(model, labels, 1.0)); // unconditional images or w = 1: the plain SDE
+                } else {
+                    int[] uncond = new int[n];
+                    Arrays.fill(uncond, FlowModel.UNCONDITIONAL);
+                    ex.add(new Expert(model, uncond, 1 - w));
+                    ex.add(new Expert(model, labels, w));
+                }
+            }
+            case "anneal" -> ex.add(new Expert(model, labels, config.beta()));
+            case "product" -> {
+                ex.add(new Expert(model, labels, config.beta()));
+                int[] l2 = second.classNames().isEmpty() ? new int[n] : labels;
+                if (second.classNames().isEmpty()) {
+                    Arrays.fill(l2, FlowModel.UNCONDITIONAL);
+                }
+                ex.add(new Expert(second, l2, config.beta2() < 0 ? config.beta() : config.beta2()));
+            }
+            default -> throw new IllegalStateException(config.target());
+        }
+        return ex;
+    }
+
+    private void runChunk(SamplingRequest req, FlowModel model, FlowModel second, double[] t, int[] chunk,
+                          boolean all, double[] out, long[] nfe, Diagnostics diag, ProgressListener listener,
+                          CancellationToken cancel, Observer observer, long[] done, long total) {
+        NoisePath path = model.path();
+        int d = model.dim();
+        int steps = t.length - 1;
+        int images = chunk.length;
+        int per = all ? 1 : config.particles();
+        int n = all ? images : images * per;
+        int len = n * d;
+        // population layout and keys
+        int pops = all ? 1 : images;
+        int[] popStart = new int[pops];
+        int[] popSize = new int[pops];
+        long[] popKey = new long[pops];
+        long[] noiseKey = new long[n];
+        int[] labels = new int[n];
+        if (all) {
+            popStart[0] = 0;
+            popSize[0] = images;
+            long block = (req.firstImage() + chunk[0]) / config.particles();
+            popKey[0] = (block << 16) ^ (req.label(chunk[0]) + 1);
+            for (int i = 0; i < images; i++) {
+                noiseKey[i] = req.firstImage() + chunk[i];
+                labels[i] = req.label(chunk[i]);
+            }
+        } else {
+            for (int i = 0; i < images; i++) {
+                long image = req.firstImage() + chunk[i];
+                popStart[i] = i * per;
+                popSize[i] = per;
+                popKey[i] = image;
+                for (int j = 0; j < per; j++) {
+                    noiseKey[i * per + j] = (image << 20) | j;
+                    labels[i * per + j] = req.label(chunk[i]);
+                }
+            }
+        }
+        diag.populations += pops;
+        List<Expert> ex = experts(model, second, labels);
+        int e = ex.size();
+        double bTotal = 0;
+        for (Expert x : ex) {
+            bTotal += x.beta();
+        }
+        if (config.target().equals("cfg")) {
+            bTotal = 1; // (1 − w) + w, exactly
+        }
+        double[] betas = new double[e];
+        for (int i = 0; i < e; i++) {
+            betas[i] = ex.get(i).beta();
+        }
+        double zeta = zeta(config.variant(), bTotal);
+        double driftC = 0.5 * zeta * zeta; // coefficient of g²·S on top of the target PF velocity V
+        boolean correct = config.correct();
+        double[] iv = config.activeInterval();
+        double span = path.tEnd() - path.tStart();
+
+        // initial states: N(0, σ(t0)²/B)
+        double[] x = new double[len];
+        for (int p = 0; p < n; p++) {
+            NoiseSource.gaussian(req.seed(), noiseKey[p], 0, x, p * d, d);
+        }
+        double std = path.sigma(t[0]) / Math.sqrt(bTotal);
+        for (int i = 0; i < len; i++) {
+            x[i] *= std;
+        }
+        double[] logw = new double[n];
+        if (correct && config.init().equals("exact")) {
+            initialWeights(ex, x, n, d, t[0], std, logw);
+            for (int q = 0; q < pops; q++) {
+                resample(req, popKey[q], INIT_STREAM, popStart[q], popSize[q], x, logw, d, -1, diag, true);
+            }
+        }
+        double[][] v = new double[e][len];
+        double[][] s = new double[e][len];
+        double[] vt = new double[len];
+        double[] st = new double[len];
+        double[] z = new double[len];
+        double[] inc = new double[n];
+        boolean best = config.output().equals("best-weight");
+        int[] chosen = new int[pops];
+        for (int k = 0; k < steps; k++) {
+            double ta = t[k];
+            double h = t[k + 1] - ta;
+            for (int i = 0; i < e; i++) {
+                Expert x1 = ex.get(i);
+                x1.model().velocity(x, n, ta, x1.labels(), v[i]);
+                Parameterization.convert(path, ta, Parameterization.VELOCITY, Parameterization.SCORE, x, v[i], s[i],
+                        len);
+            }
+            double g2 = path.diffusionSquared(ta);
+            // target velocity and score
+            for (int c = 0; c < len; c++) {
+                double a = 0;
+                double b = 0;
+                for (int i = 0; i < e; i++) {
+                    a += betas[i] * v[i][c];
+                    b += betas[i] * s[i][c];
+                }
+                vt[c] = a;
+                st[c] = b;
+            }
+            if (bTotal != 1) {
+                double ratio = path.dAlpha(ta) / path.alpha(ta);
+                if (ratio != 0) {
+                    for (int c = 0; c < len; c++) {
+                        vt[c] += (1 - bTotal) * ratio * x[c];
+                    }
+                }
+            }
+            double u = (ta - path.tStart()) / span;
+            boolean active = correct && u >= iv[0] - 1e-12 && u <= iv[1] + 1e-12;
+            if (active) {
+                double coef = 0.5 * g2 * h;
+                for (int p = 0; p < n; p++) {
+                    int off = p * d;
+                    double q = 0;
+                    for (int c = off; c < off + d; c++) {
+                        double sc = st[c];
+                        double r = sc * sc;
+                        for (int i = 0; i < e; i++) {
+                            double si = s[i][c];
+                            r -= betas[i] * si * si;
+                        }
+                        q += r;
+                    }
+                    inc[p] = coef * q;
+                }
+            }
+            int every = req.previewEvery();
+            if (every > 0 && (k + 1) % every == 0) {
+                preview(req, path, ta, chunk, all, per, d, x, vt, listener, k + 1);
+            }
+            // the SDE step (noise of slot p from (seed, key_p, stream k + 1))
+            for (int p = 0; p < n; p++) {
+                NoiseSource.gaussian(req.seed(), noiseKey[p], k + 1, z, p * d, d);
+            }
+            double sq = Math.sqrt(g2 * h);
+            if (zeta != 1) {
+                sq *= zeta;
+            }
+            for (int c = 0; c < len; c++) {
+                x[c] += h * (vt[c] + driftC * g2 * st[c]) + sq * z[c];
+            }
+            for (int q = 0; q < pops; q++) {
+                int from = popStart[q];
+                int size = popSize[q];
+                if (active) {
+                    double mean = 0;
+                    for (int p = from; p < from + size; p++) {
+                        mean += inc[p];
+                    }
+                    mean /= size;
+                    double var = 0;
+                    for (int p = from; p < from + size; p++) {
+                        double dv = inc[p] - mean;
+                        var += dv * dv;
+                    }
+                    diag.incVar[k] += var / size;
+                    for (int p = from; p < from + size; p++) {
+                        double a = inc[p];
+                        if (config.center()) {
+                            a -= mean;
+                        }
+                        if (config.clamp() > 0) {
+                            a = Math.max(-config.clamp(), Math.min(config.clamp(), a));
+                        }
+                        logw[p] += a;
+                    }
+                }
+                boolean last = k == steps - 1;
+                if (!all && last) {
+                    // first: one particle drawn from the final weighted population; best-weight: the heaviest
+                    double[] pr = Resampler.probabilities(logw, from, size);
+                    diag.ess[k] += Resampler.ess(pr) / size;
+                    diag.unique[k] += 1;
+                    int pick = 0;
+                    if (best) {
+                        for (int j = 1; j < size; j++) {
+                            if (pr[j] > pr[pick]) {
+                                pick = j;
+                            }
+                        }
+                    } else if (correct) {
+                        pick = Resampler.draw(pr, NoiseSource.uniform(req.seed(), popKey[q], k + 1, 0));
+                    }
+                    chosen[q] = from + pick;
+                    continue;
+                }
+                if (active || (last && correct)) {
+                    resample(req, popKey[q], k + 1, from, size, x, logw, d, k, diag, last);
+                } else {
+                    diag.ess[k] += 1;
+                    diag.unique[k] += 1;
+                }
+            }
+            for (int p = 0; p < n; p++) {
+                int img = all ? chunk[p] : chunk[p / per];
+                nfe[img] += e;
+            }
+            if (observer != null) {
+                observer.afterStep(k, t[k + 1], x, logw, popStart, popSize);
+            }
+            done[0] += images;
+            listener.progress(Math.min(done[0], total), total, "steps");
+            cancel.check();
+        }
+        // outputs
+        for (int i = 0; i < images; i++) {
+            int src = all ? i : chosen[i];
+            System.arraycopy(x, src * d, out, chunk[i] * d, d);
+        }
+    }
+
+    /** Preview: x̂1 of the output particles (slot 0 of each population) from the target's velocity at the step start. */
+    private void preview(SamplingRequest req, NoisePath path, double ta, int[] chunk, boolean all, int per, int d,
+                         double[] x, double[] vt, ProgressListener listener, int step) {
+        int images = chunk.length;
+        double[] xs = new double[images * d];
+        double[] vs = new double[images * d];
+        for (int i = 0; i < images; i++) {
+            int src = all ? i : i * per;
+            System.arraycopy(x, src * d, xs, i * d, d);
+            System.arraycopy(vt, src * d, vs, i * d, d);
+        }
+        double[] x1 = new double[images * d];
+        Parameterization.convert(path, ta, Parameterization.VELOCITY, Parameterization.DATA, xs, vs, x1, x1.length);
+        if (all) {
+            for (int i = 0; i < images; i++) {
+                double[] one = Arrays.copyOfRange(x1, i * d, (i + 1) * d);
+                listener.preview(req.firstImage() + chunk[i], 1, step, one);
+            }
+        } else {
+            listener.preview(req.firstImage() + chunk[0], images, step, x1);
+        }
+    }
+
+    private void initialWeights(List<Expert> ex, double[] x, int n, int d, double t0, double std, double[] logw) {
+        for (Expert e : ex) {
+            if (!(e.model() instanceof GaussianMixture)) {
+                throw new FlowbenchException("init=exact needs analytic experts (log-densities); "
+                        + e.model().id() + " has none", "use init=prior");
+            }
+        }
+        double logNorm = -0.5 * d * Math.log(2 * Math.PI * std * std);
+        for (int p = 0; p < n; p++) {
+            double w = 0;
+            for (Expert e : ex) {
+                w += e.beta() * ((GaussianMixture) e.model()).logDensity(x, p * d, t0, e.labels()[p]);
+            }
+            double q = 0;
+            for (int c = p * d; c < (p + 1) * d; c++) {
+                q += x[c] * x[c];
+            }
+            logw[p] = w - (logNorm - 0.5 * q / (std * std));
+        }
+    }
+
+    /**
+     * Resamples one population when its rule says so (every active step, or ESS below the threshold; always when
+     * {@code force} and the weights are not uniform), resetting its log-weights; records ESS and unique ancestors.
+     */
+    private void resample(SamplingRequest req, long key, int stream, int from, int size, double[] x, double[] logw,
+                          int d, int k, Diagnostics diag, boolean force) {
+        double[] p = Resampler.probabilities(logw, from, size);
+        double ess = Resampler.ess(p);
+        boolean uniform = Resampler.uniform(logw, from, size);
+        boolean none = config.resample().equals("none");
+        boolean due = !uniform && (force || (!none && (config.essThreshold() == 0
+                || ess < config.essThreshold() * size)));
+        int unique = size;
+        if (due) {
+            int[] a;
+            if (config.resample().equals("multinomial")) { // resample=none: one final systematic draw
+                double[] us = new double[size];
+                for (int j = 0; j < size; j++) {
+                    us[j] = NoiseSource.uniform(req.seed(), key, stream, j);
+                }
+                a = Resampler.multinomial(p, us);
+            } else {
+                a = Resampler.systematic(p, NoiseSource.uniform(req.seed(), key, stream, 0));
+            }
+            unique = Resampler.unique(a);
+            double[] copy = Arrays.copyOfRange(x, from * d, (from + size) * d);
+            if (d == 1) {
+                for (int j = 0; j < size; j++) {
+                    x[from + j] = copy[a[j]];
+                }
+            } else {
+                for (int j = 0; j < size; j++) {
+                    System.arraycopy(copy, a[j] * d, x, (from + j) * d, d);
+                }
+            }
+            Arrays.fill(logw, from, from + size, 0);
+            if (k >= 0) {
+                diag.resampled[k]++;
+            }
+        }
+        if (k >= 0) {
+            diag.ess[k] += ess / size;
+            diag.unique[k] += (double) unique / size;
+        }
+    }
+}
