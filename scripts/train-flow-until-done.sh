@@ -5,11 +5,13 @@
 #
 #   nohup nice -n 5 scripts/train-flow-until-done.sh > ~/fashion-flow-train.log 2>&1 &
 #
-# Environment: STEPS (default 20000), RUN_DIR (default ~/.cache/flowbench-train), MAX_RESTARTS (default 50),
+# Environment: STEPS (default 10000), THREADS (PyTorch threads, default 2; use 1 while other jobs load the
+# machine: oversubscribed OpenMP threads spin and run several times slower), RUN_DIR (default ~/.cache/flowbench-train), MAX_RESTARTS (default 50),
 # FLOWBENCH_XMX (default 4g), EXTRA (extra arguments for 'flowbench train flow').
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-steps="${STEPS:-20000}"
+steps="${STEPS:-10000}"
+threads="${THREADS:-2}"
 run_dir="${RUN_DIR:-$HOME/.cache/flowbench-train}"
 max_restarts="${MAX_RESTARTS:-50}"
 jar="$here/app/target/flowbench-app-0.1.0-SNAPSHOT.jar"
@@ -25,7 +27,8 @@ fi
 restarts=0
 while :; do
   echo "[$(date -u +%FT%TZ)] starting flowbench train flow --resume --steps $steps (restart $restarts)"
-  java -Dai.djl.offline=true -Dflowbench.home="$here" -Xss4m "-Xmx${FLOWBENCH_XMX:-4g}" \
+  OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" \
+    -Dai.djl.pytorch.num_interop_threads=1 -Dflowbench.home="$here" -Xss4m "-Xmx${FLOWBENCH_XMX:-4g}" \
     -cp "$run_dir/app.jar:$run_dir/lib/*" org.flowbench.app.Main \
     train flow --resume --steps "$steps" --log-every 50 ${EXTRA:-}
   rc=$?

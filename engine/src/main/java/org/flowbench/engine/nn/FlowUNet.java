@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 /**
  * A small class-conditional UNet velocity network for 1×28×28 images (architecture {@code flow-unet-v1}).
  *
- * <p>Levels 28 → 14 → 7 with channels (c, 2c, 2c), one residual block per level down and up, one in the middle;
+ * <p>Levels 28 → 14 → 7 with channels (c0, c1, c2) = (16, 48, 64) for Fashion-MNIST, one residual block per level down and up, one in the middle;
  * residual blocks are GroupNorm → SiLU → 3×3 conv, plus a per-channel shift from the embedding, → GroupNorm → SiLU →
  * 3×3 conv, with a 1×1 skip when channels change. Downsampling is 2×2 average pooling, upsampling nearest-neighbour
  * repeat (DJL's PyTorch engine has no transposed convolution). The embedding is the sum of an MLP of a sinusoidal
@@ -22,32 +22,38 @@ import java.util.SplittableRandom;
 public final class FlowUNet {
     public static final String ARCHITECTURE = "flow-unet-v1";
 
-    private final int c;
+    private final int c0;
+    private final int c1;
+    private final int c2;
     private final int emb;
     private final int classes;
     private final double timeScale;
     private final int groups = 8;
     private final int freqDim = 64;
 
-    public FlowUNet(int base, int emb, int classes, double timeScale) {
-        this.c = base;
+    public FlowUNet(int c0, int c1, int c2, int emb, int classes, double timeScale) {
+        this.c0 = c0;
+        this.c1 = c1;
+        this.c2 = c2;
         this.emb = emb;
         this.classes = classes;
         this.timeScale = timeScale;
     }
 
     public static FlowUNet fashion() {
-        return new FlowUNet(32, 128, 10, 1000.0);
+        return new FlowUNet(16, 48, 64, 128, 10, 1000.0);
     }
 
     public static FlowUNet fromConfig(Map<String, Object> cfg) {
-        return new FlowUNet(((Number) cfg.get("base")).intValue(), ((Number) cfg.get("emb")).intValue(),
+        java.util.List<?> ch = (java.util.List<?>) cfg.get("channels");
+        return new FlowUNet(((Number) ch.get(0)).intValue(), ((Number) ch.get(1)).intValue(),
+                ((Number) ch.get(2)).intValue(), ((Number) cfg.get("emb")).intValue(),
                 ((Number) cfg.get("classes")).intValue(), ((Number) cfg.get("timeScale")).doubleValue());
     }
 
     public Map<String, Object> config() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("base", c);
+        m.put("channels", java.util.List.of(c0, c1, c2));
         m.put("emb", emb);
         m.put("classes", classes);
         m.put("timeScale", timeScale);
@@ -74,16 +80,16 @@ public final class FlowUNet {
         Layers.declareLinear(s, "temb.0", freqDim, emb, rng, true);
         Layers.declareLinear(s, "temb.1", emb, emb, rng, true);
         s.uniform("label.weight", new int[] {classes + 1, emb}, 1, 0.5, rng);
-        Layers.declareConv(s, "in", 1, c, 3, rng, 1.0);
-        block(s, "down0", c, c, rng);
-        block(s, "down1", c, 2 * c, rng);
-        block(s, "down2", 2 * c, 2 * c, rng);
-        block(s, "mid", 2 * c, 2 * c, rng);
-        block(s, "up2", 4 * c, 2 * c, rng);
-        block(s, "up1", 4 * c, 2 * c, rng);
-        block(s, "up0", 3 * c, c, rng);
-        Layers.declareNorm(s, "out.norm", c);
-        Layers.declareConv(s, "out", c, 1, 3, rng, 0.0);
+        Layers.declareConv(s, "in", 1, c0, 3, rng, 1.0);
+        block(s, "down0", c0, c0, rng);
+        block(s, "down1", c0, c1, rng);
+        block(s, "down2", c1, c2, rng);
+        block(s, "mid", c2, c2, rng);
+        block(s, "up2", 2 * c2, c2, rng);
+        block(s, "up1", c2 + c1, c1, rng);
+        block(s, "up0", c1 + c0, c0, rng);
+        Layers.declareNorm(s, "out.norm", c0);
+        Layers.declareConv(s, "out", c0, 1, 3, rng, 0.0);
         return s;
     }
 
@@ -132,13 +138,13 @@ public final class FlowUNet {
         }
         NDArray e = Layers.silu(temb.add(m.create(onehot, new Shape(n, classes + 1)).matMul(p.get("label.weight"))));
 
-        NDArray h0 = block(p, "down0", Layers.conv(p, "in", x), e);          // c × 28
-        NDArray h1 = block(p, "down1", Layers.avgPool2(h0), e);              // 2c × 14
-        NDArray h2 = block(p, "down2", Layers.avgPool2(h1), e);              // 2c × 7
+        NDArray h0 = block(p, "down0", Layers.conv(p, "in", x), e);          // c0 × 28
+        NDArray h1 = block(p, "down1", Layers.avgPool2(h0), e);              // c1 × 14
+        NDArray h2 = block(p, "down2", Layers.avgPool2(h1), e);              // c2 × 7
         NDArray h = block(p, "mid", h2, e);
-        h = block(p, "up2", Layers.concatChannels(h, h2), e);               // 2c × 7
-        h = block(p, "up1", Layers.concatChannels(Layers.upsample2(h), h1), e); // 2c × 14
-        h = block(p, "up0", Layers.concatChannels(Layers.upsample2(h), h0), e); // c × 28
+        h = block(p, "up2", Layers.concatChannels(h, h2), e);               // c2 × 7
+        h = block(p, "up1", Layers.concatChannels(Layers.upsample2(h), h1), e); // c1 × 14
+        h = block(p, "up0", Layers.concatChannels(Layers.upsample2(h), h0), e); // c0 × 28
         return Layers.conv(p, "out", Layers.silu(Layers.groupNorm(p, "out.norm", h, groups)));
     }
 }

@@ -11,7 +11,7 @@ final class ModelCards {
                 A class-conditional rectified-flow velocity network for 28×28 grey Fashion-MNIST images, trained from
                 scratch with Flowbench's own Java training loop (DJL + PyTorch CPU).
 
-                - Architecture: `flow-unet-v1` (small UNet, levels 28/14/7, channels 32/64/64, GroupNorm + SiLU,
+                - Architecture: `flow-unet-v1` (small UNet, levels 28/14/7, channels 16/48/64, GroupNorm + SiLU,
                   time embedding of 1000·t, learned class embedding with a null class 10 for guidance).
                 - Path: rectified flow, t = 0 noise, t = 1 data, x_t = t·x1 + (1−t)·x0, target x1 − x0.
                 - Conditioning: 10 Fashion-MNIST classes; label dropped to the null class with probability 0.1.
