@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The root command: {@code flowbench [command]}. */
 @Command(name = "flowbench", mixinStandardHelpOptions = true, versionProvider = FlowbenchCommand.Version.class,
         description = "Flowbench: run diffusion and flow samplers side by side and measure quality and cost.",
-        subcommands = {ModelsCommand.class, SampleCommand.class, TrainCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ModelsCommand.class, SampleCommand.class, StatsCommand.class, FidCommand.class,
+                TrainCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class FlowbenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
