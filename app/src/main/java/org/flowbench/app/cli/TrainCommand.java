@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code flowbench train flow|classifier}: the recipes of the built-in models, resumable. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
-        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class})
+        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -175,6 +175,27 @@ public final class TrainCommand implements Runnable {
         Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
             Files.createDirectories(r.out());
             return ClassifierRecipe.run(r, m, l, c);
+        }
+    }
+
+    @Command(name = "reference-stats", mixinStandardHelpOptions = true,
+            description = "Fashion-MNIST test statistics in the classifier's feature space, into its package.")
+    static final class RefStats implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--classifier", description = "classifier package folder (default models/fashion-classifier)")
+        Path classifier;
+
+        @Option(names = "--data", description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
+        Path data;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = classifier != null ? classifier : Base.home().resolve("models/fashion-classifier");
+            Path out = org.flowbench.engine.train.ReferenceStatistics.write(dir, data);
+            spec.commandLine().getOut().printf("wrote %s%n", out);
+            return 0;
         }
     }
 }

@@ -125,6 +125,7 @@ public final class ClassifierRecipe {
             m.put("provenance", prov);
             ModelPackage.write(r.out(), m, tr.ema(), Map.of("architecture", ClassifierCnn.ARCHITECTURE),
                     ModelCards.classifier(r, tr, accEma, accRaw));
+            ReferenceStatistics.write(r.out(), r.data());
         }
         return res;
     }
