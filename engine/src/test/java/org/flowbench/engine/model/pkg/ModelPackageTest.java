@@ -28,25 +28,8 @@ class ModelPackageTest {
     @TempDir
     Path dir;
 
-    /** A tiny flow package with random (non-zero output) weights. */
     static Path tinyFlowPackage(Path dir) throws Exception {
-        FlowUNet net = new FlowUNet(8, 8, 8, 16, 10, 1000);
-        ParamStore w = net.init(3);
-        float[] out = w.get("out.weight");
-        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (r.nextGaussian() * 0.1);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", "tiny-flow");
-        m.put("kind", "flow");
-        m.put("architecture", FlowUNet.ARCHITECTURE);
-        m.put("config", net.config());
-        m.put("parameterization", "velocity");
-        m.put("imageShape", new int[] {1, 28, 28});
-        m.put("conditioning", Map.of("type", "class", "classNames", FashionMnist.CLASS_NAMES, "nullClass", 10));
-        ModelPackage.write(dir, m, w, Map.of(), "# tiny\n");
-        return dir;
+        return TinyPackages.flow(dir);
     }
 
     @Test
