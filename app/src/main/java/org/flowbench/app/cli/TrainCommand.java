@@ -138,6 +138,21 @@ public final class TrainCommand implements Runnable {
             return new Recipe(data, o, steps, batch, seed, lr, warmup, ema, resume, checkpointSeconds, command, gitCommit());
         }
 
+        @Option(names = "--package-checkpoint", paramLabel = "DIR",
+                description = "do not train: write a package from the EMA weights of OUT/checkpoint.safetensors into DIR")
+        Path packageTo;
+
+        @Override
+        public Integer call() throws Exception {
+            if (packageTo == null) {
+                return super.call();
+            }
+            Recipe r = recipe("flowbench train flow");
+            FlowRecipe.packageCheckpoint(r, packageTo);
+            spec.commandLine().getOut().printf("wrote a package of %s to %s%n", r.checkpoint(), packageTo);
+            return 0;
+        }
+
         @Override
         Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
             Files.createDirectories(r.out());

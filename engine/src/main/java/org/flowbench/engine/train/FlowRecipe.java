@@ -91,6 +91,20 @@ public final class FlowRecipe {
         return res;
     }
 
+    /**
+     * Writes a package from the EMA weights of the current checkpoint without training (to look at a run in
+     * progress); the manifest records the checkpoint's step.
+     */
+    public static void packageCheckpoint(Recipe r, java.nio.file.Path to) throws IOException {
+        FlowUNet net = FlowUNet.fashion();
+        Trainer<Batch> tr = new Trainer<>(config(r), net.init(r.seed()));
+        tr.resume(r.checkpoint());
+        ImageDataset shape = new ImageDataset("fashion-mnist/train", new int[] {1, 28, 28}, new float[0], new int[0],
+                FashionMnist.CLASS_NAMES);
+        writePackage(new Recipe(r.data(), to, tr.step(), r.batch(), r.seed(), r.lr(), r.warmup(), r.ema(), true,
+                r.checkpointSeconds(), r.command(), r.gitCommit()), net, tr, shape);
+    }
+
     static void writePackage(Recipe r, FlowUNet net, Trainer<?> tr, ImageDataset ds) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", "fashion-flow");
