@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code flowbench train flow|classifier}: the recipes of the built-in models, resumable. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
-        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class})
+        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class,
+                TrainCommand.ContactSheet.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -210,6 +211,80 @@ public final class TrainCommand implements Runnable {
             Path dir = classifier != null ? classifier : Base.home().resolve("models/fashion-classifier");
             Path out = org.flowbench.engine.train.ReferenceStatistics.write(dir, data);
             spec.commandLine().getOut().printf("wrote %s%n", out);
+            return 0;
+        }
+    }
+
+    @Command(name = "contact-sheet", mixinStandardHelpOptions = true,
+            description = "Model card figure: a PNG grid with one row of samples per class, and the share of samples "
+                    + "the built-in classifier assigns to the prompted class.")
+    static final class ContactSheet implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "builtin:fashion-flow", description = "model (default ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--sampler", defaultValue = "heun", description = "sampler id (default ${DEFAULT-VALUE})")
+        String sampler;
+
+        @Option(names = "--steps", defaultValue = "25", description = "sampler steps (default ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--per-class", defaultValue = "10", description = "samples per class (default ${DEFAULT-VALUE})")
+        int perClass;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--out", required = true, description = "output .png")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(model)) {
+                int classes = m.classNames().size();
+                if (classes == 0) {
+                    throw new org.flowbench.engine.FlowbenchException("model " + model + " has no classes");
+                }
+                int n = classes * perClass;
+                int[] labels = new int[n];
+                for (int i = 0; i < n; i++) {
+                    labels[i] = i / perClass;
+                }
+                org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sampler,
+                        java.util.Map.of("steps", Integer.toString(steps)));
+                long t0 = System.nanoTime();
+                org.flowbench.engine.run.SampleBatch b = s.sample(new org.flowbench.engine.run.SamplingRequest(seed, 0, n,
+                        Math.min(n, 64), labels, 0), m, org.flowbench.engine.run.ProgressListener.NONE,
+                        CancellationToken.NONE);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                String agree = "";
+                Path cls = org.flowbench.engine.model.pkg.PackageResolver.modelsDir() == null ? null
+                        : org.flowbench.engine.model.pkg.PackageResolver.modelsDir().resolve("fashion-classifier");
+                java.util.Map<String, Object> recipe = new java.util.LinkedHashMap<>(b.manifest().entries());
+                if (cls != null && org.flowbench.engine.model.pkg.ModelPackage.isPackage(cls)) {
+                    try (org.flowbench.engine.model.pkg.ClassifierModel c = org.flowbench.engine.model.pkg.ClassifierModel
+                            .open(org.flowbench.engine.model.pkg.ModelPackage.open(cls))) {
+                        int[] pred = c.predict(b.samples(), n);
+                        int ok = 0;
+                        for (int i = 0; i < n; i++) {
+                            ok += pred[i] == labels[i] ? 1 : 0;
+                        }
+                        agree = String.format(java.util.Locale.ROOT, "; classified as the prompted class: %d/%d (%.1f %%)",
+                                ok, n, 100.0 * ok / n);
+                        recipe.put("classifiedAsPrompted", ok / (double) n);
+                    }
+                }
+                recipe.put("rows", m.classNames());
+                java.util.Map<String, String> text = new java.util.LinkedHashMap<>();
+                text.put("Software", "Flowbench");
+                text.put("flowbench.recipe", org.flowbench.engine.io.Json.MAPPER.writeValueAsString(recipe));
+                int[] sh = m.shape();
+                org.flowbench.engine.io.Png.writeGrid(out, b.samples(), n, sh[1], sh[2], perClass, text);
+                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %s (%d samples, %.1f s)%s%n", out, n,
+                        wall, agree);
+            }
             return 0;
         }
     }
