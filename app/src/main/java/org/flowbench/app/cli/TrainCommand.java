@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code flowbench train flow|classifier}: the recipes of the built-in models, resumable. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
         subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class,
-                TrainCommand.ContactSheet.class})
+                TrainCommand.ContactSheet.class, TrainCommand.Evaluate.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -284,6 +284,108 @@ public final class TrainCommand implements Runnable {
                 org.flowbench.engine.io.Png.writeGrid(out, b.samples(), n, sh[1], sh[2], perClass, text);
                 spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %s (%d samples, %.1f s)%s%n", out, n,
                         wall, agree);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Model card metrics of a class-conditional image flow: n samples with prompts spread over the "
+                    + "classes, share classified as the prompted class by the built-in classifier, and domain FID against "
+                    + "the shipped Fashion-MNIST test statistics (samples quantised to 8 bits like the test images).")
+    static final class Evaluate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "builtin:fashion-flow", description = "model (default ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--run", required = true,
+                description = "SAMPLER:STEPS to evaluate, e.g. heun:50, euler:1, rk45:0 (repeatable)")
+        java.util.List<String> runs;
+
+        @Option(names = "--n", defaultValue = "10000", description = "samples per run (default ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--json", description = "append one JSON line per run to this file")
+        Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            Path cls = org.flowbench.engine.model.pkg.PackageResolver.builtinDir("fashion-classifier");
+            org.flowbench.engine.metrics.ReferenceStats ref = org.flowbench.engine.metrics.ReferenceStats.read(
+                    cls.resolve(org.flowbench.engine.train.ReferenceStatistics.FILE));
+            try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(model);
+                 org.flowbench.engine.model.pkg.ClassifierModel c = org.flowbench.engine.model.pkg.ClassifierModel.open(
+                         org.flowbench.engine.model.pkg.ModelPackage.open(cls))) {
+                int classes = m.classNames().size();
+                int[] labels = new int[n];
+                for (int i = 0; i < n; i++) {
+                    labels[i] = classes == 0 ? -1 : i % classes;
+                }
+                for (String r : runs) {
+                    String[] sp = r.split(":");
+                    java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+                    if (sp.length > 1 && !sp[1].equals("0")) {
+                        params.put("steps", sp[1]);
+                    }
+                    org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sp[0], params);
+                    long t0 = System.nanoTime();
+                    org.flowbench.engine.run.SampleBatch b = s.sample(new org.flowbench.engine.run.SamplingRequest(seed,
+                            0, n, batch, labels, 0), m, org.flowbench.engine.run.ProgressListener.NONE,
+                            CancellationToken.NONE);
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    double[] x = b.samples().clone();
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = Math.max(0, Math.min(255, Math.round((x[i] + 1) * 127.5))) / 127.5 - 1;
+                    }
+                    org.flowbench.engine.metrics.GaussianStats g = new org.flowbench.engine.metrics.GaussianStats(c.dim());
+                    int d = m.dim();
+                    int ok = 0;
+                    for (int i0 = 0; i0 < n; i0 += 500) {
+                        int k = Math.min(500, n - i0);
+                        double[] xi = java.util.Arrays.copyOfRange(x, i0 * d, (i0 + k) * d);
+                        double[] f = new double[k * c.dim()];
+                        c.features(xi, k, f);
+                        g.addBatch(f, k);
+                        int[] pred = c.predict(xi, k);
+                        for (int i = 0; i < k; i++) {
+                            ok += pred[i] == labels[i0 + i] ? 1 : 0;
+                        }
+                    }
+                    org.flowbench.engine.metrics.ReferenceStats mine = new org.flowbench.engine.metrics.ReferenceStats(
+                            org.flowbench.engine.metrics.ReferenceStats.Identity.of(model, r, c, "uint8"), g);
+                    double fid = mine.fid(ref);
+                    long nfe = 0;
+                    for (long v : b.nfe()) {
+                        nfe += v;
+                    }
+                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("model", model);
+                    row.put("modelHash", m.hash());
+                    row.put("run", r);
+                    row.put("n", n);
+                    row.put("seed", seed);
+                    row.put("nfePerImage", nfe / (double) n);
+                    row.put("classifiedAsPrompted", ok / (double) n);
+                    row.put("fid", fid);
+                    row.put("wallSeconds", wall);
+                    String line = org.flowbench.engine.io.Json.MAPPER.copy()
+                            .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(row);
+                    spec.commandLine().getOut().println(line);
+                    spec.commandLine().getOut().flush();
+                    if (json != null) {
+                        java.nio.file.Files.writeString(json, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.APPEND);
+                    }
+                }
             }
             return 0;
         }

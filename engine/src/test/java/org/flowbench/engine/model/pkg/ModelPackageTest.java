@@ -165,6 +165,11 @@ class ModelPackageTest {
         Path p = dir.resolve("cls");
         ModelPackage.write(p, m, net.init(1), Map.of(), null);
         assertThrows(FlowbenchException.class, () -> Models.open(p.toString()));
+        org.flowbench.engine.model.FeatureExtractor fx = org.flowbench.engine.metrics.FeatureExtractors.resolve(
+                "classifier:" + p, new int[] {1, 28, 28});
+        assertEquals(128, fx.dim());
+        assertEquals(ModelPackage.open(p).hash(), fx.hash());
+        ((ClassifierModel) fx).close();
         try (ClassifierModel c = ClassifierModel.open(ModelPackage.open(p))) {
             double[] x = new double[2 * 784];
             java.util.Arrays.fill(x, 784, 1568, 0.5);
