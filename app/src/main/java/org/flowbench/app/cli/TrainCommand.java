@@ -31,7 +31,8 @@ public final class TrainCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--data", description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
+        @Option(names = "--data", description = "Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist), "
+                + "an .npy of images [n,(1,)h,w] (labels in NAME.labels.npy) or a folder of images (sub-folders = classes)")
         Path data;
 
         @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
