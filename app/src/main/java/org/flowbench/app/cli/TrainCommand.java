@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code flowbench train flow|classifier}: the recipes of the built-in models, resumable. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
-        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainBossCommand.class})
+        subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class,
+                TrainCommand.ContactSheet.class, TrainCommand.Evaluate.class, TrainBossCommand.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,7 +31,8 @@ public final class TrainCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--data", description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
+        @Option(names = "--data", description = "Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist), "
+                + "an .npy of images [n,(1,)h,w] (labels in NAME.labels.npy) or a folder of images (sub-folders = classes)")
         Path data;
 
         @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
@@ -138,6 +140,21 @@ public final class TrainCommand implements Runnable {
             return new Recipe(data, o, steps, batch, seed, lr, warmup, ema, resume, checkpointSeconds, command, gitCommit());
         }
 
+        @Option(names = "--package-checkpoint", paramLabel = "DIR",
+                description = "do not train: write a package from the EMA weights of OUT/checkpoint.safetensors into DIR")
+        Path packageTo;
+
+        @Override
+        public Integer call() throws Exception {
+            if (packageTo == null) {
+                return super.call();
+            }
+            Recipe r = recipe("flowbench train flow");
+            FlowRecipe.packageCheckpoint(r, packageTo);
+            spec.commandLine().getOut().printf("wrote a package of %s to %s%n", r.checkpoint(), packageTo);
+            return 0;
+        }
+
         @Override
         Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
             Files.createDirectories(r.out());
@@ -175,6 +192,203 @@ public final class TrainCommand implements Runnable {
         Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
             Files.createDirectories(r.out());
             return ClassifierRecipe.run(r, m, l, c);
+        }
+    }
+
+    @Command(name = "reference-stats", mixinStandardHelpOptions = true,
+            description = "Fashion-MNIST test statistics in the classifier's feature space, into its package.")
+    static final class RefStats implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--classifier", description = "classifier package folder (default models/fashion-classifier)")
+        Path classifier;
+
+        @Option(names = "--data", description = "Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)")
+        Path data;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = classifier != null ? classifier : Base.home().resolve("models/fashion-classifier");
+            Path out = org.flowbench.engine.train.ReferenceStatistics.write(dir, data);
+            spec.commandLine().getOut().printf("wrote %s%n", out);
+            return 0;
+        }
+    }
+
+    @Command(name = "contact-sheet", mixinStandardHelpOptions = true,
+            description = "Model card figure: a PNG grid with one row of samples per class, and the share of samples "
+                    + "the built-in classifier assigns to the prompted class.")
+    static final class ContactSheet implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "builtin:fashion-flow", description = "model (default ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--sampler", defaultValue = "heun", description = "sampler id (default ${DEFAULT-VALUE})")
+        String sampler;
+
+        @Option(names = "--steps", defaultValue = "25", description = "sampler steps (default ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--per-class", defaultValue = "10", description = "samples per class (default ${DEFAULT-VALUE})")
+        int perClass;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--out", required = true, description = "output .png")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(model)) {
+                int classes = m.classNames().size();
+                if (classes == 0) {
+                    throw new org.flowbench.engine.FlowbenchException("model " + model + " has no classes");
+                }
+                int n = classes * perClass;
+                int[] labels = new int[n];
+                for (int i = 0; i < n; i++) {
+                    labels[i] = i / perClass;
+                }
+                org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sampler,
+                        java.util.Map.of("steps", Integer.toString(steps)));
+                long t0 = System.nanoTime();
+                org.flowbench.engine.run.SampleBatch b = s.sample(new org.flowbench.engine.run.SamplingRequest(seed, 0, n,
+                        Math.min(n, 64), labels, 0), m, org.flowbench.engine.run.ProgressListener.NONE,
+                        CancellationToken.NONE);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                String agree = "";
+                Path cls = org.flowbench.engine.model.pkg.PackageResolver.modelsDir() == null ? null
+                        : org.flowbench.engine.model.pkg.PackageResolver.modelsDir().resolve("fashion-classifier");
+                java.util.Map<String, Object> recipe = new java.util.LinkedHashMap<>(b.manifest().entries());
+                if (cls != null && org.flowbench.engine.model.pkg.ModelPackage.isPackage(cls)) {
+                    try (org.flowbench.engine.model.pkg.ClassifierModel c = org.flowbench.engine.model.pkg.ClassifierModel
+                            .open(org.flowbench.engine.model.pkg.ModelPackage.open(cls))) {
+                        int[] pred = c.predict(b.samples(), n);
+                        int ok = 0;
+                        for (int i = 0; i < n; i++) {
+                            ok += pred[i] == labels[i] ? 1 : 0;
+                        }
+                        agree = String.format(java.util.Locale.ROOT, "; classified as the prompted class: %d/%d (%.1f %%)",
+                                ok, n, 100.0 * ok / n);
+                        recipe.put("classifiedAsPrompted", ok / (double) n);
+                    }
+                }
+                recipe.put("rows", m.classNames());
+                java.util.Map<String, String> text = new java.util.LinkedHashMap<>();
+                text.put("Software", "Flowbench");
+                text.put("flowbench.recipe", org.flowbench.engine.io.Json.MAPPER.writeValueAsString(recipe));
+                int[] sh = m.shape();
+                org.flowbench.engine.io.Png.writeGrid(out, b.samples(), n, sh[1], sh[2], perClass, text);
+                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %s (%d samples, %.1f s)%s%n", out, n,
+                        wall, agree);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Model card metrics of a class-conditional image flow: n samples with prompts spread over the "
+                    + "classes, share classified as the prompted class by the built-in classifier, and domain FID against "
+                    + "the shipped Fashion-MNIST test statistics (samples quantised to 8 bits like the test images).")
+    static final class Evaluate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", defaultValue = "builtin:fashion-flow", description = "model (default ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--run", required = true,
+                description = "SAMPLER:STEPS to evaluate, e.g. heun:50, euler:1, rk45:0 (repeatable)")
+        java.util.List<String> runs;
+
+        @Option(names = "--n", defaultValue = "10000", description = "samples per run (default ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--json", description = "append one JSON line per run to this file")
+        Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            Path cls = org.flowbench.engine.model.pkg.PackageResolver.builtinDir("fashion-classifier");
+            org.flowbench.engine.metrics.ReferenceStats ref = org.flowbench.engine.metrics.ReferenceStats.read(
+                    cls.resolve(org.flowbench.engine.train.ReferenceStatistics.FILE));
+            try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(model);
+                 org.flowbench.engine.model.pkg.ClassifierModel c = org.flowbench.engine.model.pkg.ClassifierModel.open(
+                         org.flowbench.engine.model.pkg.ModelPackage.open(cls))) {
+                int classes = m.classNames().size();
+                int[] labels = new int[n];
+                for (int i = 0; i < n; i++) {
+                    labels[i] = classes == 0 ? -1 : i % classes;
+                }
+                for (String r : runs) {
+                    String[] sp = r.split(":");
+                    java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+                    if (sp.length > 1 && !sp[1].equals("0")) {
+                        params.put("steps", sp[1]);
+                    }
+                    org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sp[0], params);
+                    long t0 = System.nanoTime();
+                    org.flowbench.engine.run.SampleBatch b = s.sample(new org.flowbench.engine.run.SamplingRequest(seed,
+                            0, n, batch, labels, 0), m, org.flowbench.engine.run.ProgressListener.NONE,
+                            CancellationToken.NONE);
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    double[] x = b.samples().clone();
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = Math.max(0, Math.min(255, Math.round((x[i] + 1) * 127.5))) / 127.5 - 1;
+                    }
+                    org.flowbench.engine.metrics.GaussianStats g = new org.flowbench.engine.metrics.GaussianStats(c.dim());
+                    int d = m.dim();
+                    int ok = 0;
+                    for (int i0 = 0; i0 < n; i0 += 500) {
+                        int k = Math.min(500, n - i0);
+                        double[] xi = java.util.Arrays.copyOfRange(x, i0 * d, (i0 + k) * d);
+                        double[] f = new double[k * c.dim()];
+                        c.features(xi, k, f);
+                        g.addBatch(f, k);
+                        int[] pred = c.predict(xi, k);
+                        for (int i = 0; i < k; i++) {
+                            ok += pred[i] == labels[i0 + i] ? 1 : 0;
+                        }
+                    }
+                    org.flowbench.engine.metrics.ReferenceStats mine = new org.flowbench.engine.metrics.ReferenceStats(
+                            org.flowbench.engine.metrics.ReferenceStats.Identity.of(model, r, c, "uint8"), g);
+                    double fid = mine.fid(ref);
+                    long nfe = 0;
+                    for (long v : b.nfe()) {
+                        nfe += v;
+                    }
+                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("model", model);
+                    row.put("modelHash", m.hash());
+                    row.put("run", r);
+                    row.put("n", n);
+                    row.put("seed", seed);
+                    row.put("nfePerImage", nfe / (double) n);
+                    row.put("classifiedAsPrompted", ok / (double) n);
+                    row.put("fid", fid);
+                    row.put("wallSeconds", wall);
+                    String line = org.flowbench.engine.io.Json.MAPPER.copy()
+                            .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(row);
+                    spec.commandLine().getOut().println(line);
+                    spec.commandLine().getOut().flush();
+                    if (json != null) {
+                        java.nio.file.Files.writeString(json, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.APPEND);
+                    }
+                }
+            }
+            return 0;
         }
     }
 }

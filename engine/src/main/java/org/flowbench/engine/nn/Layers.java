@@ -54,7 +54,7 @@ public final class Layers {
         NDArray centered = y.sub(mean);
         NDArray var = centered.square().mean(new int[] {2}, true);
         y = centered.div(var.add(1e-5f).sqrt()).reshape(s);
-        return y.mul(p.get(name + ".weight").reshape(1, c, 1, 1)).add(p.get(name + ".bias").reshape(1, c, 1, 1));
+        return y.mul(p.reshaped(name + ".weight", 1, c, 1, 1)).add(p.reshaped(name + ".bias", 1, c, 1, 1));
     }
 
     public static NDArray silu(NDArray x) {

@@ -86,8 +86,13 @@ public final class ClassifierRecipe {
 
     public static Trainer.Result run(Recipe r, NDManager base, Trainer.Listener listener, CancellationToken cancel)
             throws IOException {
-        ImageDataset train = FashionMnist.load(r.data(), "train");
-        ClassifierCnn net = new ClassifierCnn(10);
+        ImageDataset train = org.flowbench.engine.data.Datasets.load(r.data(), "train");
+        if (!java.util.Arrays.equals(train.shape(), new int[] {1, 28, 28}) || train.classNames().isEmpty()) {
+            throw new org.flowbench.engine.FlowbenchException("the classifier recipe needs labelled 1x28x28 images; "
+                    + train.name() + " has shape " + java.util.Arrays.toString(train.shape()) + " and "
+                    + train.classNames().size() + " classes");
+        }
+        ClassifierCnn net = new ClassifierCnn(train.classNames().size());
         Trainer.Config cfg = Trainer.Config.defaults(r.steps(), r.seed()).withLr(r.lr()).withWarmup(r.warmup())
                 .withEma(r.ema()).withCheckpointSeconds(r.checkpointSeconds());
         Trainer<Batch> tr = new Trainer<>(cfg, net.init(r.seed()));
@@ -101,7 +106,8 @@ public final class ClassifierRecipe {
         }
         Trainer.Result res = tr.run(base, source(train, r.batch(), r.seed()), loss(net, train.shape()), listener, cancel);
         if (res.finished()) {
-            ImageDataset test = FashionMnist.load(r.data(), "test");
+            // IDX folders have a test split; for NPY files and image folders this is the training data itself.
+            ImageDataset test = org.flowbench.engine.data.Datasets.load(r.data(), "test");
             double accEma = accuracy(base, net, tr.ema(), test);
             double accRaw = accuracy(base, net, tr.params(), test);
             Map<String, Object> m = new LinkedHashMap<>();
@@ -125,6 +131,9 @@ public final class ClassifierRecipe {
             m.put("provenance", prov);
             ModelPackage.write(r.out(), m, tr.ema(), Map.of("architecture", ClassifierCnn.ARCHITECTURE),
                     ModelCards.classifier(r, tr, accEma, accRaw));
+            if (r.data() == null || org.flowbench.engine.data.Datasets.hasIdx(r.data())) {
+                ReferenceStatistics.write(r.out(), r.data());
+            }
         }
         return res;
     }

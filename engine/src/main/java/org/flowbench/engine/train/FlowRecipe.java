@@ -72,8 +72,14 @@ public final class FlowRecipe {
     /** Trains (or resumes) and, when all steps are done, writes the package from the EMA weights. */
     public static Trainer.Result run(Recipe r, NDManager base, Trainer.Listener listener, CancellationToken cancel)
             throws IOException {
-        ImageDataset ds = FashionMnist.load(r.data(), "train");
-        FlowUNet net = FlowUNet.fashion();
+        ImageDataset ds = org.flowbench.engine.data.Datasets.load(r.data(), "train");
+        int[] sh = ds.shape();
+        if (sh[0] != 1 || sh[1] % 4 != 0 || sh[2] % 4 != 0) {
+            throw new org.flowbench.engine.FlowbenchException("the flow UNet needs grey images with sides divisible by 4; "
+                    + ds.name() + " has shape " + java.util.Arrays.toString(sh));
+        }
+        FlowUNet net = ds.classNames().equals(FashionMnist.CLASS_NAMES) ? FlowUNet.fashion()
+                : new FlowUNet(16, 48, 64, 128, ds.classNames().size(), 1000.0);
         Trainer<Batch> tr = new Trainer<>(config(r), net.init(r.seed()));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("architecture", FlowUNet.ARCHITECTURE);
@@ -91,9 +97,23 @@ public final class FlowRecipe {
         return res;
     }
 
+    /**
+     * Writes a package from the EMA weights of the current checkpoint without training (to look at a run in
+     * progress); the manifest records the checkpoint's step.
+     */
+    public static void packageCheckpoint(Recipe r, java.nio.file.Path to) throws IOException {
+        FlowUNet net = FlowUNet.fashion();
+        Trainer<Batch> tr = new Trainer<>(config(r), net.init(r.seed()));
+        tr.resume(r.checkpoint());
+        ImageDataset shape = new ImageDataset("fashion-mnist/train", new int[] {1, 28, 28}, new float[0], new int[0],
+                FashionMnist.CLASS_NAMES);
+        writePackage(new Recipe(r.data(), to, tr.step(), r.batch(), r.seed(), r.lr(), r.warmup(), r.ema(), true,
+                r.checkpointSeconds(), r.command(), r.gitCommit()), net, tr, shape);
+    }
+
     static void writePackage(Recipe r, FlowUNet net, Trainer<?> tr, ImageDataset ds) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", "fashion-flow");
+        m.put("name", r.out().getFileName().toString());
         m.put("kind", "flow");
         m.put("architecture", FlowUNet.ARCHITECTURE);
         m.put("config", net.config());

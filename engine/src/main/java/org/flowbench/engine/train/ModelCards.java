@@ -57,6 +57,13 @@ final class ModelCards {
                 Reproduce:
 
                     %s
+
+                ## Reference statistics
+
+                `fashion-mnist-test.stats` (Flowbench statistics format, `flowbench-stats/1`): mean and covariance
+                (float64) of the 128-d features of the 10 000 Fashion-MNIST test images, with the identity of data,
+                extractor (`builtin:fashion-classifier`, hash = the package hash) and preprocessing. Made by the recipe
+                above (or `flowbench train reference-stats`).
                 """.formatted(100 * accEma, 100 * accRaw, tr.step(), r.batch(), r.lr(), r.warmup(), r.ema(), r.seed(),
                 tr.wallSeconds(), r.command());
     }

@@ -10,7 +10,7 @@ import org.flowbench.engine.nn.NDParams;
 import org.flowbench.engine.nn.ParamStore;
 
 /** The built-in classifier: 128-d features for FID, and class log-probabilities. */
-public final class ClassifierModel implements FeatureExtractor {
+public final class ClassifierModel implements FeatureExtractor, AutoCloseable {
     private final String hash;
     private final ClassifierCnn net;
     private final int[] shape;
@@ -46,11 +46,18 @@ public final class ClassifierModel implements FeatureExtractor {
 
     @Override
     public String id() {
-        return ClassifierCnn.ARCHITECTURE + "@sha256:" + hash;
+        return "builtin:fashion-classifier";
     }
 
+    /** The package hash (sha256 over the weight files' sha256). */
+    @Override
     public String hash() {
         return hash;
+    }
+
+    @Override
+    public String preprocessing() {
+        return "none: 1x28x28 pixels in [-1,1] fed as float32; features = ReLU(fc) of " + ClassifierCnn.ARCHITECTURE;
     }
 
     public List<String> classNames() {

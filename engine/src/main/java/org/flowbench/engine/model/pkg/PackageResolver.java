@@ -43,7 +43,7 @@ public final class PackageResolver implements ModelResolver {
         if (models == null || !ModelPackage.isPackage(models.resolve(name))) {
             throw new FlowbenchException("built-in model " + name + " is not installed"
                     + (models == null ? " (no models/ folder found)" : " in " + models),
-                    name.equals("fashion-flow") ? "train it with 'flowbench train flow' (see docs/training.md)"
+                    name.equals("fashion-flow") ? "train it with 'flowbench train flow', see docs/training.md"
                             : "set -Dflowbench.home to the Flowbench folder");
         }
         return models.resolve(name);
@@ -68,6 +68,12 @@ public final class PackageResolver implements ModelResolver {
             if (!BUILTINS.contains(name)) {
                 return null;
             }
+            Path models = modelsDir();
+            if (name.equals("fashion-flow") && models != null && !ModelPackage.isPackage(models.resolve(name))
+                    && Files.isRegularFile(models.resolve(name).resolve("checkpoint.safetensors"))) {
+                FlowModel m = openCheckpoint(models.resolve(name).resolve("checkpoint.safetensors"), ref);
+                return cfg == null ? m : new GuidedModel(m, cfg);
+            }
             dir = builtinDir(name);
         } else {
             Path p = Path.of(r);
@@ -83,6 +89,34 @@ public final class PackageResolver implements ModelResolver {
         FlowModel m = openFlow(ModelPackage.open(dir), ref);
         return cfg == null ? m : new GuidedModel(m, cfg);
     }
+
+    /**
+     * The EMA weights of a flow training checkpoint (a run still in progress), so that the built-in model is usable
+     * before its package is written.
+     */
+    public static FlowModel openCheckpoint(Path file, String id) {
+        org.flowbench.engine.io.Safetensors.Contents c = org.flowbench.engine.io.Safetensors.read(file);
+        java.util.Map<String, String> meta = c.metadata();
+        if (!FlowUNet.ARCHITECTURE.equals(meta.get("architecture"))) {
+            throw new FlowbenchException("checkpoint " + file + " is not a " + FlowUNet.ARCHITECTURE + " flow checkpoint");
+        }
+        java.util.Map<String, Object> config;
+        try {
+            config = org.flowbench.engine.io.Json.MAPPER.readValue(meta.get("config"),
+                    new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+        } catch (java.io.IOException e) {
+            throw new FlowbenchException("checkpoint " + file + " has an unreadable config: " + e.getMessage());
+        }
+        FlowUNet net = FlowUNet.fromConfig(config);
+        ParamStore w = net.init(0);
+        w.load(c.tensors(), "ema/", "checkpoint " + file);
+        LOG.warn("builtin:fashion-flow is still training: using the EMA weights of its checkpoint at step {}",
+                meta.get("step"));
+        return new NetworkFlowModel(id, ModelPackage.sha256(file), net, w, new int[] {1, 28, 28},
+                org.flowbench.engine.data.FashionMnist.CLASS_NAMES);
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackageResolver.class);
 
     /** A flow package as a model; other kinds are a clear error. */
     public static FlowModel openFlow(ModelPackage p, String id) {
@@ -115,10 +149,13 @@ public final class PackageResolver implements ModelResolver {
         Path models = modelsDir();
         for (String n : BUILTINS) {
             boolean present = models != null && ModelPackage.isPackage(models.resolve(n));
+            boolean training = !present && models != null
+                    && Files.isRegularFile(models.resolve(n).resolve("checkpoint.safetensors"));
             String what = n.equals("fashion-flow") ? "class-conditional rectified-flow UNet, Fashion-MNIST 28x28"
                     : "Fashion-MNIST classifier CNN (FID features, reward)";
             out.add(new ModelInfo("builtin:" + n, n.equals("fashion-flow") ? "network flow" : "network classifier",
-                    what + (present ? "" : " (not installed)")));
+                    what + (present ? "" : training ? " (training in progress: EMA weights of the newest checkpoint)"
+                            : " (not installed)")));
         }
         return out;
     }

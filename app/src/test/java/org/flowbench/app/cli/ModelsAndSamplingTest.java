@@ -1,0 +1,87 @@
+package org.flowbench.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.flowbench.engine.io.Json;
+import org.flowbench.engine.io.Png;
+import org.flowbench.engine.io.Safetensors;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.Models;
+import org.flowbench.engine.model.pkg.TinyPackages;
+import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.ProgressListener;
+import org.flowbench.engine.run.SampleBatch;
+import org.flowbench.engine.run.SamplingRequest;
+import org.flowbench.samplers.Sampler;
+import org.flowbench.samplers.SamplerRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A network flow package through the sampler SPI and the CLI (PNG grid with recipe, export). */
+class ModelsAndSamplingTest {
+    @TempDir
+    Path dir;
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FlowbenchCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void flowPackageSamplesWithEuler() throws Exception {
+        Path p = TinyPackages.flow(dir.resolve("tiny"));
+        try (FlowModel m = Models.open(p.toString())) {
+            Sampler s = SamplerRegistry.create("euler", Map.of("steps", "4"));
+            int n = 5;
+            int[] labels = {0, 3, -1, 7, 9};
+            SampleBatch b = s.sample(new SamplingRequest(1, 0, n, 2, labels, 0), m, ProgressListener.NONE,
+                    CancellationToken.NONE);
+            assertEquals(n * 784, b.samples().length);
+            assertArrayEquals(new int[] {1, 28, 28}, b.shape());
+            for (double v : b.samples()) {
+                assertTrue(Double.isFinite(v));
+            }
+            // batch invariance: image 3 alone equals image 3 in the batch
+            SampleBatch one = s.sample(new SamplingRequest(1, 3, 1, 1, new int[] {7}, 0), m, ProgressListener.NONE,
+                    CancellationToken.NONE);
+            for (int i = 0; i < 784; i++) {
+                assertEquals(b.samples()[3 * 784 + i], one.samples()[i], 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void sampleWritesAPngGridWithTheRecipeAndExportWritesSafetensors() throws Exception {
+        Path p = TinyPackages.flow(dir.resolve("tiny"));
+        Path png = dir.resolve("grid.png");
+        String[] r = run("sample", "--model", p.toString(), "--sampler", "euler", "--steps", "2", "--n", "4",
+                "--batch", "4", "--prompt", "class 2", "--out", png.toString(), "--quiet");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(Files.size(png) > 100);
+        JsonNode recipe = Json.MAPPER.readTree(Png.readText(png).get("flowbench.recipe"));
+        assertEquals("class 2", recipe.get("prompt").asText());
+        assertTrue(recipe.toString().contains("euler"), recipe.toString());
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(2 * 28 + 3 * 2, img.getWidth());
+
+        Path st = dir.resolve("w.safetensors");
+        r = run("export", "--model", p.toString(), "--format", "safetensors", "--out", st.toString());
+        assertEquals("0", r[0], r[2]);
+        Safetensors.Contents c = Safetensors.read(st);
+        assertTrue(c.tensors().containsKey("out.weight"));
+        assertEquals("flow-unet-v1", c.metadata().get("flowbench.architecture"));
+
+        r = run("export", "--model", p.toString(), "--format", "onnx", "--out", st.toString());
+        assertEquals("2", r[0]);
+    }
+}
