@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The root command: {@code flowbench [command]}. */
 @Command(name = "flowbench", mixinStandardHelpOptions = true, versionProvider = FlowbenchCommand.Version.class,
         description = "Flowbench: run diffusion and flow samplers side by side and measure quality and cost.",
-        subcommands = {ModelsCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ModelsCommand.class, SampleCommand.class, RunCommand.class, GuiCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FlowbenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,6 +35,9 @@ public final class FlowbenchCommand implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        if (args.length == 0) {
+            args = new String[] {"gui"};
+        }
         CommandLine cl = new CommandLine(new FlowbenchCommand());
         cl.setOut(out);
         cl.setErr(err);

@@ -1,0 +1,30 @@
+package org.flowbench.app.session;
+
+import java.util.Map;
+
+/**
+ * Quality metrics of one lane, fed with finished samples as they arrive. {@link #add} is called on the lane's
+ * worker thread and must be cheap (streaming statistics); {@link #compute} may be expensive and runs on the
+ * metrics thread through a latest-wins scheduler. Implementations are thread-safe.
+ */
+public interface QualityEvaluator {
+    QualityEvaluator NONE = new QualityEvaluator() {
+        @Override
+        public void add(double[] xs, int n) {}
+
+        @Override
+        public Map<String, Double> compute() {
+            return Map.of();
+        }
+    };
+
+    void add(double[] xs, int n);
+
+    /** Metrics by name: fid, fidLow, fidHigh, kid, modeTv; absent when not measurable. */
+    Map<String, Double> compute();
+
+    /** Why there is no FID, or null when there is one (shown in the lane header). */
+    default String unavailableReason() {
+        return null;
+    }
+}
