@@ -148,6 +148,11 @@ public final class Session {
         return shape;
     }
 
+    /** The seed this run draws its noise from. */
+    public long seedUsed() {
+        return project.seed();
+    }
+
     /** Per-lane results for the project file. */
     public List<LaneResult> results() {
         List<LaneResult> out = new ArrayList<>();

@@ -1,0 +1,235 @@
+package org.flowbench.app.ui;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.CategoryAxis;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.ScatterChart;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.util.Duration;
+import org.flowbench.app.session.LaneStats;
+
+/**
+ * The live panels: quality (FID, KID or mode TV) against N per lane, latency per lane, quality against cost (ms per
+ * image or NFE), and the device panel. Charts are rebuilt at most four times a second and only when a lane
+ * changed: a latest-wins refresh on the FX thread.
+ */
+public final class PanelsView extends TabPane {
+    private final MainViewModel vm;
+    private final ChoiceBox<String> metric = new ChoiceBox<>();
+    private final ChoiceBox<String> costAxis = new ChoiceBox<>();
+    private final LineChart<Number, Number> qualityChart;
+    private final BarChart<String, Number> latencyChart;
+    private final ScatterChart<Number, Number> costChart;
+    private final NumberAxis qY = new NumberAxis();
+    private final NumberAxis cX = new NumberAxis();
+    private final NumberAxis cY = new NumberAxis();
+    private final Label qNote = new Label();
+    private final GridPane device = new GridPane();
+    private boolean dirty = true;
+    private int refreshes;
+
+    private final Tab inspectorTab;
+
+    public PanelsView(MainViewModel vm, javafx.scene.Node inspector) {
+        this.vm = vm;
+        metric.getItems().addAll("FID", "KID", "mode TV");
+        metric.setValue("FID");
+        costAxis.getItems().addAll("ms / image", "NFE / image");
+        costAxis.setValue("ms / image");
+        NumberAxis qX = new NumberAxis();
+        qX.setLabel("N (finished images)");
+        qualityChart = new LineChart<>(qX, qY);
+        qualityChart.setAnimated(false);
+        qualityChart.setCreateSymbols(true);
+        qualityChart.setId("quality-chart");
+        CategoryAxis lX = new CategoryAxis();
+        NumberAxis lY = new NumberAxis();
+        lY.setLabel("ms / image");
+        latencyChart = new BarChart<>(lX, lY);
+        latencyChart.setAnimated(false);
+        latencyChart.setId("latency-chart");
+        costChart = new ScatterChart<>(cX, cY);
+        costChart.setAnimated(false);
+        costChart.setId("cost-chart");
+        qNote.getStyleClass().add("panel-placeholder");
+        BorderPane q = new BorderPane(qualityChart);
+        HBox qTop = new HBox(8, new Label("metric"), metric, qNote);
+        qTop.setPadding(new Insets(4));
+        qTop.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        q.setTop(qTop);
+        BorderPane c = new BorderPane(costChart);
+        HBox cTop = new HBox(8, new Label("cost"), costAxis, new Label("quality: same metric as the first tab"));
+        cTop.setPadding(new Insets(4));
+        cTop.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        c.setTop(cTop);
+        device.setHgap(12);
+        device.setVgap(4);
+        device.setPadding(new Insets(10));
+        javafx.scene.control.ScrollPane insp = new javafx.scene.control.ScrollPane(inspector);
+        insp.setFitToWidth(true);
+        inspectorTab = tab("Inspector", insp);
+        getTabs().addAll(tab("Quality vs N", q), tab("Latency", latencyChart), tab("Quality vs cost", c),
+                inspectorTab, tab("Device", device));
+        setId("panels");
+        metric.valueProperty().addListener((o, a, b) -> dirty = true);
+        costAxis.valueProperty().addListener((o, a, b) -> dirty = true);
+        vm.lanes().addListener((ListChangeListener<LaneViewModel>) ch -> {
+            watch();
+            dirty = true;
+        });
+        watch();
+        Timeline t = new Timeline(new KeyFrame(Duration.millis(250), e -> tick()));
+        t.setCycleCount(Timeline.INDEFINITE);
+        t.play();
+        refresh();
+        refreshDevice();
+    }
+
+    private static Tab tab(String name, javafx.scene.Node n) {
+        Tab t = new Tab(name, n);
+        t.setClosable(false);
+        return t;
+    }
+
+    private void watch() {
+        for (LaneViewModel l : vm.lanes()) {
+            l.statsProperty().addListener((o, a, b) -> dirty = true);
+            l.savedMetricsProperty().addListener((o, a, b) -> dirty = true);
+        }
+    }
+
+    private void tick() {
+        if (dirty) {
+            dirty = false;
+            refresh();
+        }
+        if (++refreshes % 4 == 0) {
+            refreshDevice();
+        }
+    }
+
+    private String metricKey() {
+        return switch (metric.getValue()) {
+            case "KID" -> "kid";
+            case "mode TV" -> "modeTv";
+            default -> "fid";
+        };
+    }
+
+    /** Rebuilds every chart from the lanes' current figures. */
+    public void refresh() {
+        String key = metricKey();
+        boolean any = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric(key)));
+        if (!any && key.equals("fid") && vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("modeTv")))) {
+            qNote.setText("no FID measured for this model and build; showing mode TV");
+        } else {
+            qNote.setText("");
+        }
+        String shown = !any && key.equals("fid") ? "modeTv" : key;
+        qY.setLabel(shown.equals("modeTv") ? "mode TV (½ Σ |f̂ − π|)" : metric.getValue());
+        List<XYChart.Series<Number, Number>> qs = new ArrayList<>();
+        List<XYChart.Series<Number, Number>> cs = new ArrayList<>();
+        XYChart.Series<String, Number> p50 = new XYChart.Series<>();
+        XYChart.Series<String, Number> p95 = new XYChart.Series<>();
+        boolean havePercentiles = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("p50Ms")));
+        p50.setName(havePercentiles ? "p50" : "mean");
+        p95.setName("p95");
+        boolean nfeAxis = costAxis.getValue().startsWith("NFE");
+        cX.setLabel(costAxis.getValue());
+        cY.setLabel(qY.getLabel());
+        for (LaneViewModel l : vm.lanes()) {
+            XYChart.Series<Number, Number> s = new XYChart.Series<>();
+            s.setName(l.name());
+            for (LaneStats st : l.history()) {
+                double v = st.get(shown);
+                if (Double.isFinite(v)) {
+                    s.getData().add(new XYChart.Data<>(st.images(), v));
+                }
+            }
+            qs.add(s);
+            double lat = havePercentiles ? l.metric("p50Ms") : l.metric("meanMs");
+            if (Double.isFinite(lat)) {
+                p50.getData().add(new XYChart.Data<>(l.name(), lat));
+            }
+            double l95 = l.metric("p95Ms");
+            if (Double.isFinite(l95)) {
+                p95.getData().add(new XYChart.Data<>(l.name(), l95));
+            }
+            XYChart.Series<Number, Number> c = new XYChart.Series<>();
+            c.setName(l.name());
+            double x = nfeAxis ? l.metric("nfePerImage") : l.metric("meanMs");
+            double y = l.metric(shown);
+            if (Double.isFinite(x) && Double.isFinite(y)) {
+                c.getData().add(new XYChart.Data<>(x, y));
+            }
+            cs.add(c);
+        }
+        qualityChart.getData().setAll(qs);
+        costChart.getData().setAll(cs);
+        List<XYChart.Series<String, Number>> ls = new ArrayList<>();
+        ls.add(p50);
+        if (!p95.getData().isEmpty()) {
+            ls.add(p95);
+        }
+        latencyChart.getData().setAll(ls);
+    }
+
+    private void refreshDevice() {
+        Runtime rt = Runtime.getRuntime();
+        long used = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        long max = rt.maxMemory() >> 20;
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        device.getChildren().clear();
+        int r = 0;
+        row(r++, "Compute device", "CPU (analytic models run in double precision on the JVM)");
+        row(r++, "CPU", os.getAvailableProcessors() + " cores, " + os.getArch() + ", load "
+                + Fmt.num(os.getSystemLoadAverage(), 2));
+        row(r++, "JVM heap", used + " MiB used of " + max + " MiB");
+        row(r++, "GPU", "not probed by this build (no CUDA device query available)");
+        row(r++, "Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+    }
+
+    private void row(int r, String k, String v) {
+        Label a = new Label(k);
+        a.getStyleClass().add("metric-name");
+        Label b = new Label(v);
+        b.getStyleClass().add("metric-value");
+        device.add(a, 0, r);
+        device.add(b, 1, r);
+    }
+
+    public Tab inspectorTab() {
+        return inspectorTab;
+    }
+
+    public LineChart<Number, Number> qualityChart() {
+        return qualityChart;
+    }
+
+    public BarChart<String, Number> latencyChart() {
+        return latencyChart;
+    }
+
+    public ScatterChart<Number, Number> costChart() {
+        return costChart;
+    }
+
+    public ChoiceBox<String> metricChoice() {
+        return metric;
+    }
+}
