@@ -1,0 +1,58 @@
+package org.flowbench.engine.metrics;
+
+import java.util.Optional;
+
+/**
+ * The few dense linear-algebra kernels the metrics need, on row-major {@code double[]} matrices.
+ *
+ * <p>Two backends: {@link #openBlas()} (LAPACK {@code dsyevd}, BLAS {@code dsyrk}/{@code dgemm} through JavaCPP's
+ * OpenBLAS preset) and {@link #pureJava()} (Householder tridiagonalisation + implicit QL, blocked loops). {@link #get()}
+ * returns OpenBLAS when its native library loads and the pure-Java backend otherwise; the system property
+ * {@code flowbench.linalg=java} forces the pure-Java one.
+ */
+public interface Linalg {
+    /** Backend name: {@code openblas} or {@code java}. */
+    String name();
+
+    /**
+     * {@code C += Aᵀ A} on the upper triangle of C (elements (i, j) with j ≥ i; the lower triangle is left alone).
+     * A is k × n row-major, C is n × n row-major.
+     */
+    void syrkUpper(double[] a, int k, int n, double[] c);
+
+    /** {@code C = A B}: A is m × k, B is k × n, C is m × n, all row-major. */
+    void gemm(double[] a, double[] b, double[] c, int m, int k, int n);
+
+    /**
+     * Symmetric eigen-decomposition of the n × n matrix a (only its upper triangle is read). Eigenvalues go to w in
+     * ascending order. With {@code vectors}, a is overwritten by the eigenvectors as columns (a[i*n+j] = U_ij);
+     * otherwise a is destroyed.
+     */
+    void eigh(double[] a, int n, double[] w, boolean vectors);
+
+    /** The default backend: OpenBLAS if it loads, else pure Java. */
+    static Linalg get() {
+        if ("java".equalsIgnoreCase(System.getProperty("flowbench.linalg", ""))) {
+            return pureJava();
+        }
+        return openBlas().orElseGet(Linalg::pureJava);
+    }
+
+    static Linalg pureJava() {
+        return JavaLinalg.INSTANCE;
+    }
+
+    /** The OpenBLAS backend, or empty if its native library cannot be loaded on this machine. */
+    static Optional<Linalg> openBlas() {
+        return OpenBlasLinalg.instance();
+    }
+
+    /** Mirrors the upper triangle of an n × n row-major matrix into its lower triangle. */
+    static void mirrorUpper(double[] c, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                c[j * n + i] = c[i * n + j];
+            }
+        }
+    }
+}

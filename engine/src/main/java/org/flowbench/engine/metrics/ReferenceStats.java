@@ -1,0 +1,179 @@
+package org.flowbench.engine.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.io.AtomicFiles;
+import org.flowbench.engine.io.Json;
+import org.flowbench.engine.model.FeatureExtractor;
+
+/**
+ * Feature statistics together with their identity: which data (dataset, split, count) and how they were measured
+ * (feature extractor id and hash, preprocessing, quantisation).
+ *
+ * <p>File format ({@code .stats}): the 8 bytes {@code FBSTATS1}, a little-endian int32 header length, a UTF-8 JSON
+ * header ({@code format}, {@code identity}, {@code dim}, {@code count}, {@code payload}), then the
+ * {@link GaussianStats} binary payload (little-endian: magic, version, dim, count, mean[d] float64, upper triangle of
+ * the scatter matrix M2 row by row, float64; covariance = M2/(count−1)). Written atomically.
+ *
+ * <p>Comparability: two statistics can be compared only if their measurement identity matches (extractor, hash,
+ * preprocessing, quantisation, dimension); the data identity (dataset, split, count) is what is being compared.
+ */
+public final class ReferenceStats {
+    private static final byte[] MAGIC = "FBSTATS1".getBytes(StandardCharsets.US_ASCII);
+    public static final String FORMAT = "flowbench-stats/1";
+
+    /** Who the statistics describe and how they were measured. count is filled in from the statistics. */
+    public record Identity(String dataset, String split, long count, String extractor, String extractorHash,
+            String preprocessing, String quantisation) {
+        public Identity {
+            dataset = orDash(dataset);
+            split = orDash(split);
+            extractor = orDash(extractor);
+            extractorHash = orDash(extractorHash);
+            preprocessing = orDash(preprocessing);
+            quantisation = orDash(quantisation);
+        }
+
+        /** Identity of features made by an extractor. */
+        public static Identity of(String dataset, String split, FeatureExtractor fx, String quantisation) {
+            return new Identity(dataset, split, 0, fx.id(), fx.hash(), fx.preprocessing(), quantisation);
+        }
+
+        Identity withCount(long n) {
+            return new Identity(dataset, split, n, extractor, extractorHash, preprocessing, quantisation);
+        }
+
+        private static String orDash(String s) {
+            return s == null || s.isBlank() ? "-" : s;
+        }
+    }
+
+    private final Identity identity;
+    private final GaussianStats stats;
+
+    public ReferenceStats(Identity identity, GaussianStats stats) {
+        this.stats = Objects.requireNonNull(stats);
+        this.identity = Objects.requireNonNull(identity).withCount(stats.count());
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public GaussianStats stats() {
+        return stats;
+    }
+
+    public int dim() {
+        return stats.dim();
+    }
+
+    public long count() {
+        return stats.count();
+    }
+
+    /** Throws a {@link FlowbenchException} naming the first difference if the two cannot be compared. */
+    public void requireComparable(ReferenceStats other) {
+        requireComparable(identity, dim(), other.identity, other.dim());
+    }
+
+    public static void requireComparable(Identity a, int dimA, Identity b, int dimB) {
+        String hint = "compute both statistics with the same feature extractor, preprocessing and quantisation";
+        check("feature extractor", a.extractor(), b.extractor(), hint);
+        check("feature extractor hash", a.extractorHash(), b.extractorHash(), hint);
+        check("preprocessing", a.preprocessing(), b.preprocessing(), hint);
+        check("quantisation", a.quantisation(), b.quantisation(), hint);
+        if (dimA != dimB) {
+            throw new FlowbenchException("feature dimensions differ: " + dimA + " vs " + dimB, hint);
+        }
+    }
+
+    private static void check(String what, String a, String b, String hint) {
+        if (!a.equals(b)) {
+            throw new FlowbenchException("statistics are not comparable: " + what + " differs ('" + a + "' vs '" + b
+                    + "')", hint);
+        }
+    }
+
+    /** FID between these statistics and other, after checking that they are comparable. */
+    public double fid(ReferenceStats other) {
+        requireComparable(other);
+        return Frechet.distance(stats, other.stats);
+    }
+
+    /** The cached-root reference for repeated distances (live panels, bootstrap). */
+    public Frechet.Reference reference() {
+        return new Frechet.Reference(stats);
+    }
+
+    public void write(Path file) throws IOException {
+        ObjectNode h = Json.MAPPER.createObjectNode();
+        h.put("format", FORMAT);
+        h.set("identity", Json.MAPPER.valueToTree(identity));
+        h.put("dim", stats.dim());
+        h.put("count", stats.count());
+        h.put("payload", "GaussianStats v1: little-endian float64 mean[dim], upper triangle of M2 (covariance = M2/(count-1))");
+        byte[] json = Json.MAPPER.writeValueAsBytes(h);
+        AtomicFiles.write(file, out -> {
+            out.write(MAGIC);
+            out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(json.length).array());
+            out.write(json);
+            stats.writeTo(out);
+        }, false);
+    }
+
+    /** True if the file starts with the stats magic. */
+    public static boolean isStatsFile(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] m = in.readNBytes(MAGIC.length);
+            return Arrays.equals(m, MAGIC);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static ReferenceStats read(Path file) {
+        try (InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            DataInputStream in = new DataInputStream(raw);
+            byte[] m = new byte[MAGIC.length];
+            in.readFully(m);
+            if (!Arrays.equals(m, MAGIC)) {
+                throw new FlowbenchException(file + " is not a Flowbench statistics file",
+                        "make one with 'flowbench stats --in ... --features ... --out " + file.getFileName() + "'");
+            }
+            byte[] lenBytes = new byte[4];
+            in.readFully(lenBytes);
+            int len = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (len <= 0 || len > (1 << 24)) {
+                throw new FlowbenchException(file + ": corrupt statistics header");
+            }
+            byte[] json = new byte[len];
+            in.readFully(json);
+            JsonNode h = Json.MAPPER.readTree(json);
+            if (!FORMAT.equals(h.path("format").asText())) {
+                throw new FlowbenchException(file + ": unsupported statistics format '" + h.path("format").asText() + "'");
+            }
+            Identity id = Json.MAPPER.treeToValue(h.get("identity"), Identity.class);
+            GaussianStats s = GaussianStats.readFrom(in, file.toString());
+            if (s.dim() != h.path("dim").asInt() || s.count() != h.path("count").asLong()) {
+                throw new FlowbenchException(file + ": header and payload disagree on dim/count");
+            }
+            return new ReferenceStats(id, s);
+        } catch (java.io.EOFException e) {
+            throw new FlowbenchException(file + ": statistics file is truncated");
+        } catch (IOException e) {
+            throw new FlowbenchException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}
