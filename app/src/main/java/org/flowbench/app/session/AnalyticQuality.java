@@ -1,32 +1,53 @@
 package org.flowbench.app.session;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.flowbench.engine.metrics.Bootstrap;
+import org.flowbench.engine.metrics.Frechet;
+import org.flowbench.engine.metrics.GaussianStats;
+import org.flowbench.engine.metrics.Kid;
+import org.flowbench.engine.metrics.Linalg;
 import org.flowbench.engine.model.analytic.GaussianMixture;
 
 /**
- * Quality of samples from an analytic mixture: the fraction of samples nearest each component against the exact
- * weights (mode total variation, ½ Σ |f̂_j − π_j|), plus FID against the exact data moments once the metrics
- * package provides it.
+ * Quality of samples from an analytic mixture, against the exact target: FID against the exact data mean and
+ * covariance (with a bootstrap interval), KID against exact samples, and the fraction of samples nearest each
+ * component against the exact weights (mode total variation, ½ Σ |f̂_j − π_j|).
  */
 final class AnalyticQuality implements QualityEvaluator {
+    static final int BOOTSTRAP_REPLICATES = 50;
+    static final int KID_SUBSETS = 10;
+    static final int KID_SUBSET_SIZE = 500;
+
     private final GaussianMixture mixture;
     private final int label;
+    private final int d;
     private final long[] counts;
+    private final Frechet.Reference reference;
+    private final GaussianStats stats;
+    private double[] samples = new double[0];
     private long total;
+    private double[] exact;
 
     AnalyticQuality(GaussianMixture mixture, int label) {
         this.mixture = mixture;
         this.label = label;
+        this.d = mixture.dim();
         this.counts = new long[mixture.components()];
+        this.reference = new Frechet.Reference(mixture.dataMean(label), mixture.dataCovariance(label), d, Linalg.get());
+        this.stats = new GaussianStats(d);
     }
 
     @Override
     public synchronized void add(double[] xs, int n) {
-        int d = mixture.dim();
         for (int i = 0; i < n; i++) {
             counts[mixture.nearestComponent(xs, i * d)]++;
         }
+        stats.addBatch(xs, n);
+        double[] grown = Arrays.copyOf(samples, (int) ((total + n) * d));
+        System.arraycopy(xs, 0, grown, (int) (total * d), n * d);
+        samples = grown;
         total += n;
     }
 
@@ -40,17 +61,37 @@ final class AnalyticQuality implements QualityEvaluator {
 
     @Override
     public Map<String, Double> compute() {
-        Map<String, Double> m = new LinkedHashMap<>();
+        double[] gen;
+        int n;
+        GaussianStats s;
         double[] f = fractions();
+        synchronized (this) {
+            gen = samples;
+            n = (int) total;
+            s = stats.copy();
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (n < 2) {
+            return m;
+        }
+        m.put("fid", reference.distanceTo(s));
+        Bootstrap.Interval iv = Bootstrap.fid(reference, gen, n, d, BOOTSTRAP_REPLICATES, 0x5EED);
+        m.put("fidLow", iv.lo());
+        m.put("fidHigh", iv.hi());
+        synchronized (this) {
+            if (exact == null) {
+                exact = mixture.sampleData(0xE4AC7L, KID_SUBSET_SIZE * 2, label);
+            }
+        }
+        Kid.Result k = Kid.compute(gen, n, exact, exact.length / d, d, KID_SUBSETS, KID_SUBSET_SIZE, 0x4B1D,
+                Linalg.get());
+        m.put("kid", k.mean());
+        m.put("kidStd", k.std());
         double tv = 0;
         for (int j = 0; j < f.length; j++) {
             tv += Math.abs(f[j] - mixture.weight(j, label));
         }
-        synchronized (this) {
-            if (total > 0) {
-                m.put("modeTv", 0.5 * tv);
-            }
-        }
+        m.put("modeTv", 0.5 * tv);
         return m;
     }
 }

@@ -288,11 +288,16 @@ public final class Session {
                 fail(e.oneLine());
                 return;
             }
-            if (model instanceof GaussianMixture gm) {
-                modes = new AnalyticQuality(gm, label);
-                quality = Metrics.analytic(gm, label, modes);
-            } else {
-                quality = Metrics.forModel(model, project.referenceStats());
+            try {
+                if (model instanceof GaussianMixture gm) {
+                    modes = new AnalyticQuality(gm, label);
+                    quality = modes;
+                } else {
+                    quality = Metrics.forModel(model, project.referenceStats());
+                }
+            } catch (FlowbenchException e) {
+                fail(e.oneLine());
+                return;
             }
             status = LaneStatus.RUNNING;
         }
@@ -359,7 +364,7 @@ public final class Session {
                 busySeconds += wall;
                 images += b.count();
                 nfe += b.totalNfe();
-                latency.add(b.latencyMs());
+                latency.add(b.count(), (long) (wall * 1e9), b.totalNfe());
                 int take = Math.min(b.count(), keepLimit - keptCount);
                 if (take > 0) {
                     double[] grown = Arrays.copyOf(kept, (keptCount + take) * dim);

@@ -109,12 +109,22 @@ public final class LaneViewModel {
             return;
         }
         stats.set(s);
-        if (s.images() > 0) {
-            if (!history.isEmpty() && history.get(history.size() - 1).images() == s.images()) {
-                history.set(history.size() - 1, s);
-            } else {
-                history.add(s);
-            }
+        addHistory(s);
+    }
+
+    /** Records a snapshot for the metric-vs-N curves (every batch, never coalesced away). */
+    void addHistory(LaneStats s) {
+        if (s.images() <= 0) {
+            return;
+        }
+        int last = history.size() - 1;
+        if (last >= 0 && history.get(last).images() > s.images()) {
+            return;
+        }
+        if (last >= 0 && history.get(last).images() == s.images()) {
+            history.set(last, s);
+        } else {
+            history.add(s);
         }
     }
 

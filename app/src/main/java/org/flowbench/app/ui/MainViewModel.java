@@ -284,6 +284,7 @@ public final class MainViewModel {
             } else if (e instanceof SessionEvent.BatchDone bd) {
                 LaneViewModel l = runLanes.get(bd.lane());
                 double[] kept = bd.batch() != null ? holder[0].keptSamples(bd.lane()) : null;
+                ui.execute(() -> l.addHistory(bd.stats()));
                 statsLw[bd.lane()].submit(() -> {
                     l.applyStats(bd.stats());
                     if (kept != null) {

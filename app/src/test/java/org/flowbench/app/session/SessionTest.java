@@ -37,6 +37,14 @@ class SessionTest {
         assertEquals(0.5, f[2], 0.07);
         assertTrue(s.stats(1).get("modeTv") < 0.08, "Heun 8 matches the mode weights: " + s.stats(1).get("modeTv"));
         assertEquals(600 * 2, s.keptSamples(0).length, "2-D: all samples kept for the scatter");
+        // FID against the exact moments: Heun 8 is close to exact, Euler 8 clearly worse on this mixture
+        double fidHeun = s.stats(1).get("fid");
+        double fidEuler = s.stats(0).get("fid");
+        assertTrue(fidHeun < fidEuler, "Heun 8 " + fidHeun + " vs Euler 8 " + fidEuler);
+        assertTrue(s.stats(1).get("fidLow") <= fidHeun && fidHeun <= s.stats(1).get("fidHigh") * 1.5,
+                "interval around the estimate");
+        assertTrue(Double.isFinite(s.stats(0).get("kid")));
+        assertTrue(s.stats(0).get("p50Ms") > 0 && s.stats(0).get("p95Ms") >= s.stats(0).get("p50Ms"));
         assertTrue(events.get(0) instanceof SessionEvent.Started);
         assertTrue(events.get(events.size() - 1) instanceof SessionEvent.Finished);
         assertTrue(events.stream().anyMatch(e -> e instanceof SessionEvent.Preview), "previews emitted");
