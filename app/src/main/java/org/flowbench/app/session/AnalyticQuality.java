@@ -17,8 +17,8 @@ import org.flowbench.engine.model.analytic.GaussianMixture;
  */
 final class AnalyticQuality implements QualityEvaluator {
     static final int BOOTSTRAP_REPLICATES = 50;
-    static final int KID_SUBSETS = 10;
-    static final int KID_SUBSET_SIZE = 500;
+    static final int KID_SUBSETS = 5;
+    static final int KID_SUBSET_SIZE = 200;
 
     private final GaussianMixture mixture;
     private final int label;
@@ -45,9 +45,11 @@ final class AnalyticQuality implements QualityEvaluator {
             counts[mixture.nearestComponent(xs, i * d)]++;
         }
         stats.addBatch(xs, n);
-        double[] grown = Arrays.copyOf(samples, (int) ((total + n) * d));
-        System.arraycopy(xs, 0, grown, (int) (total * d), n * d);
-        samples = grown;
+        int need = (int) ((total + n) * d);
+        if (need > samples.length) {
+            samples = Arrays.copyOf(samples, Math.max(need, samples.length * 2));
+        }
+        System.arraycopy(xs, 0, samples, (int) (total * d), n * d);
         total += n;
     }
 
@@ -66,7 +68,7 @@ final class AnalyticQuality implements QualityEvaluator {
         GaussianStats s;
         double[] f = fractions();
         synchronized (this) {
-            gen = samples;
+            gen = Arrays.copyOf(samples, (int) (total * d));
             n = (int) total;
             s = stats.copy();
         }
@@ -75,7 +77,9 @@ final class AnalyticQuality implements QualityEvaluator {
             return m;
         }
         m.put("fid", reference.distanceTo(s));
-        Bootstrap.Interval iv = Bootstrap.fid(reference, gen, n, d, BOOTSTRAP_REPLICATES, 0x5EED);
+        // the interval's cost grows with n: fewer replicates for very large runs (at least 10)
+        int replicates = (int) Math.max(10, Math.min(BOOTSTRAP_REPLICATES, 200_000L / n));
+        Bootstrap.Interval iv = Bootstrap.fid(reference, gen, n, d, replicates, 0x5EED);
         m.put("fidLow", iv.lo());
         m.put("fidHigh", iv.hi());
         synchronized (this) {

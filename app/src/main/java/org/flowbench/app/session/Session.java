@@ -58,6 +58,7 @@ public final class Session {
     private volatile boolean started;
     private volatile double minPreviewIntervalMs = 100;
     private volatile int[] shape;
+    private volatile boolean metricsClosed;
 
     public Session(Project project, Consumer<SessionEvent> listener) {
         this(project, listener, Models::open);
@@ -219,6 +220,11 @@ public final class Session {
                     break;
                 }
             }
+            if (cancel.isCancelled()) {
+                // pending metric updates are dropped: each lane's final figures are computed once below
+                metricsClosed = true;
+                metricsThread.shutdownNow();
+            }
             for (LaneRun r : runs) {
                 r.finish();
             }
@@ -239,10 +245,13 @@ public final class Session {
             }
             metricsThread.shutdown();
             try {
-                metricsThread.awaitTermination(60, TimeUnit.SECONDS);
+                if (!metricsClosed) {
+                    metricsThread.awaitTermination(60, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            metricsClosed = true;
             emit(new SessionEvent.Finished(cancel.isCancelled(), (System.nanoTime() - t0) / 1e9));
             finished.countDown();
             worker.shutdown();
@@ -377,8 +386,15 @@ public final class Session {
             emit(new SessionEvent.BatchDone(index, b, snapshot()));
             QualityEvaluator q = quality;
             qualityScheduler.submit(() -> {
+                if (metricsClosed) {
+                    return;
+                }
                 try {
-                    lastQuality = q.compute();
+                    Map<String, Double> computed = q.compute();
+                    if (metricsClosed) {
+                        return;
+                    }
+                    lastQuality = computed;
                     emit(new SessionEvent.BatchDone(index, null, snapshot()));
                 } catch (RuntimeException e) {
                     LOG.warn("quality metrics of lane {} failed: {}", spec.name(), e.toString());

@@ -79,8 +79,18 @@ public final class LaneColumn extends VBox {
         lane.statsProperty().addListener((o, a, b) -> refreshHeader());
         lane.savedMetricsProperty().addListener((o, a, b) -> refreshHeader());
         lane.messageProperty().addListener((o, a, b) -> refreshHeader());
-        lane.progressProperty().addListener((o, a, b) -> progress.setProgress(b.doubleValue()));
-        lane.etaSecondsProperty().addListener((o, a, b) -> eta.setText(Fmt.eta(b.doubleValue())));
+        lane.progressProperty().addListener((o, a, b) -> {
+            // a visible change only: 0.5 % steps
+            if (Math.abs(b.doubleValue() - progress.getProgress()) >= 0.005 || b.doubleValue() >= 1) {
+                progress.setProgress(b.doubleValue());
+            }
+        });
+        lane.etaSecondsProperty().addListener((o, a, b) -> {
+            String t = Fmt.eta(b.doubleValue());
+            if (!t.equals(eta.getText())) {
+                eta.setText(t);
+            }
+        });
         lane.samplesProperty().addListener((o, a, b) -> canvas.setData(b, lane.previewProperty().get()));
         lane.previewProperty().addListener((o, a, b) -> canvas.setData(lane.samplesProperty().get(), b));
         canvas.setModel(vm.modelProperty().get());
@@ -133,8 +143,10 @@ public final class LaneColumn extends VBox {
 
     private void refreshHeader() {
         LaneStatus s = lane.statusProperty().get();
-        status.setText(s.name());
-        status.getStyleClass().setAll("label", "status", "status-" + s.name().toLowerCase(java.util.Locale.ROOT));
+        if (!s.name().equals(status.getText())) {
+            status.setText(s.name());
+            status.getStyleClass().setAll("label", "status", "status-" + s.name().toLowerCase(java.util.Locale.ROOT));
+        }
         images.setText(Fmt.num(lane.metric("images"), 0));
         nfe.setText(Fmt.num(lane.metric("nfePerImage"), 1));
         double p50 = lane.metric("p50Ms");

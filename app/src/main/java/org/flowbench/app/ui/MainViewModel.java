@@ -497,8 +497,10 @@ public final class MainViewModel {
         return null;
     }
 
+    /** Writes the autosave copy in the background (the snapshot is taken now). */
     public void autosave() {
-        workspace.autosave(toProject());
+        Project p = toProject();
+        background.execute(() -> workspace.autosave(p));
     }
 
     public Workspace workspace() {

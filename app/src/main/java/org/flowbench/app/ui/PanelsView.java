@@ -40,7 +40,14 @@ public final class PanelsView extends TabPane {
     private final NumberAxis cY = new NumberAxis();
     private final Label qNote = new Label();
     private final GridPane device = new GridPane();
+    /** Points per series on the metric-vs-N chart (long runs are thinned evenly, the last point always kept). */
+    static final int MAX_POINTS = 40;
     private boolean dirty = true;
+    private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> qSeries = new java.util.HashMap<>();
+    private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> cSeries = new java.util.HashMap<>();
+    private final XYChart.Series<String, Number> p50 = new XYChart.Series<>();
+    private final XYChart.Series<String, Number> p95 = new XYChart.Series<>();
+    private List<LaneViewModel> shownLanes = List.of();
     private int refreshes;
 
     private final Tab inspectorTab;
@@ -55,7 +62,7 @@ public final class PanelsView extends TabPane {
         qX.setLabel("N (finished images)");
         qualityChart = new LineChart<>(qX, qY);
         qualityChart.setAnimated(false);
-        qualityChart.setCreateSymbols(true);
+        qualityChart.setCreateSymbols(false);
         qualityChart.setId("quality-chart");
         CategoryAxis lX = new CategoryAxis();
         NumberAxis lY = new NumberAxis();
@@ -93,7 +100,7 @@ public final class PanelsView extends TabPane {
             dirty = true;
         });
         watch();
-        Timeline t = new Timeline(new KeyFrame(Duration.millis(250), e -> tick()));
+        Timeline t = new Timeline(new KeyFrame(Duration.millis(500), e -> tick()));
         t.setCycleCount(Timeline.INDEFINITE);
         t.play();
         refresh();
@@ -118,7 +125,7 @@ public final class PanelsView extends TabPane {
             dirty = false;
             refresh();
         }
-        if (++refreshes % 4 == 0) {
+        if (++refreshes % 2 == 0) {
             refreshDevice();
         }
     }
@@ -142,51 +149,110 @@ public final class PanelsView extends TabPane {
         }
         String shown = !any && key.equals("fid") ? "modeTv" : key;
         qY.setLabel(shown.equals("modeTv") ? "mode TV (½ Σ |f̂ − π|)" : metric.getValue());
+        boolean lanesChanged = !shownLanes.equals(List.copyOf(vm.lanes()));
+        if (lanesChanged) {
+            qSeries.keySet().retainAll(vm.lanes());
+            cSeries.keySet().retainAll(vm.lanes());
+        }
         List<XYChart.Series<Number, Number>> qs = new ArrayList<>();
         List<XYChart.Series<Number, Number>> cs = new ArrayList<>();
-        XYChart.Series<String, Number> p50 = new XYChart.Series<>();
-        XYChart.Series<String, Number> p95 = new XYChart.Series<>();
+        List<XYChart.Data<String, Number>> p50Data = new ArrayList<>();
+        List<XYChart.Data<String, Number>> p95Data = new ArrayList<>();
         boolean havePercentiles = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("p50Ms")));
-        p50.setName(havePercentiles ? "p50" : "mean");
-        p95.setName("p95");
+        p50.setName(havePercentiles ? "p50 ms/image" : "mean ms/image");
+        p95.setName("p95 ms/image");
         boolean nfeAxis = costAxis.getValue().startsWith("NFE");
         cX.setLabel(costAxis.getValue());
         cY.setLabel(qY.getLabel());
         for (LaneViewModel l : vm.lanes()) {
-            XYChart.Series<Number, Number> s = new XYChart.Series<>();
+            XYChart.Series<Number, Number> s = qSeries.computeIfAbsent(l, k -> new XYChart.Series<>());
             s.setName(l.name());
-            for (LaneStats st : l.history()) {
+            List<XYChart.Data<Number, Number>> pts = new ArrayList<>();
+            List<LaneStats> h = l.history();
+            int stride = Math.max(1, (h.size() + MAX_POINTS - 1) / MAX_POINTS);
+            for (int i = 0; i < h.size(); i++) {
+                if (i % stride != 0 && i != h.size() - 1) {
+                    continue;
+                }
+                LaneStats st = h.get(i);
                 double v = st.get(shown);
                 if (Double.isFinite(v)) {
-                    s.getData().add(new XYChart.Data<>(st.images(), v));
+                    pts.add(new XYChart.Data<>(st.images(), v));
                 }
+            }
+            if (!samePoints(s.getData(), pts)) {
+                s.getData().setAll(pts);
             }
             qs.add(s);
             double lat = havePercentiles ? l.metric("p50Ms") : l.metric("meanMs");
             if (Double.isFinite(lat)) {
-                p50.getData().add(new XYChart.Data<>(l.name(), lat));
+                p50Data.add(new XYChart.Data<>(l.name(), lat));
             }
             double l95 = l.metric("p95Ms");
             if (Double.isFinite(l95)) {
-                p95.getData().add(new XYChart.Data<>(l.name(), l95));
+                p95Data.add(new XYChart.Data<>(l.name(), l95));
             }
-            XYChart.Series<Number, Number> c = new XYChart.Series<>();
+            XYChart.Series<Number, Number> c = cSeries.computeIfAbsent(l, k -> new XYChart.Series<>());
             c.setName(l.name());
             double x = nfeAxis ? l.metric("nfePerImage") : l.metric("meanMs");
             double y = l.metric(shown);
             if (Double.isFinite(x) && Double.isFinite(y)) {
-                c.getData().add(new XYChart.Data<>(x, y));
+                if (c.getData().size() == 1) {
+                    c.getData().get(0).setXValue(x);
+                    c.getData().get(0).setYValue(y);
+                } else {
+                    c.getData().setAll(List.of(new XYChart.Data<>(x, y)));
+                }
+            } else if (!c.getData().isEmpty()) {
+                c.getData().clear();
             }
             cs.add(c);
         }
-        qualityChart.getData().setAll(qs);
-        costChart.getData().setAll(cs);
+        if (lanesChanged || qualityChart.getData().size() != qs.size()) {
+            qualityChart.getData().setAll(qs);
+            costChart.getData().setAll(cs);
+            shownLanes = List.copyOf(vm.lanes());
+        }
+        updateBars(p50, p50Data);
+        updateBars(p95, p95Data);
         List<XYChart.Series<String, Number>> ls = new ArrayList<>();
         ls.add(p50);
         if (!p95.getData().isEmpty()) {
             ls.add(p95);
         }
-        latencyChart.getData().setAll(ls);
+        if (!latencyChart.getData().equals(ls)) {
+            latencyChart.getData().setAll(ls);
+        }
+    }
+
+    private static boolean samePoints(List<XYChart.Data<Number, Number>> a, List<XYChart.Data<Number, Number>> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).getXValue().equals(b.get(i).getXValue()) || !a.get(i).getYValue().equals(b.get(i).getYValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Updates bar values in place when the categories are unchanged (no new nodes, no CSS pass). */
+    private static void updateBars(XYChart.Series<String, Number> s, List<XYChart.Data<String, Number>> data) {
+        javafx.collections.ObservableList<XYChart.Data<String, Number>> cur = s.getData();
+        boolean same = cur.size() == data.size();
+        for (int i = 0; same && i < cur.size(); i++) {
+            same = cur.get(i).getXValue().equals(data.get(i).getXValue());
+        }
+        if (same) {
+            for (int i = 0; i < cur.size(); i++) {
+                if (!cur.get(i).getYValue().equals(data.get(i).getYValue())) {
+                    cur.get(i).setYValue(data.get(i).getYValue());
+                }
+            }
+        } else {
+            cur.setAll(data);
+        }
     }
 
     private void refreshDevice() {

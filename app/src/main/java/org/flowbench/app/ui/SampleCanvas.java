@@ -19,6 +19,9 @@ public final class SampleCanvas extends Canvas {
     public static final int GRID = 4;
     private static final double EXTENT = 5.5;
     private static final Map<String, WritableImage> DENSITY = new ConcurrentHashMap<>();
+    private static final java.util.Set<String> PENDING = ConcurrentHashMap.newKeySet();
+    /** The scatter draws the first this many samples (the same indices in every lane). */
+    public static final int MAX_POINTS = 2000;
 
     private MainViewModel.ModelView model;
     private double[] samples = new double[0];
@@ -27,8 +30,25 @@ public final class SampleCanvas extends Canvas {
     private long highlighted = -1;
     private boolean dark;
 
+    private boolean invalid;
+    private final javafx.animation.Timeline ticker;
+
     public SampleCanvas(double size) {
         super(size, size);
+        // redraws are coalesced: data changes mark the canvas, a 5 Hz tick redraws it at most once
+        ticker = new javafx.animation.Timeline(new javafx.animation.KeyFrame(javafx.util.Duration.millis(200), e -> {
+            if (invalid) {
+                invalid = false;
+                redraw();
+            }
+        }));
+        ticker.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        ticker.play();
+    }
+
+    /** Marks the canvas for the next tick's redraw. */
+    public void invalidate() {
+        invalid = true;
     }
 
     public void setModel(MainViewModel.ModelView m) {
@@ -39,7 +59,7 @@ public final class SampleCanvas extends Canvas {
     public void setData(double[] s, double[] p) {
         this.samples = s == null ? new double[0] : s;
         this.preview = p;
-        redraw();
+        invalidate();
     }
 
     public void setColor(Color c) {
@@ -89,7 +109,7 @@ public final class SampleCanvas extends Canvas {
         }
         long best = -1;
         double bestD = 64;
-        for (int i = 0; i < samples.length / 2; i++) {
+        for (int i = 0; i < Math.min(MAX_POINTS, samples.length / 2); i++) {
             double dx = px(samples[2 * i]) - x;
             double dy = py(samples[2 * i + 1]) - y;
             double q = dx * dx + dy * dy;
@@ -124,19 +144,22 @@ public final class SampleCanvas extends Canvas {
 
     private void drawScatter(GraphicsContext g, double w, double h) {
         if (model.mixture() != null) {
-            g.drawImage(density(model, (int) w, centerY(), dark), 0, 0);
+            WritableImage bg = densityIfReady(model, (int) w, centerY(), dark);
+            if (bg != null) {
+                g.drawImage(bg, 0, 0);
+            }
         }
         g.setFill(color.deriveColor(0, 1, 1, 0.55));
-        int count = samples.length / 2;
+        int count = Math.min(MAX_POINTS, samples.length / 2);
         for (int i = 0; i < count; i++) {
             double x = px(samples[2 * i]);
             double y = py(samples[2 * i + 1]);
-            g.fillOval(x - 1.6, y - 1.6, 3.2, 3.2);
+            g.fillRect(x - 1.25, y - 1.25, 2.5, 2.5);
         }
         if (preview != null) {
             g.setStroke(Color.web("#e0742b").deriveColor(0, 1, 1, 0.7));
             g.setLineWidth(1);
-            for (int i = 0; i + 1 < preview.length; i += 2) {
+            for (int i = 0; i + 1 < Math.min(preview.length, 2 * MAX_POINTS); i += 2) {
                 double x = px(preview[i]);
                 double y = py(preview[i + 1]);
                 g.strokeRect(x - 1.5, y - 1.5, 3, 3);
@@ -206,9 +229,33 @@ public final class SampleCanvas extends Canvas {
         return (int) Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
     }
 
+    /** The density image if computed; otherwise starts computing it off the FX thread and redraws when done. */
+    private WritableImage densityIfReady(MainViewModel.ModelView m, int size, double cy, boolean dk) {
+        String key = key(m, size, dk);
+        WritableImage img = DENSITY.get(key);
+        if (img == null && PENDING.add(key)) {
+            Thread t = new Thread(() -> {
+                density(m, size, cy, dk);
+                PENDING.remove(key);
+                javafx.application.Platform.runLater(this::redraw);
+            }, "flowbench-density");
+            t.setDaemon(true);
+            t.start();
+        } else if (img == null) {
+            javafx.animation.PauseTransition p = new javafx.animation.PauseTransition(javafx.util.Duration.millis(100));
+            p.setOnFinished(e -> redraw());
+            p.play();
+        }
+        return img;
+    }
+
+    private static String key(MainViewModel.ModelView m, int size, boolean dk) {
+        return m.ref() + "@" + m.hash() + "/" + size + "/" + dk;
+    }
+
     /** The exact data density as a heat map (cached per model, size and theme). */
     static WritableImage density(MainViewModel.ModelView m, int size, double cy, boolean dark) {
-        return DENSITY.computeIfAbsent(m.ref() + "@" + m.hash() + "/" + size + "/" + dark, k -> {
+        return DENSITY.computeIfAbsent(key(m, size, dark), k -> {
             GaussianMixture gm = m.mixture();
             double[] logp = new double[size * size];
             double max = Double.NEGATIVE_INFINITY;

@@ -34,7 +34,7 @@ public final class WorkbenchApp extends Application {
         boolean batchMode = o.screenshot() != null;
         workspace = Workspace.user();
         Optional<Project> recovered = batchMode || o.project() != null ? Optional.empty() : workspace.recoverable();
-        vm = new MainViewModel(UiExecutor.FX, workspace);
+        vm = new MainViewModel(UiExecutor.fxBatched(100), workspace);
         if (o.project() != null) {
             String err = vm.open(o.project());
             if (err != null) {
