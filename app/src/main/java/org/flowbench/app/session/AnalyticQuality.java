@@ -62,6 +62,26 @@ final class AnalyticQuality implements QualityEvaluator {
     }
 
     @Override
+    public Map<String, Double> quick() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        GaussianStats s;
+        double[] f = fractions();
+        synchronized (this) {
+            if (total < 2) {
+                return m;
+            }
+            s = stats.copy();
+        }
+        m.put("fid", reference.distanceTo(s));
+        double tv = 0;
+        for (int j = 0; j < f.length; j++) {
+            tv += Math.abs(f[j] - mixture.weight(j, label));
+        }
+        m.put("modeTv", 0.5 * tv);
+        return m;
+    }
+
+    @Override
     public Map<String, Double> compute() {
         double[] gen;
         int n;

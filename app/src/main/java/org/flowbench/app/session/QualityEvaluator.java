@@ -23,6 +23,14 @@ public interface QualityEvaluator {
     /** Metrics by name: fid, fidLow, fidHigh, kid, modeTv; absent when not measurable. */
     Map<String, Double> compute();
 
+    /**
+     * Cheap metrics computed after every batch on the worker (e.g. FID without its interval for low-dimensional
+     * models), so metric-vs-N curves get a point per batch; empty when nothing is cheap.
+     */
+    default Map<String, Double> quick() {
+        return Map.of();
+    }
+
     /** Why there is no FID, or null when there is one (shown in the lane header). */
     default String unavailableReason() {
         return null;

@@ -268,6 +268,7 @@ public final class Session {
         QualityEvaluator quality = QualityEvaluator.NONE;
         LatestWins qualityScheduler;
         volatile Map<String, Double> lastQuality = Map.of();
+        volatile Map<String, Double> lastQuick = Map.of();
         final LatencyTracker latency = new LatencyTracker();
         AnalyticQuality modes;
         long images;
@@ -383,6 +384,11 @@ public final class Session {
                 }
             }
             quality.add(s, b.count());
+            try {
+                lastQuick = quality.quick();
+            } catch (RuntimeException e) {
+                LOG.warn("quick metrics of lane {} failed: {}", spec.name(), e.toString());
+            }
             emit(new SessionEvent.BatchDone(index, b, snapshot()));
             QualityEvaluator q = quality;
             qualityScheduler.submit(() -> {
@@ -408,6 +414,7 @@ public final class Session {
             }
             try {
                 lastQuality = quality.compute();
+                lastQuick = Map.of();
             } catch (RuntimeException e) {
                 LOG.warn("final metrics of lane {} failed: {}", spec.name(), e.toString());
             }
@@ -424,6 +431,7 @@ public final class Session {
 
         synchronized LaneStats snapshot() {
             Map<String, Double> q = new LinkedHashMap<>(lastQuality);
+            q.putAll(lastQuick);
             return new LaneStats(images, images == 0 ? Double.NaN : nfe / (double) images, busySeconds, q,
                     latency.summary(), modes == null ? new double[0] : modes.fractions(), previewMs);
         }

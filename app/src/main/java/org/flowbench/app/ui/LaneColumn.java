@@ -63,10 +63,11 @@ public final class LaneColumn extends VBox {
         GridPane grid = new GridPane();
         grid.setHgap(8);
         grid.setVgap(1);
-        addRow(grid, 0, "images", images, "NFE/img", nfe);
-        addRow(grid, 1, "ms/img", latency, "img/s", ips);
-        addRow(grid, 2, "FID", fid, "KID", kid);
-        addRow(grid, 3, "mode TV", modes, "", new Label());
+        addRow(grid, 0, "images", images, "NFE", nfe);
+        addRow(grid, 1, "img/s", ips, "mode TV", modes);
+        addWide(grid, 2, "ms p50/p95", latency);
+        addWide(grid, 3, "FID ± 95 %", fid);
+        addWide(grid, 4, "KID", kid);
         message.getStyleClass().add("lane-message");
         message.setWrapText(true);
         message.setMaxWidth(236);
@@ -134,11 +135,21 @@ public final class LaneColumn extends VBox {
         a.getStyleClass().add("metric-name");
         Label b = new Label(n2);
         b.getStyleClass().add("metric-name");
+        a.setMinWidth(Region.USE_PREF_SIZE);
+        b.setMinWidth(Region.USE_PREF_SIZE);
         g.add(a, 0, row);
         g.add(v1, 1, row);
         g.add(b, 2, row);
         g.add(v2, 3, row);
-        v1.setMinWidth(78);
+        v1.setMinWidth(58);
+        v2.setMinWidth(Region.USE_PREF_SIZE);
+    }
+
+    private static void addWide(GridPane g, int row, String n, Label v) {
+        Label a = new Label(n);
+        a.getStyleClass().add("metric-name");
+        g.add(a, 0, row);
+        g.add(v, 1, row, 3, 1);
     }
 
     private void refreshHeader() {
@@ -151,11 +162,14 @@ public final class LaneColumn extends VBox {
         nfe.setText(Fmt.num(lane.metric("nfePerImage"), 1));
         double p50 = lane.metric("p50Ms");
         double p95 = lane.metric("p95Ms");
-        latency.setText(Double.isFinite(p50) ? Fmt.num(p50, 3) + "/" + Fmt.num(p95, 3)
+        latency.setText(Double.isFinite(p50) ? Fmt.num(p50, 4) + " / " + Fmt.num(p95, 4)
                 : Double.isFinite(lane.metric("meanMs")) ? Fmt.num(lane.metric("meanMs"), 4) + " mean" : "—");
         ips.setText(Fmt.num(lane.metric("imagesPerSecond"), 0));
         fid.setText(Fmt.withInterval(lane.metric("fid"), lane.metric("fidLow"), lane.metric("fidHigh"), 3));
-        kid.setText(Fmt.num(lane.metric("kid"), 4));
+        double k = lane.metric("kid");
+        double ks = lane.metric("kidStd");
+        kid.setText(Double.isFinite(k) ? String.format(java.util.Locale.ROOT, "%.2e", k)
+                + (Double.isFinite(ks) ? String.format(java.util.Locale.ROOT, " ± %.1e", ks) : "") : "—");
         modes.setText(Fmt.num(lane.metric("modeTv"), 3));
         String m = lane.messageProperty().get();
         message.setText(m == null ? "" : m);

@@ -109,7 +109,6 @@ public final class LaneViewModel {
             return;
         }
         stats.set(s);
-        addHistory(s);
     }
 
     /** Records a snapshot for the metric-vs-N curves (every batch, never coalesced away). */

@@ -298,6 +298,7 @@ public final class MainViewModel {
                     l.statusProperty().set(lf.status());
                     l.messageProperty().set(lf.message());
                     l.applyStats(lf.stats());
+                    l.addHistory(lf.stats());
                     l.samplesProperty().set(kept);
                     l.previewProperty().set(null);
                     if (lf.status() == org.flowbench.app.session.LaneStatus.DONE) {

@@ -30,6 +30,8 @@ public final class WorkbenchApp extends Application {
     @Override
     public void start(Stage primary) {
         this.stage = primary;
+        long t0 = ManagementFactory.getRuntimeMXBean().getStartTime();
+        LOG.debug("toolkit up {} ms after JVM start", System.currentTimeMillis() - t0);
         Workbench.Options o = Workbench.options;
         boolean batchMode = o.screenshot() != null;
         workspace = Workspace.user();
@@ -47,7 +49,9 @@ public final class WorkbenchApp extends Application {
             }
         }
         workspace.opened();
+        LOG.debug("view model ready {} ms after JVM start", System.currentTimeMillis() - t0);
         MainView view = new MainView(vm, primary, o.theme());
+        LOG.debug("view built {} ms after JVM start", System.currentTimeMillis() - t0);
         Scene scene = new Scene(view, o.width(), o.height());
         scene.getStylesheets().setAll(Workbench.stylesheets(o.theme()));
         primary.setScene(scene);
@@ -56,12 +60,18 @@ public final class WorkbenchApp extends Application {
             primary.getIcons().add(new Image(icon.toExternalForm()));
         }
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        Runnable[] firstFrame = new Runnable[1];
-        firstFrame[0] = () -> {
-            scene.removePostLayoutPulseListener(firstFrame[0]);
-            LOG.info("first frame {} ms after JVM start", System.currentTimeMillis() - jvmStart);
-        };
-        scene.addPostLayoutPulseListener(firstFrame[0]);
+        // the first frame is on screen when the pulse after the one that rendered the shown window starts
+        new javafx.animation.AnimationTimer() {
+            private int pulses;
+
+            @Override
+            public void handle(long now) {
+                if (++pulses == 2) {
+                    stop();
+                    LOG.info("first frame {} ms after JVM start", System.currentTimeMillis() - jvmStart);
+                }
+            }
+        }.start();
         primary.setOnCloseRequest(e -> {
             if (!batchMode && vm.dirtyProperty().get() && vm.projectFileProperty().get() != null) {
                 Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save changes to "
