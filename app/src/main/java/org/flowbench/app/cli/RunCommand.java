@@ -156,8 +156,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     static String slug(String name, int index) {
-        String s = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        return String.format("%02d-%s", index + 1, s.isEmpty() ? "lane" : s);
+        return org.flowbench.app.project.SampleStore.slug(name, index);
     }
 
     private static String csvCell(String s) {

@@ -460,6 +460,7 @@ public final class MainViewModel {
             return e.oneLine();
         }
         load(p);
+        loadSamples(file);
         projectFile.set(file);
         workspace.addRecent(file);
         recent.setAll(workspace.recent());
@@ -486,6 +487,7 @@ public final class MainViewModel {
                 projectName.set(base.substring(0, base.length() - ProjectFiles.EXTENSION.length()));
             }
             ProjectFiles.write(toProject(), f);
+            saveSamples(f);
         } catch (FlowbenchException e) {
             statusText.set(e.oneLine());
             return e.oneLine();
@@ -499,6 +501,58 @@ public final class MainViewModel {
     }
 
     /** Writes the autosave copy in the background (the snapshot is taken now). */
+    private void saveSamples(Path projectFile) {
+        ModelView m = model.get();
+        if (m == null || m.shape() == null) {
+            return;
+        }
+        Path folder = org.flowbench.app.project.SampleStore.folderFor(projectFile);
+        for (int i = 0; i < lanes.size(); i++) {
+            double[] s = lanes.get(i).samplesProperty().get();
+            if (s != null && s.length > 0) {
+                try {
+                    LaneViewModel l = lanes.get(i);
+                    org.flowbench.app.project.SampleStore.write(folder, i, l.name(), m.shape(), s);
+                    if (m.isImage() && (m.shape()[0] == 1 || m.shape()[0] == 3)) {
+                        int d = m.shape()[0] * m.shape()[1] * m.shape()[2];
+                        Path dirPng = folder.resolve(org.flowbench.app.project.SampleStore.slug(l.name(), i));
+                        for (int k = 0; k < Math.min(64, s.length / d); k++) {
+                            org.flowbench.app.project.ImagePngs.write(dirPng.resolve(String.format("%05d.png", k)),
+                                    org.flowbench.app.project.ImagePngs.toImage(s, k, m.shape()), recipe(l, k));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    LOG.warn("cannot save samples of lane {}: {}", lanes.get(i).name(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Puts back samples saved next to a project once its model is known. */
+    private void loadSamples(Path projectFile) {
+        Path folder = org.flowbench.app.project.SampleStore.folderFor(projectFile);
+        if (!java.nio.file.Files.isDirectory(folder)) {
+            return;
+        }
+        List<LaneViewModel> ls = List.copyOf(lanes);
+        String ref = modelRef.get();
+        background.execute(() -> {
+            int[] shape;
+            try (FlowModel m = opener.open(ref)) {
+                shape = m.shape().clone();
+            } catch (RuntimeException e) {
+                return;
+            }
+            for (int i = 0; i < ls.size(); i++) {
+                double[] s = org.flowbench.app.project.SampleStore.read(folder, i, ls.get(i).name(), shape);
+                if (s != null) {
+                    LaneViewModel l = ls.get(i);
+                    ui.execute(() -> l.samplesProperty().set(s));
+                }
+            }
+        });
+    }
+
     public void autosave() {
         Project p = toProject();
         background.execute(() -> workspace.autosave(p));

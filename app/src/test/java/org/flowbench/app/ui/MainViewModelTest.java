@@ -137,6 +137,12 @@ class MainViewModelTest {
         assertEquals(fid, other.lanes().get(1).metric("fid"), 1e-12);
         assertEquals(LaneStatus.DONE, other.lanes().get(1).statusProperty().get());
         assertEquals(List.of(saved.toAbsolutePath()), other.recent());
+        long end = System.currentTimeMillis() + 10_000;
+        while (other.lanes().get(1).samplesProperty().get().length == 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(h.samplesProperty().get(),
+                other.lanes().get(1).samplesProperty().get(), 0, "samples saved next to the project, bit for bit");
     }
 
     @Test

@@ -120,6 +120,19 @@ class WorkbenchGuiTest {
                 .getText().contains("identical"));
         assertTrue(s.length == 1200 && col != null);
 
+        Path report = dir.resolve("report");
+        robot.interact(() -> {
+            try {
+                new ReportExporter(vm, view).export(report);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String html = java.nio.file.Files.readString(report.resolve("report.html"));
+        assertTrue(html.contains("<td>euler</td>") && html.contains("img/lane-01.png"), html);
+        assertTrue(java.nio.file.Files.size(report.resolve("img/quality-vs-n.png")) > 1000);
+        assertEquals(3, java.nio.file.Files.readAllLines(report.resolve("metrics.csv")).size(), "header + 2 lanes");
+
         Path file = dir.resolve("gui.flowbench");
         robot.interact(() -> assertNull(vm.saveAs(file)));
         double fid = euler.metric("fid");
