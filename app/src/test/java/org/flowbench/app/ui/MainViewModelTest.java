@@ -47,6 +47,20 @@ class MainViewModelTest {
         assertFalse(vm.runningProperty().get(), "run finished");
     }
 
+    private static String nodeText(org.w3c.dom.Node n) {
+        StringBuilder sb = new StringBuilder(n.getNodeName());
+        if (n.getAttributes() != null) {
+            for (int i = 0; i < n.getAttributes().getLength(); i++) {
+                sb.append(' ').append(n.getAttributes().item(i).getNodeName()).append('=')
+                        .append(n.getAttributes().item(i).getNodeValue());
+            }
+        }
+        for (org.w3c.dom.Node c = n.getFirstChild(); c != null; c = c.getNextSibling()) {
+            sb.append('\n').append(nodeText(c));
+        }
+        return sb.toString();
+    }
+
     @Test
     void opensOnTheReadyComparison() throws Exception {
         MainViewModel vm = vm();
@@ -191,5 +205,15 @@ class MainViewModelTest {
         assertEquals(LaneStatus.DONE, l.statusProperty().get());
         assertEquals(40 * 64, l.samplesProperty().get().length);
         assertTrue(Double.isNaN(l.metric("fid")), "no reference statistics: FID absent, not 0");
+        assertNull(vm.saveAs(dir.resolve("img.flowbench")));
+        Path png = dir.resolve("img.samples/01-e4/00003.png");
+        assertTrue(Files.exists(png), "images saved as PNG next to the project");
+        var reader = javax.imageio.ImageIO.getImageReadersByFormatName("png").next();
+        try (var in = javax.imageio.ImageIO.createImageInputStream(png.toFile())) {
+            reader.setInput(in);
+            var meta = reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+            String xml = nodeText((org.w3c.dom.Node) meta);
+            assertTrue(xml.contains("flowbench-recipe") && xml.contains("\"image\" : 3"), xml);
+        }
     }
 }
