@@ -39,6 +39,17 @@ class FrechetProfile {
             double[] t = new double[d * d];
             ob.gemm(l, cov, t, d, d, d);
             long t4 = System.nanoTime();
+            double[] mm = m.clone();
+            long t5 = System.nanoTime();
+            int info2 = org.bytedeco.openblas.global.openblas.LAPACKE_dsyevd_2stage(
+                    org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR, (byte) 'N', (byte) 'U', d, mm, d, w);
+            long t6 = System.nanoTime();
+            mm = m.clone();
+            int info1 = org.bytedeco.openblas.global.openblas.LAPACKE_dsyevd(
+                    org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR, (byte) 'N', (byte) 'U', d, mm, d, w);
+            long t7 = System.nanoTime();
+            LOG.info("dsyevd_2stage N: info {} {} ms; dsyevd N: info {} {} ms", info2, (t6 - t5) / 1_000_000, info1,
+                    (t7 - t6) / 1_000_000);
             LOG.info("d={} potrf {} ms, 2×trmm {} ms, eigvals {} ms, one dgemm {} ms", d, (t1 - t0) / 1_000_000,
                     (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
         }
