@@ -10,8 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flowbench", mixinStandardHelpOptions = true, versionProvider = FlowbenchCommand.Version.class,
         description = "Flowbench: run diffusion and flow samplers side by side and measure quality and cost.",
         subcommands = {ModelsCommand.class, SampleCommand.class, RunCommand.class, GuiCommand.class,
-                StatsCommand.class, FidCommand.class,
-                CommandLine.HelpCommand.class})
+                StatsCommand.class, FidCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class FlowbenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

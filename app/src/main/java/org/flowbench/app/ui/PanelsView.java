@@ -42,6 +42,7 @@ public final class PanelsView extends TabPane {
     private final GridPane device = new GridPane();
     /** Points per series on the metric-vs-N chart (long runs are thinned evenly, the last point always kept). */
     static final int MAX_POINTS = 40;
+    private volatile String gpu = "probing…";
     private boolean dirty = true;
     private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> qSeries = new java.util.HashMap<>();
     private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> cSeries = new java.util.HashMap<>();
@@ -105,6 +106,17 @@ public final class PanelsView extends TabPane {
         t.play();
         refresh();
         refreshDevice();
+        Thread probe = new Thread(() -> {
+            String g;
+            try {
+                g = org.flowbench.engine.device.GpuProbe.probe().summary();
+            } catch (RuntimeException | LinkageError e) {
+                g = "no GPU (probe unavailable: " + e.getClass().getSimpleName() + ")";
+            }
+            gpu = g;
+        }, "flowbench-gpu-probe");
+        probe.setDaemon(true);
+        probe.start();
     }
 
     private static Tab tab(String name, javafx.scene.Node n) {
@@ -266,7 +278,7 @@ public final class PanelsView extends TabPane {
         row(r++, "CPU", os.getAvailableProcessors() + " cores, " + os.getArch() + ", load "
                 + Fmt.num(os.getSystemLoadAverage(), 2));
         row(r++, "JVM heap", used + " MiB used of " + max + " MiB");
-        row(r++, "GPU", "not probed by this build (no CUDA device query available)");
+        row(r++, "GPU", gpu);
         row(r++, "Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     }
 

@@ -6,8 +6,8 @@ import org.flowbench.engine.FlowbenchException;
  * Fréchet distance between two Gaussians, {@code ‖μ1 − μ2‖² + tr Σ1 + tr Σ2 − 2 tr (Σ1 Σ2)^{1/2}}, in the symmetric
  * eigen formulation of method reference §5.4: with {@code R = Σ_r^{1/2}} (from {@code Σ_r = U Λ Uᵀ}, Λ clamped at 0),
  * {@code tr (Σ_r Σ_g)^{1/2} = Σ √max(0, eig(R Σ_g R))}. Never complex; singular and rank-deficient covariances are
- * fine. {@link Reference} caches R so repeated distances against one reference need two matrix products and one
- * eigenvalues-only solve.
+ * fine. {@link Reference} caches a square-root factor of the reference covariance so repeated distances need one
+ * sandwich product and one eigenvalues-only solve.
  */
 public final class Frechet {
     private Frechet() {}
@@ -36,11 +36,23 @@ public final class Frechet {
         }
     }
 
-    /** A reference Gaussian with its symmetric square root cached. Immutable and thread-safe after construction. */
+    /**
+     * A reference Gaussian with a square-root factor W of its covariance ({@code Σ_r = W Wᵀ}) cached, so that
+     * {@code tr (Σ_r Σ_g)^{1/2} = Σ √max(0, eig(Wᵀ Σ_g W))} needs one sandwich product and one eigenvalues-only
+     * symmetric solve per distance ({@code Wᵀ Σ_g W} is similar to {@code Σ_g Σ_r}, symmetric and PSD: never
+     * complex). W is the lower Cholesky factor when Σ_r is safely positive definite (cheapest: {@code dpotrf} once,
+     * two {@code dtrmm} per distance); otherwise (singular, rank-deficient or nearly so) W is the symmetric root
+     * {@code R = U √max(Λ,0) Uᵀ} of method reference §5.4 (one {@code dsyevd} with vectors once, two {@code dgemm}
+     * per distance). Both give the same value. Immutable and thread-safe after construction.
+     */
     public static final class Reference {
+        /** Cholesky is used only if every pivot L_ii² ≥ this × the largest diagonal entry of Σ_r. */
+        static final double MIN_PIVOT = 1e-10;
+
         private final int d;
         private final double[] mu;
-        private final double[] root;
+        private final double[] factor;
+        private final boolean triangular;
         private final double trace;
         private final Linalg linalg;
 
@@ -53,21 +65,51 @@ public final class Frechet {
         }
 
         public Reference(double[] mu, double[] cov, int d, Linalg linalg) {
+            this(mu, cov, d, linalg, true);
+        }
+
+        /** With allowCholesky false, always the §5.4 symmetric root (for tests and comparisons). */
+        Reference(double[] mu, double[] cov, int d, Linalg linalg, boolean allowCholesky) {
             if (mu.length != d || cov.length != d * d) {
                 throw new IllegalArgumentException("mean/covariance sizes do not match d = " + d);
             }
+            requireFinite(mu, cov);
             this.d = d;
             this.mu = mu.clone();
             this.linalg = linalg;
             double[] a = symmetrised(cov, d);
             double tr = 0;
+            double maxDiag = 0;
             for (int i = 0; i < d; i++) {
                 tr += a[i * d + i];
+                maxDiag = Math.max(maxDiag, a[i * d + i]);
             }
             this.trace = tr;
+            double[] l = allowCholesky && maxDiag > 0 ? a.clone() : null;
+            if (l != null && linalg.cholesky(l, d) && pivotsOk(l, d, maxDiag)) {
+                this.factor = l;
+                this.triangular = true;
+            } else {
+                this.factor = symmetricRoot(a, d, linalg);
+                this.triangular = false;
+            }
+        }
+
+        private static boolean pivotsOk(double[] l, int d, double maxDiag) {
+            for (int i = 0; i < d; i++) {
+                double p = l[i * d + i];
+                if (!(p * p >= MIN_PIVOT * maxDiag)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** R = U √Λ Uᵀ = Bᵀ B with B = Λ^{1/4} Uᵀ (row j of B is λ_j^{1/4} u_j): one eigen-solve and one syrk. */
+        private static double[] symmetricRoot(double[] a, int d, Linalg linalg) {
+            double[] u = a.clone();
             double[] w = new double[d];
-            linalg.eigh(a, d, w, true);
-            // R = U √Λ Uᵀ = Bᵀ B with B = Λ^{1/4} Uᵀ (row j of B is λ_j^{1/4} u_j): one syrk.
+            linalg.eigh(u, d, w, true);
             double[] b = new double[d * d];
             for (int j = 0; j < d; j++) {
                 double s = Math.sqrt(Math.sqrt(Math.max(0.0, w[j])));
@@ -76,13 +118,13 @@ public final class Frechet {
                 }
                 int row = j * d;
                 for (int i = 0; i < d; i++) {
-                    b[row + i] = s * a[i * d + j];
+                    b[row + i] = s * u[i * d + j];
                 }
             }
             double[] r = new double[d * d];
             linalg.syrkUpper(b, d, d, r);
             Linalg.mirrorUpper(r, d);
-            this.root = r;
+            return r;
         }
 
         public int dim() {
@@ -92,6 +134,11 @@ public final class Frechet {
         /** Trace of the reference covariance. */
         public double trace() {
             return trace;
+        }
+
+        /** {@code cholesky} or {@code symmetric-root}: which factor of Σ_r is cached. */
+        public String factorKind() {
+            return triangular ? "cholesky" : "symmetric-root";
         }
 
         public double distanceTo(GaussianStats s) {
@@ -104,6 +151,7 @@ public final class Frechet {
                 requireSameDim(d, mu2.length);
                 throw new IllegalArgumentException("covariance must be " + d + " x " + d);
             }
+            requireFinite(mu2, cov2);
             double diff = 0;
             for (int i = 0; i < d; i++) {
                 double t = mu[i] - mu2[i];
@@ -119,10 +167,14 @@ public final class Frechet {
 
         /** {@code tr (Σ_r Σ_g)^{1/2}} for a symmetric Σ_g (row-major, full). */
         public double traceSqrt(double[] covG) {
-            double[] t = new double[d * d];
-            linalg.gemm(root, covG, t, d, d, d);
             double[] m = new double[d * d];
-            linalg.gemm(t, root, m, d, d, d);
+            if (triangular) {
+                linalg.lowerSandwich(factor, covG, m, d);
+            } else {
+                double[] t = new double[d * d];
+                linalg.gemm(factor, covG, t, d, d, d);
+                linalg.gemm(t, factor, m, d, d, d);
+            }
             for (int i = 0; i < d; i++) {
                 for (int j = i + 1; j < d; j++) {
                     double v = 0.5 * (m[i * d + j] + m[j * d + i]);
@@ -139,6 +191,21 @@ public final class Frechet {
                 }
             }
             return s;
+        }
+    }
+
+    static void requireFinite(double[] mu, double[] cov) {
+        for (double v : mu) {
+            if (!Double.isFinite(v)) {
+                throw new FlowbenchException("statistics contain NaN or infinite values",
+                        "the samples or features are not finite (a diverged sampler?)");
+            }
+        }
+        for (double v : cov) {
+            if (!Double.isFinite(v)) {
+                throw new FlowbenchException("statistics contain NaN or infinite values",
+                        "the samples or features are not finite (a diverged sampler?)");
+            }
         }
     }
 

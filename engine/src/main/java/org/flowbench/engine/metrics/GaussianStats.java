@@ -24,7 +24,10 @@ import org.flowbench.engine.io.AtomicFiles;
 public final class GaussianStats {
     private static final int MAGIC = 0x46424753; // "FBGS"
     private static final int VERSION = 1;
-    private static final int CHUNK = 512;
+    /** Rows per dsyrk call: large enough to amortise the call (the d×d matrix crosses JNI each time), ≤ 32 MB. */
+    private static int chunkRows(int dim) {
+        return Math.max(256, Math.min(4096, (1 << 22) / dim));
+    }
 
     private final int dim;
     private long n;
@@ -133,7 +136,7 @@ public final class GaussianStats {
         if (xs.length < (long) rows * dim) {
             throw new IllegalArgumentException("xs holds " + xs.length / dim + " rows, " + rows + " requested");
         }
-        int chunk = Math.min(CHUNK, Math.max(1, rows));
+        int chunk = Math.min(chunkRows(dim), Math.max(1, rows));
         double[] centred = new double[chunk * dim];
         double[] bmean = new double[dim];
         for (int r0 = 0; r0 < rows; r0 += chunk) {

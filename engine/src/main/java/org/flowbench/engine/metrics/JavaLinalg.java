@@ -59,6 +59,65 @@ final class JavaLinalg implements Linalg {
     }
 
     @Override
+    public boolean cholesky(double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            int ri = i * n;
+            for (int j = 0; j <= i; j++) {
+                int rj = j * n;
+                double s = a[ri + j];
+                for (int k = 0; k < j; k++) {
+                    s -= a[ri + k] * a[rj + k];
+                }
+                if (i == j) {
+                    if (!(s > 0)) {
+                        return false;
+                    }
+                    a[ri + i] = Math.sqrt(s);
+                } else {
+                    a[ri + j] = s / a[rj + j];
+                }
+            }
+            java.util.Arrays.fill(a, ri + i + 1, ri + n, 0.0);
+        }
+        return true;
+    }
+
+    @Override
+    public void lowerSandwich(double[] l, double[] g, double[] out, int n) {
+        // T = G L: T[i][j] = Σ_{k ≥ j} G[i][k] L[k][j]
+        double[] t = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            int ti = i * n;
+            for (int k = 0; k < n; k++) {
+                double gik = g[ti + k];
+                if (gik == 0) {
+                    continue;
+                }
+                int lk = k * n;
+                for (int j = 0; j <= k; j++) {
+                    t[ti + j] += gik * l[lk + j];
+                }
+            }
+        }
+        // out = Lᵀ T: out[i][j] = Σ_{k ≥ i} L[k][i] T[k][j]
+        java.util.Arrays.fill(out, 0, n * n, 0.0);
+        for (int k = 0; k < n; k++) {
+            int lk = k * n;
+            int tk = k * n;
+            for (int i = 0; i <= k; i++) {
+                double lki = l[lk + i];
+                if (lki == 0) {
+                    continue;
+                }
+                int oi = i * n;
+                for (int j = 0; j < n; j++) {
+                    out[oi + j] += lki * t[tk + j];
+                }
+            }
+        }
+    }
+
+    @Override
     public void eigh(double[] a, int n, double[] w, boolean vectors) {
         if (n == 0) {
             return;

@@ -30,6 +30,16 @@ public interface Linalg {
      */
     void eigh(double[] a, int n, double[] w, boolean vectors);
 
+    /**
+     * In-place lower Cholesky factor {@code A = L Lᵀ} of the n × n symmetric matrix a (lower triangle read); on
+     * success a holds L (upper triangle zeroed) and the result is true; false if a is not numerically positive
+     * definite (a is then garbage).
+     */
+    boolean cholesky(double[] a, int n);
+
+    /** {@code out = Lᵀ G L} for lower-triangular L and a full n × n G (row-major). */
+    void lowerSandwich(double[] l, double[] g, double[] out, int n);
+
     /** The default backend: OpenBLAS if it loads, else pure Java. */
     static Linalg get() {
         if ("java".equalsIgnoreCase(System.getProperty("flowbench.linalg", ""))) {

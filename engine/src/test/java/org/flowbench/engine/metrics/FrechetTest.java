@@ -11,8 +11,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Known-answer tests F1–F9 of method reference §6.1, on both backends. */
 class FrechetTest {
-    static java.util.stream.Stream<Linalg> backends() {
-        return Backends.all();
+    /** A backend and whether the reference may use its Cholesky factor (else the §5.4 symmetric root). */
+    record Mode(Linalg linalg, boolean cholesky) {
+        @Override
+        public String toString() {
+            return linalg.name() + (cholesky ? "/cholesky-or-root" : "/symmetric-root");
+        }
+    }
+
+    static java.util.stream.Stream<Mode> backends() {
+        return Backends.all().flatMap(l -> java.util.stream.Stream.of(new Mode(l, true), new Mode(l, false)));
+    }
+
+    static double fdist(double[] m1, double[] c1, double[] m2, double[] c2, int d, Mode m) {
+        return new Frechet.Reference(m1, c1, d, m.linalg(), m.cholesky()).distanceTo(m2, c2);
+    }
+
+    static double fdist(GaussianStats a, GaussianStats b, Mode m) {
+        Frechet.requireSameDim(a.dim(), b.dim());
+        return new Frechet.Reference(a.mean(), a.covariance(), a.dim(), m.linalg(), m.cholesky()).distanceTo(b);
     }
 
     private static double[] diag(double... v) {
@@ -31,34 +48,34 @@ class FrechetTest {
 
     @ParameterizedTest
     @MethodSource("backends")
-    void f1OneDimensional(Linalg la) {
-        assertEquals(2.0, Frechet.distance(new double[] {0}, new double[] {1}, new double[] {1}, new double[] {4}, 1, la), 1e-12);
+    void f1OneDimensional(Mode la) {
+        assertEquals(2.0, fdist(new double[] {0}, new double[] {1}, new double[] {1}, new double[] {4}, 1, la), 1e-12);
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void f2Diagonal(Linalg la) {
-        assertEquals(4.0, Frechet.distance(new double[] {0, 0}, diag(1, 4), new double[] {1, 1}, diag(4, 9), 2, la), 1e-12);
+    void f2Diagonal(Mode la) {
+        assertEquals(4.0, fdist(new double[] {0, 0}, diag(1, 4), new double[] {1, 1}, diag(4, 9), 2, la), 1e-12);
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void f3f4NonCommuting(Linalg la) {
+    void f3f4NonCommuting(Mode la) {
         double[] s1 = {2, 1, 1, 2};
         double[] s2 = diag(1, 4);
         double closed = 4 + 5 - 2 * Math.sqrt(10 + 2 * Math.sqrt(12));
         assertEquals(0.771220447654, closed, 1e-12);
-        assertEquals(0.771220447654, Frechet.distance(new double[] {0, 0}, s1, new double[] {0, 0}, s2, 2, la), 1e-11);
-        assertEquals(8.021220447654, Frechet.distance(new double[] {1, -2}, s1, new double[] {0, 0.5}, s2, 2, la), 1e-11);
+        assertEquals(0.771220447654, fdist(new double[] {0, 0}, s1, new double[] {0, 0}, s2, 2, la), 1e-11);
+        assertEquals(8.021220447654, fdist(new double[] {1, -2}, s1, new double[] {0, 0.5}, s2, 2, la), 1e-11);
         // symmetric in its arguments
-        assertEquals(8.021220447654, Frechet.distance(new double[] {0, 0.5}, s2, new double[] {1, -2}, s1, 2, la), 1e-11);
+        assertEquals(8.021220447654, fdist(new double[] {0, 0.5}, s2, new double[] {1, -2}, s1, 2, la), 1e-11);
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void f5Singular(Linalg la) {
-        double a = Frechet.distance(new double[2], diag(1, 0), new double[2], diag(1, 1), 2, la);
-        double b = Frechet.distance(new double[2], diag(1, 1), new double[2], diag(1, 0), 2, la);
+    void f5Singular(Mode la) {
+        double a = fdist(new double[2], diag(1, 0), new double[2], diag(1, 1), 2, la);
+        double b = fdist(new double[2], diag(1, 1), new double[2], diag(1, 0), 2, la);
         assertFalse(Double.isNaN(a));
         assertEquals(1.0, a, 1e-12);
         assertEquals(1.0, b, 1e-12);
@@ -66,10 +83,10 @@ class FrechetTest {
 
     @ParameterizedTest
     @MethodSource("backends")
-    void f6ThreeDimensional(Linalg la) {
+    void f6ThreeDimensional(Mode la) {
         double[] s1 = {4, 2, 0.6, 2, 5, 1, 0.6, 1, 3};
         double[] s2 = {2, -1, 0, -1, 2, -1, 0, -1, 2};
-        assertEquals(5.528809357321, Frechet.distance(new double[] {0, 1, 2}, s1, new double[] {1, 1, 1}, s2, 3, la), 1e-11);
+        assertEquals(5.528809357321, fdist(new double[] {0, 1, 2}, s1, new double[] {1, 1, 1}, s2, 3, la), 1e-11);
     }
 
     static double[][] f7Inputs() {
@@ -107,7 +124,7 @@ class FrechetTest {
 
     @ParameterizedTest
     @MethodSource("backends")
-    void f7SixtyFourDims(Linalg la) {
+    void f7SixtyFourDims(Mode la) {
         double[][] in = f7Inputs();
         double tr1 = 0;
         double tr2 = 0;
@@ -117,18 +134,18 @@ class FrechetTest {
         }
         assertEquals(32.6119616111, tr1, 1e-9);
         assertEquals(32.6344137149, tr2, 1e-9);
-        assertRel(85.982167098978, Frechet.distance(in[0], in[1], in[2], in[3], 64, la), 1e-11);
-        assertRel(85.982167098978, Frechet.distance(in[2], in[3], in[0], in[1], 64, la), 1e-11);
+        assertRel(85.982167098978, fdist(in[0], in[1], in[2], in[3], 64, la), 1e-11);
+        assertRel(85.982167098978, fdist(in[2], in[3], in[0], in[1], 64, la), 1e-11);
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void f8FromSamples(Linalg la) {
+    void f8FromSamples(Mode la) {
         double[] x = {1, 2, 3, 4, 5, 7, 0, 1};
         double[] y = {2, 2, 2, 5, 6, 6, 1, 0, 3, 3};
-        GaussianStats sx = new GaussianStats(2, la);
+        GaussianStats sx = new GaussianStats(2, la.linalg());
         sx.addBatch(x, 4);
-        GaussianStats sy = new GaussianStats(2, la);
+        GaussianStats sy = new GaussianStats(2, la.linalg());
         for (int i = 0; i < 5; i++) {
             sy.add(y, 2 * i);
         }
@@ -145,12 +162,12 @@ class FrechetTest {
         assertEquals(3.7, cy[0], 1e-12);
         assertEquals(3.55, cy[1], 1e-12);
         assertEquals(5.7, cy[3], 1e-12);
-        assertEquals(1.397406918459, Frechet.distance(sx, sy, la), 1e-11);
+        assertEquals(1.397406918459, fdist(sx, sy, la), 1e-11);
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void f9ScaledCovariance(Linalg la) {
+    void f9ScaledCovariance(Mode la) {
         int d = 12;
         double[][] in = f7Inputs();
         // a random-ish SPD Σ1 from the F7 generator's top-left block, and Σ2 = c² Σ1
@@ -176,46 +193,56 @@ class FrechetTest {
                 s2[i] *= c * c;
             }
             double expected = dm + (1 - c) * (1 - c) * tr;
-            assertEquals(expected, Frechet.distance(m1, s1, m2, s2, d, la), 1e-10 * Math.max(1, expected), "c = " + c);
-            assertEquals(expected, Frechet.distance(m2, s2, m1, s1, d, la), 1e-10 * Math.max(1, expected), "c = " + c);
+            assertEquals(expected, fdist(m1, s1, m2, s2, d, la), 1e-10 * Math.max(1, expected), "c = " + c);
+            assertEquals(expected, fdist(m2, s2, m1, s1, d, la), 1e-10 * Math.max(1, expected), "c = " + c);
         }
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void rankDeficientFromFewSamples(Linalg la) {
+    void rankDeficientFromFewSamples(Mode la) {
         // N < d: singular sample covariances on both sides; the distance is finite, non-negative and symmetric.
         int d = 20;
         int n = 8;
         double[] x = org.flowbench.engine.random.NoiseSource.gaussian(1, 0, 0, n * d);
         double[] y = org.flowbench.engine.random.NoiseSource.gaussian(2, 0, 0, n * d);
-        GaussianStats a = new GaussianStats(d, la);
+        GaussianStats a = new GaussianStats(d, la.linalg());
         a.addBatch(x, n);
-        GaussianStats b = new GaussianStats(d, la);
+        GaussianStats b = new GaussianStats(d, la.linalg());
         b.addBatch(y, n);
-        double ab = Frechet.distance(a, b, la);
-        double ba = Frechet.distance(b, a, la);
+        double ab = fdist(a, b, la);
+        double ba = fdist(b, a, la);
         assertTrue(Double.isFinite(ab) && ab > 0, "FD " + ab);
         // near-zero eigenvalues of R Σ R carry rounding noise of order eps·‖M‖, whose square roots add up to ~1e-7
         assertEquals(ab, ba, 1e-6 * ab);
-        assertEquals(0.0, Frechet.distance(a, a, la), 1e-6);
+        assertEquals(0.0, fdist(a, a, la), 1e-6);
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void referenceIsReusable(Linalg la) {
+    void referenceIsReusable(Mode la) {
         double[][] in = f7Inputs();
-        Frechet.Reference ref = new Frechet.Reference(in[0], in[1], 64, la);
+        Frechet.Reference ref = new Frechet.Reference(in[0], in[1], 64, la.linalg(), la.cholesky());
         assertRel(85.982167098978, ref.distanceTo(in[2], in[3]), 1e-11);
         assertRel(85.982167098978, ref.distanceTo(in[2], in[3]), 1e-11);
         assertEquals(0.0, ref.distanceTo(in[0], in[1]), 1e-9);
+        assertEquals(la.cholesky() ? "cholesky" : "symmetric-root", ref.factorKind());
+        // a singular reference always falls back to the symmetric root
+        Frechet.Reference singular = new Frechet.Reference(new double[2], diag(1, 0), 2, la.linalg(), la.cholesky());
+        assertEquals("symmetric-root", singular.factorKind());
+        assertEquals(1.0, singular.distanceTo(new double[2], diag(1, 1)), 1e-12);
     }
 
     @ParameterizedTest
     @MethodSource("backends")
-    void dimensionMismatchIsAUserError(Linalg la) {
-        GaussianStats a = new GaussianStats(3, la);
-        GaussianStats b = new GaussianStats(4, la);
-        assertThrows(FlowbenchException.class, () -> Frechet.distance(a, b, la));
+    void dimensionMismatchIsAUserError(Mode la) {
+        GaussianStats a = new GaussianStats(3, la.linalg());
+        GaussianStats b = new GaussianStats(4, la.linalg());
+        assertThrows(FlowbenchException.class, () -> fdist(a, b, la));
+        // non-finite statistics are a user error, not NaN
+        assertThrows(FlowbenchException.class, () -> fdist(new double[] {Double.NaN}, new double[] {1},
+                new double[] {0}, new double[] {1}, 1, la));
+        assertThrows(FlowbenchException.class, () -> fdist(new double[] {0}, new double[] {1},
+                new double[] {0}, new double[] {Double.POSITIVE_INFINITY}, 1, la));
     }
 }

@@ -79,7 +79,8 @@ public final class EulerMaruyamaSampler extends BatchSampler {
         for (int k = 0; k < t.length - 1; k++) {
             double t0 = t[k];
             double h = t[k + 1] - t0;
-            if (x0 != null) {
+            boolean previewHere = x0 != null && (k + 1) % b.request.previewEvery() == 0;
+            if (previewHere) {
                 System.arraycopy(x, 0, x0, 0, len);
             }
             b.velocity(t0, x, v);
@@ -96,7 +97,7 @@ public final class EulerMaruyamaSampler extends BatchSampler {
                     x[i] += h * v[i];
                 }
             }
-            b.stepDone(k + 1, t0, x0, v);
+            b.stepDone(k + 1, t0, previewHere ? x0 : null, previewHere ? v : null);
         }
     }
 }

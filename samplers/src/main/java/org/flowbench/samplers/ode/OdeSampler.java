@@ -91,7 +91,8 @@ public final class OdeSampler extends BatchSampler {
         for (int k = 0; k < t.length - 1; k++) {
             double t0 = t[k];
             double h = t[k + 1] - t0;
-            if (x0 != null) {
+            boolean previewHere = x0 != null && (k + 1) % b.request.previewEvery() == 0;
+            if (previewHere) {
                 System.arraycopy(x, 0, x0, 0, len);
             }
             b.velocity(t0, x, k1);
@@ -128,7 +129,7 @@ public final class OdeSampler extends BatchSampler {
                     }
                 }
             }
-            b.stepDone(k + 1, t0, x0, k1);
+            b.stepDone(k + 1, t0, previewHere ? x0 : null, previewHere ? k1 : null);
         }
     }
 }

@@ -1,0 +1,170 @@
+package org.flowbench.samplers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.Models;
+import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.ProgressListener;
+import org.flowbench.engine.run.RunManifest;
+import org.flowbench.engine.run.SampleBatch;
+import org.flowbench.engine.run.SamplingRequest;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every registered sampler, with default parameters (fewer steps where it has a 'steps' parameter), must pass:
+ * shapes, determinism, batch invariance, any image re-made alone, exact NFE, cancel within one step, previews
+ * that cost no evaluations, and a complete manifest.
+ */
+class SamplerConformanceTest {
+    private static final String MODEL = "builtin:3modes";
+    private static final int N = 12;
+
+    static Stream<String> samplers() {
+        return SamplerRegistry.ids().stream();
+    }
+
+    private static Sampler create(String id) {
+        SamplerRegistry.Entry e = SamplerRegistry.get(id);
+        boolean hasSteps = e.params().stream().anyMatch(p -> p.name().equals("steps"));
+        return e.create(hasSteps ? Map.of("steps", "6") : Map.of());
+    }
+
+    private static SampleBatch run(String id, FlowModel model, SamplingRequest req) {
+        return create(id).sample(req, model, ProgressListener.NONE, new CancellationToken());
+    }
+
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void shapesAndFiniteValues(String id) {
+        FlowModel m = Models.open(MODEL);
+        SampleBatch b = run(id, m, SamplingRequest.of(1, N, 5));
+        assertEquals(N, b.count());
+        assertArrayEquals(m.shape(), b.shape());
+        assertEquals(N * m.dim(), b.samples().length);
+        for (double v : b.samples()) {
+            assertTrue(Double.isFinite(v), id + " produced a non-finite value");
+        }
+        for (long nfe : b.nfe()) {
+            assertTrue(nfe > 0, id + " reported zero NFE");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void deterministicForASeed(String id) {
+        FlowModel m = Models.open(MODEL);
+        SampleBatch a = run(id, m, SamplingRequest.of(3, N, 4));
+        SampleBatch b = run(id, m, SamplingRequest.of(3, N, 4));
+        assertArrayEquals(a.samples(), b.samples());
+        assertArrayEquals(a.nfe(), b.nfe());
+        SampleBatch c = run(id, m, SamplingRequest.of(4, N, 4));
+        assertTrue(!java.util.Arrays.equals(a.samples(), c.samples()), "another seed must give other samples");
+    }
+
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void batchInvariant(String id) {
+        FlowModel m = Models.open(MODEL);
+        SampleBatch all = run(id, m, SamplingRequest.of(5, N, N));
+        for (int batch : new int[] {1, 5}) {
+            SampleBatch b = run(id, m, SamplingRequest.of(5, N, batch));
+            assertArrayEquals(all.samples(), b.samples(), id + " batch " + batch);
+            assertArrayEquals(all.nfe(), b.nfe(), id + " batch " + batch);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void anyImageCanBeRemadeAlone(String id) {
+        FlowModel m = Models.open(MODEL);
+        SampleBatch all = run(id, m, SamplingRequest.of(6, N, 4));
+        int i = 7;
+        SampleBatch one = run(id, m, new SamplingRequest(6, i, 1, 1, null, 0));
+        assertArrayEquals(all.image(i), one.image(0));
+    }
+
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void reportsExactNfe(String id) {
+        CountingModel m = new CountingModel(Models.open(MODEL));
+        SampleBatch b = run(id, m, SamplingRequest.of(2, N, 5));
+        assertEquals(m.states.get(), b.totalNfe(), id + ": reported NFE must equal the evaluated states");
+    }
+
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void previewsCostNoEvaluations(String id) {
+        CountingModel plain = new CountingModel(Models.open(MODEL));
+        SampleBatch a = run(id, plain, SamplingRequest.of(2, N, 6));
+        CountingModel withPreviews = new CountingModel(Models.open(MODEL));
+        AtomicInteger previews = new AtomicInteger();
+        List<Integer> counts = new ArrayList<>();
+        SampleBatch b = create(id).sample(SamplingRequest.of(2, N, 6).withPreviewEvery(1), withPreviews,
+                new ProgressListener() {
+                    @Override
+                    public void preview(long firstImage, int count, int step, double[] x1Hat) {
+                        previews.incrementAndGet();
+                        counts.add(count);
+                        assertEquals(count * 2, x1Hat.length);
+                    }
+                }, new CancellationToken());
+        assertTrue(previews.get() > 0, id + " emitted no previews");
+        assertEquals(plain.states.get(), withPreviews.states.get(), id + ": previews must not evaluate the model");
+        assertArrayEquals(a.samples(), b.samples());
+    }
+
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void cancelsWithinOneStep(String id) {
+        CountingModel m = new CountingModel(Models.open(MODEL));
+        CancellationToken token = new CancellationToken();
+        AtomicLong callsAtCancel = new AtomicLong(-1);
+        ProgressListener cancelOnFirstStep = new ProgressListener() {
+            @Override
+            public void progress(long done, long total, String what) {
+                if (callsAtCancel.get() < 0) {
+                    callsAtCancel.set(m.calls.get());
+                    token.cancel();
+                }
+            }
+        };
+        assertThrows(CancellationToken.CancelledException.class,
+                () -> create(id).sample(SamplingRequest.of(2, N, N), m, cancelOnFirstStep, token));
+        assertTrue(callsAtCancel.get() >= 0, id + " reported no progress");
+        assertTrue(m.calls.get() - callsAtCancel.get() <= 0,
+                id + " evaluated the model " + (m.calls.get() - callsAtCancel.get()) + " more times after cancel");
+    }
+
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void manifestIsComplete(String id) {
+        FlowModel m = Models.open(MODEL);
+        Sampler s = create(id);
+        SampleBatch b = s.sample(SamplingRequest.of(2, 3, 3), m, ProgressListener.NONE, new CancellationToken());
+        RunManifest man = b.manifest();
+        for (String key : RunManifest.REQUIRED) {
+            assertTrue(man.entries().containsKey(key), id + " manifest lacks " + key);
+        }
+        assertEquals(id, man.get("sampler"));
+        assertEquals(m.hash(), man.get("modelHash"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = (Map<String, Object>) man.get("params");
+        for (ParamSpec p : SamplerRegistry.get(id).params()) {
+            assertTrue(params.containsKey(p.name()), id + " manifest lacks parameter " + p.name());
+        }
+        // the manifest's parameters rebuild the same sampler
+        Map<String, String> text = Configs.toText(s.config());
+        assertEquals(s.config(), SamplerRegistry.get(id).create(text).config());
+    }
+}
