@@ -36,7 +36,7 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "the .flowbench project file")
     Path project;
 
-    @Option(names = "--out", required = true, description = "output folder")
+    @Option(names = "--out", description = "output folder (default: NAME-results in the current folder)")
     Path out;
 
     @Option(names = "--n", description = "override the number of samples per lane")
@@ -51,6 +51,13 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Project p = ProjectFiles.read(project);
+        if (out == null) {
+            String base = project.getFileName().toString();
+            if (base.endsWith(ProjectFiles.EXTENSION)) {
+                base = base.substring(0, base.length() - ProjectFiles.EXTENSION.length());
+            }
+            out = Path.of(base + "-results");
+        }
         if (n != null || seed != null) {
             p = p.withRun(p.prompt(), n != null ? n : p.n(), Math.min(p.batch(), n != null ? n : p.batch()),
                     seed != null ? seed : p.seed(), p.seedPolicy());
