@@ -154,12 +154,17 @@ public final class PanelsView extends TabPane {
     public void refresh() {
         String key = metricKey();
         boolean any = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric(key)));
-        if (!any && key.equals("fid") && vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("modeTv")))) {
-            qNote.setText("no FID measured for this model and build; showing mode TV");
+        boolean tv = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("modeTv")));
+        boolean ran = vm.lanes().stream().anyMatch(l -> l.statsProperty().get().images() > 0
+                || !l.savedMetricsProperty().get().isEmpty());
+        String shown = !any && key.equals("fid") && tv ? "modeTv" : key;
+        if (!any && key.equals("fid") && tv) {
+            qNote.setText("no FID measured; showing mode TV");
+        } else if (!any && ran) {
+            qNote.setText("no " + metric.getValue() + " for this model (no reference statistics)");
         } else {
             qNote.setText("");
         }
-        String shown = !any && key.equals("fid") ? "modeTv" : key;
         qY.setLabel(shown.equals("modeTv") ? "mode TV (½ Σ |f̂ − π|)" : metric.getValue());
         boolean lanesChanged = !shownLanes.equals(List.copyOf(vm.lanes()));
         if (lanesChanged) {

@@ -175,6 +175,7 @@ public final class SampleCanvas extends Canvas {
     }
 
     private void drawImages(GraphicsContext g, double w) {
+        g.setImageSmoothing(false);
         int[] shape = model.shape();
         int dim = shape[0] * shape[1] * shape[2];
         double cell = w / GRID;

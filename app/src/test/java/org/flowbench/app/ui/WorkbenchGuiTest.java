@@ -254,6 +254,14 @@ class WorkbenchGuiTest {
         assertEquals(5, c.sampleAt(c.getWidth() / 4 * 1.5, c.getWidth() / 4 * 1.5), "cell (1,1) is image 5");
         robot.interact(() -> view.inspector().select(l, 5));
         WaitForAsyncUtils.waitForFxEvents();
+        Path shot = Path.of(System.getProperty("flowbench.repo", "."), "app", "target", "image-grid-test.png");
+        robot.interact(() -> {
+            try {
+                ReportExporter.writePng(view.getScene().snapshot(null), shot);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         var img = robot.lookup("#inspector .image-view").queryAs(javafx.scene.image.ImageView.class).getImage();
         assertEquals(8, (int) img.getWidth());
         // a pixel of the 8×8 image is bright or dark, as the model's two patterns are
