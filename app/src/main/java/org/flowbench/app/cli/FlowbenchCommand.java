@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 /** The root command: {@code flowbench [command]}. */
 @Command(name = "flowbench", mixinStandardHelpOptions = true, versionProvider = FlowbenchCommand.Version.class,
         description = "Flowbench: run diffusion and flow samplers side by side and measure quality and cost.",
-        subcommands = {ModelsCommand.class, SampleCommand.class, TrainCommand.class, ExportCommand.class,
-                BossCommand.class, StatsCommand.class, FidCommand.class, DevicesCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ModelsCommand.class, SampleCommand.class, RunCommand.class, GuiCommand.class,
+                TrainCommand.class, ExportCommand.class, BossCommand.class, StatsCommand.class, FidCommand.class,
+                DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class FlowbenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +36,9 @@ public final class FlowbenchCommand implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        if (args.length == 0) {
+            args = new String[] {"gui"};
+        }
         CommandLine cl = new CommandLine(new FlowbenchCommand());
         cl.setOut(out);
         cl.setErr(err);

@@ -80,4 +80,45 @@ class FidCommandTest {
         assertEquals(2, notStats.code());
         assertTrue(notStats.err().contains("not a .npy file"), notStats.err());
     }
+
+    @Test
+    void imageFoldersAreReadAndTheirQuantisationIsPartOfTheIdentity(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        java.nio.file.Files.createDirectories(a);
+        java.nio.file.Files.createDirectories(b);
+        // 6 gray 2×2 images per set; pixel values v map to v/255·2 − 1
+        double[] expectA = new double[6 * 4];
+        for (int i = 0; i < 6; i++) {
+            for (Path folder : new Path[] {a, b}) {
+                java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(2, 2,
+                        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                for (int p = 0; p < 4; p++) {
+                    int v = folder == a ? (i * 37 + p * 11) % 256 : (i * 53 + p * 29 + 7) % 256;
+                    im.getRaster().setSample(p % 2, p / 2, 0, v);
+                    if (folder == a) {
+                        expectA[i * 4 + p] = v / 255.0 * 2 - 1;
+                    }
+                }
+                javax.imageio.ImageIO.write(im, "png", folder.resolve(String.format("img%02d.png", i)).toFile());
+            }
+        }
+        Result r = run("fid", "--a", a.toString(), "--b", b.toString(), "--features", "identity", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertEquals("uint8", j.get("quantisation").asText());
+        assertEquals(6, j.get("nA").asInt());
+        // the same pixels as a float NPY give the same FID (a vs a = 0) but a different identity: refused
+        Path npy = dir.resolve("a.npy");
+        Npy.writeFloat64(npy, new int[] {6, 1, 2, 2}, expectA);
+        Result mixed = run("fid", "--a", a.toString(), "--b", npy.toString(), "--features", "identity");
+        assertEquals(2, mixed.code());
+        assertTrue(mixed.err().contains("quantisation differs ('uint8' vs 'float')"), mixed.err());
+        Path ref = dir.resolve("a.stats");
+        assertEquals(0, run("stats", "--in", a.toString(), "--features", "identity", "--out", ref.toString()).code());
+        Result self = run("fid", "--a", ref.toString(), "--b", a.toString(), "--features", "identity", "--json");
+        assertEquals(0, self.code(), self.err());
+        // near-singular covariance (pixels nearly linear in the index): FD noise floor ~ √eps·‖Σ‖
+        assertEquals(0.0, Json.MAPPER.readTree(self.out()).get("fid").asDouble(), 1e-6);
+    }
 }

@@ -18,8 +18,12 @@ public final class FeatureExtractors {
 
     private FeatureExtractors() {}
 
-    /** @param sampleShape the shape of one sample (e.g. {2} for points, {1, 28, 28} for images) */
+    /**
+     * @param sampleShape the shape of one sample (e.g. {2} for points, {1, 28, 28} for images); a 2-D shape {H, W}
+     *     (an NPY of shape [n, H, W]) is taken as one-channel images {1, H, W} for image extractors
+     */
     public static FeatureExtractor resolve(String spec, int[] sampleShape) {
+        int[] imageShape = sampleShape.length == 2 ? new int[] {1, sampleShape[0], sampleShape[1]} : sampleShape;
         int size = 1;
         for (int s : sampleShape) {
             size *= s;
@@ -39,14 +43,10 @@ public final class FeatureExtractors {
                 }
                 rest = rest.substring(0, q);
             }
-            int[] shape = sampleShape;
-            if (shape.length == 2) {
-                shape = new int[] {1, shape[0], shape[1]};
-            }
-            return new TorchScriptFeatures(Path.of(rest), shape, resize);
+            return new TorchScriptFeatures(Path.of(rest), imageShape, resize);
         }
         for (Provider p : ServiceLoader.load(Provider.class)) {
-            Optional<FeatureExtractor> fx = p.create(spec, sampleShape);
+            Optional<FeatureExtractor> fx = p.create(spec, imageShape);
             if (fx.isPresent()) {
                 return fx.get();
             }

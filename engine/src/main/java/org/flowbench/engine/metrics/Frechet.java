@@ -73,6 +73,7 @@ public final class Frechet {
             if (mu.length != d || cov.length != d * d) {
                 throw new IllegalArgumentException("mean/covariance sizes do not match d = " + d);
             }
+            requireFinite(mu, cov);
             this.d = d;
             this.mu = mu.clone();
             this.linalg = linalg;
@@ -150,6 +151,7 @@ public final class Frechet {
                 requireSameDim(d, mu2.length);
                 throw new IllegalArgumentException("covariance must be " + d + " x " + d);
             }
+            requireFinite(mu2, cov2);
             double diff = 0;
             for (int i = 0; i < d; i++) {
                 double t = mu[i] - mu2[i];
@@ -189,6 +191,21 @@ public final class Frechet {
                 }
             }
             return s;
+        }
+    }
+
+    static void requireFinite(double[] mu, double[] cov) {
+        for (double v : mu) {
+            if (!Double.isFinite(v)) {
+                throw new FlowbenchException("statistics contain NaN or infinite values",
+                        "the samples or features are not finite (a diverged sampler?)");
+            }
+        }
+        for (double v : cov) {
+            if (!Double.isFinite(v)) {
+                throw new FlowbenchException("statistics contain NaN or infinite values",
+                        "the samples or features are not finite (a diverged sampler?)");
+            }
         }
     }
 

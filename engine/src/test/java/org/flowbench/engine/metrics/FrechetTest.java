@@ -239,5 +239,10 @@ class FrechetTest {
         GaussianStats a = new GaussianStats(3, la.linalg());
         GaussianStats b = new GaussianStats(4, la.linalg());
         assertThrows(FlowbenchException.class, () -> fdist(a, b, la));
+        // non-finite statistics are a user error, not NaN
+        assertThrows(FlowbenchException.class, () -> fdist(new double[] {Double.NaN}, new double[] {1},
+                new double[] {0}, new double[] {1}, 1, la));
+        assertThrows(FlowbenchException.class, () -> fdist(new double[] {0}, new double[] {1},
+                new double[] {0}, new double[] {Double.POSITIVE_INFINITY}, 1, la));
     }
 }

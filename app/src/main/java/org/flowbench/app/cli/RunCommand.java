@@ -1,0 +1,172 @@
+package org.flowbench.app.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.flowbench.app.project.ImagePngs;
+import org.flowbench.app.project.LaneResult;
+import org.flowbench.app.project.LaneSpec;
+import org.flowbench.app.project.Project;
+import org.flowbench.app.project.ProjectFiles;
+import org.flowbench.app.session.LaneStatus;
+import org.flowbench.app.session.Session;
+import org.flowbench.app.session.SessionEvent;
+import org.flowbench.engine.io.AtomicFiles;
+import org.flowbench.engine.io.Json;
+import org.flowbench.engine.io.Npy;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code flowbench run PROJECT --out DIR}: runs a project's lanes headless and writes metrics and samples. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a project's lanes headless; write metrics (JSON, CSV), samples and the project with results.")
+public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "the .flowbench project file")
+    Path project;
+
+    @Option(names = "--out", description = "output folder (default: NAME-results in the current folder)")
+    Path out;
+
+    @Option(names = "--n", description = "override the number of samples per lane")
+    Integer n;
+
+    @Option(names = "--seed", description = "override the seed")
+    Long seed;
+
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        Project p = ProjectFiles.read(project);
+        if (out == null) {
+            String base = project.getFileName().toString();
+            if (base.endsWith(ProjectFiles.EXTENSION)) {
+                base = base.substring(0, base.length() - ProjectFiles.EXTENSION.length());
+            }
+            out = Path.of(base + "-results");
+        }
+        if (n != null || seed != null) {
+            p = p.withRun(p.prompt(), n != null ? n : p.n(), Math.min(p.batch(), n != null ? n : p.batch()),
+                    seed != null ? seed : p.seed(), p.seedPolicy());
+        }
+        var err = spec.commandLine().getErr();
+        Project run = p;
+        Session s = new Session(run, e -> {
+            if (!quiet && e instanceof SessionEvent.LaneFinished f) {
+                err.printf("%s: %s%s%n", run.lanes().get(f.lane()).name(), f.status().name().toLowerCase(Locale.ROOT),
+                        f.message() == null ? "" : " (" + f.message() + ")");
+                err.flush();
+            }
+        });
+        s.runBlocking();
+        List<LaneResult> results = s.results();
+        write(run, s, results);
+        int failed = 0;
+        for (int i = 0; i < s.lanes(); i++) {
+            if (s.status(i) == LaneStatus.FAILED) {
+                failed++;
+            }
+        }
+        spec.commandLine().getOut().printf("ran %d lanes (%d failed) of %s; wrote %s%n", s.lanes(), failed,
+                project.getFileName(), out.resolve("metrics.json"));
+        return failed == s.lanes() && s.lanes() > 0 ? 3 : 0;
+    }
+
+    private void write(Project p, Session s, List<LaneResult> results) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("project", project.toString());
+        json.put("model", p.model());
+        json.put("prompt", p.prompt());
+        json.put("n", p.n());
+        json.put("seed", p.seed());
+        List<Map<String, Object>> lanes = new ArrayList<>();
+        TreeSet<String> names = new TreeSet<>();
+        for (int i = 0; i < results.size(); i++) {
+            LaneSpec l = p.lanes().get(i);
+            LaneResult r = results.get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lane", l.name());
+            m.put("sampler", l.sampler());
+            m.put("params", l.params());
+            m.put("status", r.status());
+            m.put("message", r.message());
+            m.put("metrics", r.metrics());
+            lanes.add(m);
+            names.addAll(r.metrics().keySet());
+        }
+        json.put("lanes", lanes);
+        AtomicFiles.write(out.resolve("metrics.json"), Json.MAPPER.writeValueAsBytes(json));
+        StringBuilder csv = new StringBuilder("lane,sampler,params,status");
+        List<String> cols = new ArrayList<>(names);
+        for (String c : cols) {
+            csv.append(',').append(c);
+        }
+        csv.append('\n');
+        for (int i = 0; i < results.size(); i++) {
+            LaneSpec l = p.lanes().get(i);
+            LaneResult r = results.get(i);
+            csv.append(csvCell(l.name())).append(',').append(csvCell(l.sampler())).append(',')
+                    .append(csvCell(l.params().toString())).append(',').append(r.status());
+            for (String c : cols) {
+                Double v = r.metrics().get(c);
+                csv.append(',').append(v == null ? "" : Double.toString(v));
+            }
+            csv.append('\n');
+        }
+        AtomicFiles.write(out.resolve("metrics.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+        int[] shape = s.shape();
+        if (shape != null) {
+            int d = 1;
+            for (int v : shape) {
+                d *= v;
+            }
+            for (int i = 0; i < s.lanes(); i++) {
+                double[] kept = s.keptSamples(i);
+                int count = kept.length / d;
+                if (count == 0) {
+                    continue;
+                }
+                String slug = slug(p.lanes().get(i).name(), i);
+                int[] full = new int[shape.length + 1];
+                full[0] = count;
+                System.arraycopy(shape, 0, full, 1, shape.length);
+                Npy.writeFloat32(out.resolve("samples").resolve(slug + ".npy"), full, kept);
+                if (shape.length == 3 && (shape[0] == 1 || shape[0] == 3)) {
+                    for (int k = 0; k < count; k++) {
+                        Map<String, Object> recipe = new LinkedHashMap<>();
+                        recipe.put("model", p.model());
+                        recipe.put("seed", p.seed());
+                        recipe.put("image", k);
+                        recipe.put("sampler", p.lanes().get(i).sampler());
+                        recipe.put("params", p.lanes().get(i).params());
+                        recipe.put("prompt", p.prompt());
+                        ImagePngs.write(out.resolve("samples").resolve(slug).resolve(String.format("%05d.png", k)),
+                                ImagePngs.toImage(kept, k, shape), Json.MAPPER.writeValueAsString(recipe));
+                    }
+                }
+            }
+        }
+        ProjectFiles.write(p.withResults(results), out.resolve("project" + ProjectFiles.EXTENSION));
+    }
+
+    static String slug(String name, int index) {
+        return org.flowbench.app.project.SampleStore.slug(name, index);
+    }
+
+    private static String csvCell(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

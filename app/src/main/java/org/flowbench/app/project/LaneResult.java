@@ -1,0 +1,19 @@
+package org.flowbench.app.project;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a lane measured in its last run: status (done, stopped, failed), message, how many images finished, and the
+ * metrics by name (nfePerImage, p50Ms, p95Ms, imagesPerSecond, fid, fidLow, fidHigh, modeTv, ...). Metrics that
+ * were not measured are absent, never zero.
+ */
+public record LaneResult(String lane, String status, String message, long images, Map<String, Double> metrics) {
+    public LaneResult {
+        metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    }
+
+    public Double metric(String name) {
+        return metrics.get(name);
+    }
+}

@@ -1,0 +1,54 @@
+package org.flowbench.app.session;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A snapshot of what one lane has measured so far. Absent measurements are NaN (shown as "—", saved as absent).
+ *
+ * @param images finished images
+ * @param nfePerImage mean field evaluations per image
+ * @param busySeconds wall time spent sampling this lane (excluding other lanes)
+ * @param quality quality metrics by name (fid, fidLow, fidHigh, kid, modeTv, ...)
+ * @param latency latency metrics by name (p50Ms, p95Ms, p99Ms, meanMs)
+ * @param modeFractions fraction of samples nearest each mixture component (analytic models), else empty
+ * @param previewOverheadMs time spent producing previews
+ */
+public record LaneStats(long images, double nfePerImage, double busySeconds, Map<String, Double> quality,
+                        Map<String, Double> latency, double[] modeFractions, double previewOverheadMs) {
+    public static final LaneStats EMPTY = new LaneStats(0, Double.NaN, 0, Map.of(), Map.of(), new double[0], 0);
+
+    public double imagesPerSecond() {
+        return busySeconds > 0 ? images / busySeconds : Double.NaN;
+    }
+
+    public double get(String name) {
+        Double v = quality.get(name);
+        if (v == null) {
+            v = latency.get(name);
+        }
+        return v == null ? Double.NaN : v;
+    }
+
+    /** Every finite figure by name, for project files, JSON and CSV. */
+    public Map<String, Double> toMetrics() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        put(m, "images", images);
+        put(m, "nfePerImage", nfePerImage);
+        put(m, "busySeconds", busySeconds);
+        put(m, "imagesPerSecond", imagesPerSecond());
+        latency.forEach((k, v) -> put(m, k, v));
+        quality.forEach((k, v) -> put(m, k, v));
+        for (int j = 0; j < modeFractions.length; j++) {
+            put(m, "mode" + j, modeFractions[j]);
+        }
+        put(m, "previewOverheadMs", previewOverheadMs);
+        return m;
+    }
+
+    private static void put(Map<String, Double> m, String k, double v) {
+        if (Double.isFinite(v)) {
+            m.put(k, v);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.flowbench.app.session;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.metrics.FeatureExtractors;
+import org.flowbench.engine.metrics.ReferenceStats;
+import org.flowbench.engine.model.FeatureExtractor;
+import org.flowbench.engine.model.FlowModel;
+
+/** Chooses the quality metrics a lane can measure for its model and reference statistics. */
+final class Metrics {
+    private Metrics() {}
+
+    /**
+     * Image models: FID against a reference-statistics file (the project's {@code referenceStats}), with the feature
+     * extractor named in the file. Without one, FID is reported as unavailable with the reason.
+     */
+    static QualityEvaluator forModel(FlowModel model, String referenceStats) {
+        if (referenceStats != null && !referenceStats.isBlank() && !referenceStats.equals("exact")) {
+            Path p = Path.of(referenceStats);
+            if (!Files.isRegularFile(p)) {
+                throw new FlowbenchException("reference statistics " + referenceStats + " do not exist",
+                        "choose a stats file made with 'flowbench stats'");
+            }
+            ReferenceStats ref = ReferenceStats.read(p);
+            FeatureExtractor fx = FeatureExtractors.resolve(ref.identity().extractor(), model.shape());
+            return new FeatureQuality(fx, ref);
+        }
+        return new QualityEvaluator() {
+            @Override
+            public void add(double[] xs, int n) {}
+
+            @Override
+            public Map<String, Double> compute() {
+                return Map.of();
+            }
+
+            @Override
+            public String unavailableReason() {
+                return "no reference statistics for " + model.id();
+            }
+        };
+    }
+}

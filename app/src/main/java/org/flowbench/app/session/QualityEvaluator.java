@@ -1,0 +1,38 @@
+package org.flowbench.app.session;
+
+import java.util.Map;
+
+/**
+ * Quality metrics of one lane, fed with finished samples as they arrive. {@link #add} is called on the lane's
+ * worker thread and must be cheap (streaming statistics); {@link #compute} may be expensive and runs on the
+ * metrics thread through a latest-wins scheduler. Implementations are thread-safe.
+ */
+public interface QualityEvaluator {
+    QualityEvaluator NONE = new QualityEvaluator() {
+        @Override
+        public void add(double[] xs, int n) {}
+
+        @Override
+        public Map<String, Double> compute() {
+            return Map.of();
+        }
+    };
+
+    void add(double[] xs, int n);
+
+    /** Metrics by name: fid, fidLow, fidHigh, kid, modeTv; absent when not measurable. */
+    Map<String, Double> compute();
+
+    /**
+     * Cheap metrics computed after every batch on the worker (e.g. FID without its interval for low-dimensional
+     * models), so metric-vs-N curves get a point per batch; empty when nothing is cheap.
+     */
+    default Map<String, Double> quick() {
+        return Map.of();
+    }
+
+    /** Why there is no FID, or null when there is one (shown in the lane header). */
+    default String unavailableReason() {
+        return null;
+    }
+}

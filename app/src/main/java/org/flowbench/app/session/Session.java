@@ -1,0 +1,439 @@
+package org.flowbench.app.session;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.flowbench.app.project.LaneResult;
+import org.flowbench.app.project.LaneSpec;
+import org.flowbench.app.project.Project;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.model.Conditioner;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.Models;
+import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.ProgressListener;
+import org.flowbench.engine.run.SampleBatch;
+import org.flowbench.engine.run.SamplingRequest;
+import org.flowbench.samplers.Sampler;
+import org.flowbench.samplers.SamplerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the lanes of a project on one background worker and publishes {@link SessionEvent}s. Lanes advance
+ * round-robin one batch at a time, so all columns fill together and no lane's latency is inflated by another lane
+ * computing at the same moment. Every lane gets the same seed and image indices, so image i of every lane starts
+ * from the same noise.
+ *
+ * <p>{@link #stop()} returns at once; the running sampler notices within one step, the batch in flight is dropped
+ * and every finished batch (and its metrics) stays. A lane that fails (bad parameter, NaN, model error) is marked
+ * FAILED with its message while the other lanes go on. Quality metrics are recomputed on a separate thread
+ * through a {@link LatestWins} scheduler, so slow metrics never hold up sampling and never queue stale work.
+ */
+public final class Session {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    /** Opens the model for a run; replaceable in tests. */
+    @FunctionalInterface
+    public interface ModelOpener {
+        FlowModel open(String ref);
+    }
+
+    private final Project project;
+    private final Consumer<SessionEvent> listener;
+    private final ModelOpener opener;
+    private final CancellationToken cancel = new CancellationToken();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final ExecutorService worker;
+    private final ExecutorService metricsThread;
+    private final List<LaneRun> runs = new ArrayList<>();
+    private volatile boolean started;
+    private volatile double minPreviewIntervalMs = 100;
+    private volatile int[] shape;
+    private volatile boolean metricsClosed;
+
+    public Session(Project project, Consumer<SessionEvent> listener) {
+        this(project, listener, Models::open);
+    }
+
+    public Session(Project project, Consumer<SessionEvent> listener, ModelOpener opener) {
+        this.project = project;
+        this.listener = listener;
+        this.opener = opener;
+        this.worker = Executors.newSingleThreadExecutor(daemon("flowbench-session"));
+        this.metricsThread = Executors.newSingleThreadExecutor(daemon("flowbench-metrics"));
+        for (int i = 0; i < project.lanes().size(); i++) {
+            runs.add(new LaneRun(i, project.lanes().get(i)));
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.setPriority(Thread.NORM_PRIORITY - 1);
+            return t;
+        };
+    }
+
+    /** Previews of one lane are forwarded at most this often (they are also throttled by steps in the request). */
+    public Session minPreviewInterval(double ms) {
+        this.minPreviewIntervalMs = ms;
+        return this;
+    }
+
+    /** Starts the run on the background worker; returns at once. */
+    public synchronized Session start() {
+        if (started) {
+            throw new IllegalStateException("session already started");
+        }
+        started = true;
+        worker.execute(this::runAll);
+        return this;
+    }
+
+    /** Asks the run to stop; returns at once. Finished batches and their metrics are kept. */
+    public void stop() {
+        cancel.cancel();
+    }
+
+    public boolean isStopRequested() {
+        return cancel.isCancelled();
+    }
+
+    /** Waits for the run to end. */
+    public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        return finished.await(timeout, unit);
+    }
+
+    public boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    /** Runs to the end on the calling thread's behalf (headless runs). */
+    public void runBlocking() throws InterruptedException {
+        start();
+        finished.await();
+    }
+
+    public int lanes() {
+        return runs.size();
+    }
+
+    public LaneStatus status(int lane) {
+        return runs.get(lane).status;
+    }
+
+    public String message(int lane) {
+        return runs.get(lane).message;
+    }
+
+    public LaneStats stats(int lane) {
+        return runs.get(lane).snapshot();
+    }
+
+    /** All finished images of a lane kept for display (all of them for 2-D models, the first few otherwise). */
+    public double[] keptSamples(int lane) {
+        return runs.get(lane).kept();
+    }
+
+    public int[] shape() {
+        return shape;
+    }
+
+    /** The seed this run draws its noise from. */
+    public long seedUsed() {
+        return project.seed();
+    }
+
+    /** Per-lane results for the project file. */
+    public List<LaneResult> results() {
+        List<LaneResult> out = new ArrayList<>();
+        for (LaneRun r : runs) {
+            LaneStats s = r.snapshot();
+            out.add(new LaneResult(r.spec.name(), r.status.name().toLowerCase(java.util.Locale.ROOT), r.message,
+                    s.images(), s.toMetrics()));
+        }
+        return out;
+    }
+
+    private void emit(SessionEvent e) {
+        try {
+            listener.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("session listener failed on {}: {}", e.getClass().getSimpleName(), ex.toString());
+        }
+    }
+
+    private void runAll() {
+        long t0 = System.nanoTime();
+        FlowModel model = null;
+        try {
+            try {
+                model = opener.open(project.model());
+            } catch (RuntimeException e) {
+                String msg = e instanceof FlowbenchException fe ? fe.oneLine() : "cannot open model: " + e;
+                for (LaneRun r : runs) {
+                    r.fail(msg);
+                }
+                return;
+            }
+            shape = model.shape().clone();
+            int[] labels = new int[project.n()];
+            int label;
+            try {
+                label = Conditioner.forModel(model).label(project.prompt());
+            } catch (FlowbenchException e) {
+                for (LaneRun r : runs) {
+                    r.fail(e.oneLine());
+                }
+                return;
+            }
+            Arrays.fill(labels, label);
+            SamplingRequest full = new SamplingRequest(project.seed(), 0, project.n(), project.batch(), labels,
+                    Math.max(0, project.previewEvery()));
+            emit(new SessionEvent.Started(runs.size(), project.n(), shape.clone()));
+            for (LaneRun r : runs) {
+                r.prepare(model, label);
+            }
+            for (int from = 0; from < project.n(); from += project.batch()) {
+                int count = Math.min(project.batch(), project.n() - from);
+                boolean any = false;
+                for (LaneRun r : runs) {
+                    if (cancel.isCancelled()) {
+                        break;
+                    }
+                    if (r.status == LaneStatus.RUNNING) {
+                        r.runChunk(model, full.slice(from, count, count));
+                        any = true;
+                    }
+                }
+                if (!any || cancel.isCancelled()) {
+                    break;
+                }
+            }
+            if (cancel.isCancelled()) {
+                // pending metric updates are dropped: each lane's final figures are computed once below
+                metricsClosed = true;
+                metricsThread.shutdownNow();
+            }
+            for (LaneRun r : runs) {
+                r.finish();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("session failed", e);
+            for (LaneRun r : runs) {
+                if (!r.status.finished()) {
+                    r.fail("internal error: " + e);
+                }
+            }
+        } finally {
+            if (model != null) {
+                try {
+                    model.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing model: {}", e.toString());
+                }
+            }
+            metricsThread.shutdown();
+            try {
+                if (!metricsClosed) {
+                    metricsThread.awaitTermination(60, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            metricsClosed = true;
+            emit(new SessionEvent.Finished(cancel.isCancelled(), (System.nanoTime() - t0) / 1e9));
+            finished.countDown();
+            worker.shutdown();
+        }
+    }
+
+    /** One lane's state in this run; touched by the worker, snapshots read from anywhere. */
+    private final class LaneRun {
+        final int index;
+        final LaneSpec spec;
+        volatile LaneStatus status = LaneStatus.WAITING;
+        volatile String message;
+        Sampler sampler;
+        QualityEvaluator quality = QualityEvaluator.NONE;
+        LatestWins qualityScheduler;
+        volatile Map<String, Double> lastQuality = Map.of();
+        volatile Map<String, Double> lastQuick = Map.of();
+        final LatencyTracker latency = new LatencyTracker();
+        AnalyticQuality modes;
+        long images;
+        long nfe;
+        double busySeconds;
+        long stepsDone;
+        long stepsTotal;
+        double previewMs;
+        long lastPreviewNanos;
+        int keepLimit;
+        double[] kept = new double[0];
+        int keptCount;
+        int dim;
+
+        LaneRun(int index, LaneSpec spec) {
+            this.index = index;
+            this.spec = spec;
+        }
+
+        void prepare(FlowModel model, int label) {
+            dim = model.dim();
+            keepLimit = model.dim() <= 3 ? project.n() : Math.min(project.n(), 64);
+            qualityScheduler = new LatestWins(metricsThread);
+            try {
+                sampler = SamplerRegistry.create(spec.sampler(), spec.params());
+            } catch (FlowbenchException e) {
+                fail(e.oneLine());
+                return;
+            }
+            try {
+                if (model instanceof GaussianMixture gm) {
+                    modes = new AnalyticQuality(gm, label);
+                    quality = modes;
+                } else {
+                    quality = Metrics.forModel(model, project.referenceStats());
+                }
+            } catch (FlowbenchException e) {
+                fail(e.oneLine());
+                return;
+            }
+            status = LaneStatus.RUNNING;
+        }
+
+        void fail(String msg) {
+            status = LaneStatus.FAILED;
+            message = msg;
+            emit(new SessionEvent.LaneFinished(index, status, msg, snapshot()));
+        }
+
+        void runChunk(FlowModel model, SamplingRequest req) {
+            long start = System.nanoTime();
+            long stepsBefore = stepsDone;
+            ProgressListener pl = new ProgressListener() {
+                @Override
+                public void progress(long done, long total, String what) {
+                    long perImage = total / Math.max(1, req.n());
+                    stepsTotal = perImage * project.n();
+                    stepsDone = stepsBefore + done;
+                    double elapsed = busySeconds + (System.nanoTime() - start) / 1e9;
+                    double eta = stepsDone > 0 ? elapsed / stepsDone * (stepsTotal - stepsDone)
+                            * runs.stream().filter(r -> r.status == LaneStatus.RUNNING).count() : Double.NaN;
+                    emit(new SessionEvent.Progress(index, stepsDone, stepsTotal, eta));
+                }
+
+                @Override
+                public void preview(long firstImage, int count, int step, double[] x1Hat) {
+                    long now = System.nanoTime();
+                    if ((now - lastPreviewNanos) / 1e6 < minPreviewIntervalMs) {
+                        return;
+                    }
+                    lastPreviewNanos = now;
+                    int keep = Math.min(count, Math.max(1, keepLimit));
+                    double[] copy = Arrays.copyOf(x1Hat, keep * dim);
+                    emit(new SessionEvent.Preview(index, firstImage, keep, step, shape, copy));
+                    previewMs += (System.nanoTime() - now) / 1e6;
+                }
+            };
+            SampleBatch b;
+            try {
+                b = sampler.sample(req, model, pl, cancel);
+            } catch (CancellationToken.CancelledException e) {
+                busySeconds += (System.nanoTime() - start) / 1e9;
+                stepsDone = stepsBefore;
+                return;
+            } catch (FlowbenchException e) {
+                fail(e.oneLine());
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("lane {} failed", spec.name(), e);
+                fail(spec.sampler() + " failed: " + e);
+                return;
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            double[] s = b.samples();
+            for (int i = 0; i < s.length; i++) {
+                if (!Double.isFinite(s[i])) {
+                    fail("non-finite value (" + s[i] + ") in image " + (b.firstImage() + i / dim)
+                            + "; the sampler diverged");
+                    return;
+                }
+            }
+            synchronized (this) {
+                busySeconds += wall;
+                images += b.count();
+                nfe += b.totalNfe();
+                latency.add(b.count(), (long) (wall * 1e9), b.totalNfe());
+                int take = Math.min(b.count(), keepLimit - keptCount);
+                if (take > 0) {
+                    double[] grown = Arrays.copyOf(kept, (keptCount + take) * dim);
+                    System.arraycopy(s, 0, grown, keptCount * dim, take * dim);
+                    kept = grown;
+                    keptCount += take;
+                }
+            }
+            quality.add(s, b.count());
+            try {
+                lastQuick = quality.quick();
+            } catch (RuntimeException e) {
+                LOG.warn("quick metrics of lane {} failed: {}", spec.name(), e.toString());
+            }
+            emit(new SessionEvent.BatchDone(index, b, snapshot()));
+            QualityEvaluator q = quality;
+            qualityScheduler.submit(() -> {
+                if (metricsClosed) {
+                    return;
+                }
+                try {
+                    Map<String, Double> computed = q.compute();
+                    if (metricsClosed) {
+                        return;
+                    }
+                    lastQuality = computed;
+                    emit(new SessionEvent.BatchDone(index, null, snapshot()));
+                } catch (RuntimeException e) {
+                    LOG.warn("quality metrics of lane {} failed: {}", spec.name(), e.toString());
+                }
+            });
+        }
+
+        void finish() {
+            if (status != LaneStatus.RUNNING) {
+                return;
+            }
+            try {
+                lastQuality = quality.compute();
+                lastQuick = Map.of();
+            } catch (RuntimeException e) {
+                LOG.warn("final metrics of lane {} failed: {}", spec.name(), e.toString());
+            }
+            status = cancel.isCancelled() && images < project.n() ? LaneStatus.STOPPED : LaneStatus.DONE;
+            if (status == LaneStatus.STOPPED) {
+                message = "stopped after " + images + " of " + project.n() + " images";
+            }
+            emit(new SessionEvent.LaneFinished(index, status, message, snapshot()));
+        }
+
+        synchronized double[] kept() {
+            return Arrays.copyOf(kept, keptCount * dim);
+        }
+
+        synchronized LaneStats snapshot() {
+            Map<String, Double> q = new LinkedHashMap<>(lastQuality);
+            q.putAll(lastQuick);
+            return new LaneStats(images, images == 0 ? Double.NaN : nfe / (double) images, busySeconds, q,
+                    latency.summary(), modes == null ? new double[0] : modes.fractions(), previewMs);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.flowbench.app.session;
+
+import org.flowbench.engine.run.SampleBatch;
+
+/** What a {@link Session} publishes, on its worker thread. Listeners must be cheap and hand work elsewhere. */
+public sealed interface SessionEvent {
+    /** The run started with these lanes; {@code totalImages} per lane. */
+    record Started(int lanes, int totalImages, int[] shape) implements SessionEvent {}
+
+    /** Progress of one lane in sampler steps, with an ETA in seconds (NaN until it can be estimated). */
+    record Progress(int lane, long done, long total, double etaSeconds) implements SessionEvent {}
+
+    /** An intermediate estimate x̂ of the clean images {@code firstImage ..} at {@code step}. */
+    record Preview(int lane, long firstImage, int count, int step, int[] shape, double[] x1Hat) implements SessionEvent {}
+
+    /** A finished batch and the lane's statistics including it. */
+    record BatchDone(int lane, SampleBatch batch, LaneStats stats) implements SessionEvent {}
+
+    /** A lane reached DONE, STOPPED or FAILED (with the message). */
+    record LaneFinished(int lane, LaneStatus status, String message, LaneStats stats) implements SessionEvent {}
+
+    /** The whole run is over; {@code stopped} when the user stopped it. */
+    record Finished(boolean stopped, double wallSeconds) implements SessionEvent {}
+}

@@ -1,0 +1,198 @@
+package org.flowbench.app.ui;
+
+import java.util.function.BiConsumer;
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import org.flowbench.app.session.LaneStatus;
+
+/** One lane's column: header (name, status, progress + ETA, NFE, latency, images/s, FID ± interval, KID, mode TV) and samples. */
+public final class LaneColumn extends VBox {
+    static final Color[] PALETTE = {Color.web("#2f6fd6"), Color.web("#d1495b"), Color.web("#2e9d57"),
+        Color.web("#8f56c9"), Color.web("#e08a1e"), Color.web("#1a9aa8"), Color.web("#7a6a55"), Color.web("#c2419b")};
+
+    private final LaneViewModel lane;
+    private final SampleCanvas canvas;
+    private final Label status = new Label();
+    private final Label message = new Label();
+    private final ProgressBar progress = new ProgressBar(0);
+    private final Label eta = new Label();
+    private final Label nfe = value();
+    private final Label latency = value();
+    private final Label ips = value();
+    private final Label fid = value();
+    private final Label kid = value();
+    private final Label modes = value();
+    private final Label images = value();
+
+    public LaneColumn(LaneViewModel lane, int colorIndex, MainViewModel vm, BiConsumer<LaneViewModel, Long> onPick) {
+        this.lane = lane;
+        getStyleClass().add("lane-column");
+        setId("lane-" + colorIndex);
+        canvas = new SampleCanvas(236);
+        canvas.setColor(PALETTE[colorIndex % PALETTE.length]);
+        Label title = new Label();
+        title.textProperty().bind(lane.nameProperty());
+        title.getStyleClass().add("lane-title");
+        Region swatch = new Region();
+        swatch.setMinSize(10, 10);
+        swatch.setMaxSize(10, 10);
+        swatch.setStyle("-fx-background-radius: 5; -fx-background-color: "
+                + toHex(PALETTE[colorIndex % PALETTE.length]) + ";");
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox top = new HBox(6, swatch, title, grow, status);
+        top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        Label sub = new Label(subtitle(lane));
+        sub.getStyleClass().add("lane-subtitle");
+        lane.samplerProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
+        lane.statusProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
+        progress.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(progress, Priority.ALWAYS);
+        HBox prog = new HBox(6, progress, eta);
+        prog.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        eta.getStyleClass().add("metric-name");
+        eta.setMinWidth(70);
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(1);
+        addRow(grid, 0, "images", images, "NFE", nfe);
+        addRow(grid, 1, "img/s", ips, "mode TV", modes);
+        addWide(grid, 2, "ms p50/p95", latency);
+        addWide(grid, 3, "FID ± 95 %", fid);
+        addWide(grid, 4, "KID", kid);
+        message.getStyleClass().add("lane-message");
+        message.setWrapText(true);
+        message.setMaxWidth(236);
+        message.managedProperty().bind(message.textProperty().isNotEmpty());
+        message.visibleProperty().bind(message.textProperty().isNotEmpty());
+        getChildren().addAll(top, sub, prog, grid, message, canvas);
+        setPadding(new Insets(8));
+        setMaxWidth(256);
+        lane.statusProperty().addListener((o, a, b) -> refreshHeader());
+        lane.statsProperty().addListener((o, a, b) -> refreshHeader());
+        lane.savedMetricsProperty().addListener((o, a, b) -> refreshHeader());
+        lane.messageProperty().addListener((o, a, b) -> refreshHeader());
+        lane.progressProperty().addListener((o, a, b) -> {
+            // a visible change only: 0.5 % steps
+            if (Math.abs(b.doubleValue() - progress.getProgress()) >= 0.005 || b.doubleValue() >= 1) {
+                progress.setProgress(b.doubleValue());
+            }
+        });
+        lane.etaSecondsProperty().addListener((o, a, b) -> {
+            String t = Fmt.eta(b.doubleValue());
+            if (!t.equals(eta.getText())) {
+                eta.setText(t);
+            }
+        });
+        lane.samplesProperty().addListener((o, a, b) -> canvas.setData(b, lane.previewProperty().get()));
+        lane.previewProperty().addListener((o, a, b) -> canvas.setData(lane.samplesProperty().get(), b));
+        canvas.setModel(vm.modelProperty().get());
+        canvas.setData(lane.samplesProperty().get(), lane.previewProperty().get());
+        vm.modelProperty().addListener((o, a, b) -> canvas.setModel(b));
+        canvas.setOnMouseClicked(e -> {
+            long i = canvas.sampleAt(e.getX(), e.getY());
+            if (i >= 0) {
+                onPick.accept(lane, i);
+            }
+        });
+        progress.setProgress(lane.progressProperty().get());
+        refreshHeader();
+    }
+
+    /** "euler · steps=8" plus any other non-default parameters. */
+    static String subtitle(LaneViewModel l) {
+        StringBuilder sb = new StringBuilder(l.samplerProperty().get());
+        var spec = l.toSpec();
+        boolean hasSteps = l.params().stream().anyMatch(p -> p.spec().name().equals("steps"));
+        if (hasSteps && !spec.params().containsKey("steps")) {
+            sb.append(" steps=").append(l.param("steps").text());
+        }
+        spec.params().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    private static String toHex(Color c) {
+        return String.format("#%02x%02x%02x", (int) (c.getRed() * 255), (int) (c.getGreen() * 255),
+                (int) (c.getBlue() * 255));
+    }
+
+    private static Label value() {
+        Label l = new Label("—");
+        l.getStyleClass().add("metric-value");
+        return l;
+    }
+
+    private static void addRow(GridPane g, int row, String n1, Label v1, String n2, Label v2) {
+        Label a = new Label(n1);
+        a.getStyleClass().add("metric-name");
+        Label b = new Label(n2);
+        b.getStyleClass().add("metric-name");
+        a.setMinWidth(Region.USE_PREF_SIZE);
+        b.setMinWidth(Region.USE_PREF_SIZE);
+        g.add(a, 0, row);
+        g.add(v1, 1, row);
+        g.add(b, 2, row);
+        g.add(v2, 3, row);
+        v1.setMinWidth(58);
+        v2.setMinWidth(Region.USE_PREF_SIZE);
+    }
+
+    private static void addWide(GridPane g, int row, String n, Label v) {
+        Label a = new Label(n);
+        a.getStyleClass().add("metric-name");
+        g.add(a, 0, row);
+        g.add(v, 1, row, 3, 1);
+    }
+
+    private void refreshHeader() {
+        LaneStatus s = lane.statusProperty().get();
+        if (!s.name().equals(status.getText())) {
+            status.setText(s.name());
+            status.getStyleClass().setAll("label", "status", "status-" + s.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        images.setText(Fmt.num(lane.metric("images"), 0));
+        nfe.setText(Fmt.num(lane.metric("nfePerImage"), 1));
+        double p50 = lane.metric("p50Ms");
+        double p95 = lane.metric("p95Ms");
+        latency.setText(Double.isFinite(p50) ? Fmt.num(p50, 4) + " / " + Fmt.num(p95, 4)
+                : Double.isFinite(lane.metric("meanMs")) ? Fmt.num(lane.metric("meanMs"), 4) + " mean" : "—");
+        ips.setText(Fmt.num(lane.metric("imagesPerSecond"), 0));
+        fid.setText(Fmt.withInterval(lane.metric("fid"), lane.metric("fidLow"), lane.metric("fidHigh"), 3));
+        double k = lane.metric("kid");
+        double ks = lane.metric("kidStd");
+        kid.setText(Double.isFinite(k) ? String.format(java.util.Locale.ROOT, "%.2e", k)
+                + (Double.isFinite(ks) ? String.format(java.util.Locale.ROOT, " ± %.1e", ks) : "") : "—");
+        modes.setText(Fmt.num(lane.metric("modeTv"), 3));
+        String m = lane.messageProperty().get();
+        message.setText(m == null ? "" : m);
+        if (s == LaneStatus.FAILED && m != null) {
+            Tooltip.install(message, new Tooltip(m));
+        }
+    }
+
+    public SampleCanvas canvas() {
+        return canvas;
+    }
+
+    public LaneViewModel lane() {
+        return lane;
+    }
+
+    void setSelected(boolean sel) {
+        if (sel) {
+            if (!getStyleClass().contains("selected")) {
+                getStyleClass().add("selected");
+            }
+        } else {
+            getStyleClass().remove("selected");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.flowbench.app.ui;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.flowbench.app.project.LaneResult;
+import org.flowbench.app.project.LaneSpec;
+import org.flowbench.app.session.LaneStats;
+import org.flowbench.app.session.LaneStatus;
+import org.flowbench.samplers.ParamSpec;
+import org.flowbench.samplers.SamplerRegistry;
+
+/**
+ * One lane in the UI: what to run (name, sampler, parameters with validation) and what it measured (status,
+ * progress, ETA, NFE, latency, images/s, FID with interval, mode TV, previews and final samples, FID-vs-N history).
+ */
+public final class LaneViewModel {
+
+    private final StringProperty name = new SimpleStringProperty();
+    private final StringProperty sampler = new SimpleStringProperty();
+    private final ObservableList<ParamViewModel> params = FXCollections.observableArrayList();
+    private final ObjectProperty<LaneStatus> status = new SimpleObjectProperty<>(LaneStatus.WAITING);
+    private final StringProperty message = new SimpleStringProperty();
+    private final DoubleProperty progress = new SimpleDoubleProperty(0);
+    private final DoubleProperty etaSeconds = new SimpleDoubleProperty(Double.NaN);
+    private final ObjectProperty<LaneStats> stats = new SimpleObjectProperty<>(LaneStats.EMPTY);
+    private final ObjectProperty<double[]> samples = new SimpleObjectProperty<>(new double[0]);
+    private final ObjectProperty<double[]> preview = new SimpleObjectProperty<>();
+    private final LongProperty previewStep = new SimpleLongProperty(-1);
+    private final ObservableList<LaneStats> history = FXCollections.observableArrayList();
+    private final ObjectProperty<Map<String, Double>> savedMetrics = new SimpleObjectProperty<>(Map.of());
+
+    public LaneViewModel(LaneSpec spec) {
+        name.set(spec.name());
+        setSampler(spec.sampler(), spec.params());
+    }
+
+    /** Switches the sampler, keeping values of parameters with the same name. */
+    public void setSampler(String id, Map<String, String> values) {
+        List<ParamSpec> specs = SamplerRegistry.get(id).params();
+        Map<String, String> keep = new LinkedHashMap<>();
+        for (ParamViewModel p : params) {
+            keep.put(p.spec().name(), p.text());
+        }
+        keep.putAll(values);
+        sampler.set(id);
+        params.clear();
+        for (ParamSpec s : specs) {
+            params.add(new ParamViewModel(s, keep.get(s.name())));
+        }
+    }
+
+    /** The lane as stored in a project: only parameters that differ from the defaults. */
+    public LaneSpec toSpec() {
+        Map<String, String> p = new LinkedHashMap<>();
+        for (ParamViewModel v : params) {
+            if (!v.isDefault()) {
+                p.put(v.spec().name(), v.text().trim());
+            }
+        }
+        return new LaneSpec(name.get(), sampler.get(), p);
+    }
+
+    public boolean isValid() {
+        return params.stream().allMatch(ParamViewModel::isValid);
+    }
+
+    /** The first validation error, "lane: message", or null. */
+    public String firstError() {
+        for (ParamViewModel p : params) {
+            if (!p.isValid()) {
+                return name.get() + ": " + p.errorProperty().get();
+            }
+        }
+        return null;
+    }
+
+    public ParamViewModel param(String paramName) {
+        return params.stream().filter(p -> p.spec().name().equals(paramName)).findFirst().orElseThrow();
+    }
+
+    void resetResults() {
+        status.set(LaneStatus.WAITING);
+        message.set(null);
+        progress.set(0);
+        etaSeconds.set(Double.NaN);
+        stats.set(LaneStats.EMPTY);
+        samples.set(new double[0]);
+        preview.set(null);
+        previewStep.set(-1);
+        history.clear();
+        savedMetrics.set(Map.of());
+    }
+
+    void applyStats(LaneStats s) {
+        LaneStats old = stats.get();
+        if (s.images() < old.images() || status.get().finished() && s.images() == old.images()
+                && s.quality().equals(old.quality())) {
+            return;
+        }
+        stats.set(s);
+    }
+
+    /** Records a snapshot for the metric-vs-N curves (every batch, never coalesced away). */
+    void addHistory(LaneStats s) {
+        if (s.images() <= 0) {
+            return;
+        }
+        int last = history.size() - 1;
+        if (last >= 0 && history.get(last).images() > s.images()) {
+            return;
+        }
+        if (last >= 0 && history.get(last).images() == s.images()) {
+            history.set(last, s);
+        } else {
+            history.add(s);
+        }
+    }
+
+    void applyResult(LaneResult r) {
+        status.set(switch (r.status()) {
+            case "done" -> LaneStatus.DONE;
+            case "stopped" -> LaneStatus.STOPPED;
+            case "failed" -> LaneStatus.FAILED;
+            default -> LaneStatus.WAITING;
+        });
+        message.set(r.message());
+        savedMetrics.set(r.metrics());
+        progress.set(r.status().equals("done") ? 1 : 0);
+    }
+
+    /** A metric from the live stats, else from the saved result; NaN when absent. */
+    public double metric(String key) {
+        LaneStats s = stats.get();
+        double v = switch (key) {
+            case "images" -> s.images() > 0 ? s.images() : Double.NaN;
+            case "nfePerImage" -> s.nfePerImage();
+            case "imagesPerSecond" -> s.imagesPerSecond();
+            default -> s.get(key);
+        };
+        if (!Double.isFinite(v)) {
+            Double saved = savedMetrics.get().get(key);
+            v = saved == null ? Double.NaN : saved;
+        }
+        return v;
+    }
+
+    public StringProperty nameProperty() { return name; }
+    public StringProperty samplerProperty() { return sampler; }
+    public ObservableList<ParamViewModel> params() { return params; }
+    public ObjectProperty<LaneStatus> statusProperty() { return status; }
+    public StringProperty messageProperty() { return message; }
+    public DoubleProperty progressProperty() { return progress; }
+    public DoubleProperty etaSecondsProperty() { return etaSeconds; }
+    public ObjectProperty<LaneStats> statsProperty() { return stats; }
+    public ObjectProperty<double[]> samplesProperty() { return samples; }
+    public ObjectProperty<double[]> previewProperty() { return preview; }
+    public LongProperty previewStepProperty() { return previewStep; }
+    /** Stats snapshots by number of finished images, for metric-vs-N charts. */
+    public ObservableList<LaneStats> history() { return history; }
+    public ObjectProperty<Map<String, Double>> savedMetricsProperty() { return savedMetrics; }
+    public String name() { return name.get(); }
+}

@@ -1,0 +1,357 @@
+package org.flowbench.app.ui;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Orientation;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import org.controlsfx.control.StatusBar;
+import org.flowbench.app.project.ProjectFiles;
+import org.flowbench.app.project.SeedPolicy;
+import org.flowbench.engine.Versions;
+
+/** The main window: menus, toolbar, setup pane, lane columns side by side, live panels, inspector, status bar. */
+public final class MainView extends BorderPane {
+    /** Keyboard shortcuts, listed in Help → Keyboard shortcuts. */
+    static final String[][] SHORTCUTS = {
+        {"Ctrl+Enter", "Run all lanes"}, {"Esc", "Stop the run (finished images are kept)"},
+        {"Ctrl+N", "New project"}, {"Ctrl+O", "Open project"}, {"Ctrl+S", "Save"}, {"Ctrl+Shift+S", "Save As"},
+        {"Ctrl+E", "Export HTML report"}, {"Ctrl+D", "Duplicate the selected lane"}, {"Ctrl+T", "Toggle light/dark"},
+        {"F1", "Keyboard shortcuts"}, {"Ctrl+Q", "Quit"}};
+
+    private final MainViewModel vm;
+    private final Stage stage;
+    private final HBox laneStrip = new HBox();
+    private final PanelsView panels;
+    private final InspectorView inspector;
+    private final Map<LaneViewModel, LaneColumn> columns = new HashMap<>();
+    private final Menu recentMenu = new Menu("Open Recent");
+    private String theme;
+    private final Button runButton = new Button("▶ Run");
+    private final Button stopButton = new Button("■ Stop");
+
+    public MainView(MainViewModel vm, Stage stage, String theme) {
+        this.vm = vm;
+        this.stage = stage;
+        this.theme = theme;
+        setId("main");
+        inspector = new InspectorView(vm);
+        panels = new PanelsView(vm, inspector);
+        setTop(new VBox(menus(), toolbar()));
+        ScrollPane left = new ScrollPane(new SetupPane(vm));
+        left.setFitToWidth(true);
+        left.setPrefWidth(340);
+        left.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        setLeft(left);
+        laneStrip.getStyleClass().add("lane-strip");
+        laneStrip.setId("lane-strip");
+        ScrollPane lanesScroll = new ScrollPane(laneStrip);
+        lanesScroll.setFitToHeight(true);
+        lanesScroll.setId("lanes-scroll");
+        SplitPane center = new SplitPane(lanesScroll, panels);
+        center.setOrientation(Orientation.VERTICAL);
+        center.setDividerPositions(0.62);
+        setCenter(center);
+        StatusBar status = new StatusBar();
+        status.textProperty().bind(vm.statusTextProperty());
+        status.setId("status-bar");
+        setBottom(status);
+        vm.lanes().addListener((ListChangeListener<LaneViewModel>) c -> rebuildColumns());
+        vm.selectedLaneProperty().addListener((o, a, b) -> columns.forEach((l, col) -> col.setSelected(l == b)));
+        rebuildColumns();
+        vm.recent().addListener((ListChangeListener<Path>) c -> rebuildRecent());
+        rebuildRecent();
+        vm.projectFileProperty().addListener((o, a, b) -> updateTitle());
+        vm.dirtyProperty().addListener((o, a, b) -> updateTitle());
+        vm.projectNameProperty().addListener((o, a, b) -> updateTitle());
+        updateTitle();
+    }
+
+    private void updateTitle() {
+        Path f = vm.projectFileProperty().get();
+        stage.setTitle((vm.dirtyProperty().get() ? "• " : "") + (f == null ? vm.projectNameProperty().get()
+                : f.getFileName().toString()) + " — Flowbench");
+    }
+
+    private void rebuildColumns() {
+        laneStrip.getChildren().clear();
+        Map<LaneViewModel, LaneColumn> keep = new HashMap<>(columns);
+        columns.clear();
+        int i = 0;
+        for (LaneViewModel l : vm.lanes()) {
+            LaneColumn col = keep.get(l);
+            if (col == null) {
+                col = new LaneColumn(l, i, vm, (lane, idx) -> {
+                    vm.selectedLaneProperty().set(lane);
+                    inspector.select(lane, idx);
+                    panels.getSelectionModel().select(panels.inspectorTab());
+                    columns.forEach((x, c) -> c.canvas().highlight(idx));
+                });
+                col.canvas().setDark(theme.equals("dark"));
+            }
+            col.setSelected(l == vm.selectedLaneProperty().get());
+            columns.put(l, col);
+            laneStrip.getChildren().add(col);
+            i++;
+        }
+    }
+
+    private MenuBar menus() {
+        MenuItem newP = item("New", "Ctrl+N", e -> {
+            if (confirmDiscard()) {
+                vm.newProject();
+            }
+        });
+        MenuItem open = item("Open…", "Ctrl+O", e -> openDialog());
+        MenuItem save = item("Save", "Ctrl+S", e -> save());
+        MenuItem saveAs = item("Save As…", "Ctrl+Shift+S", e -> saveAs());
+        MenuItem export = item("Export HTML report…", "Ctrl+E", e -> exportReport());
+        MenuItem quit = item("Quit", "Ctrl+Q", e -> stage.close());
+        Menu file = new Menu("File", null, newP, open, recentMenu, new SeparatorMenuItem(), save, saveAs,
+                new SeparatorMenuItem(), export, new SeparatorMenuItem(), quit);
+        MenuItem run = item("Run", "Ctrl+Enter", e -> vm.run());
+        MenuItem stop = item("Stop", "Esc", e -> vm.stop());
+        run.disableProperty().bind(vm.runningProperty());
+        stop.disableProperty().bind(vm.runningProperty().not());
+        MenuItem dup = item("Duplicate lane", "Ctrl+D", e -> {
+            if (vm.selectedLaneProperty().get() != null && !vm.runningProperty().get()) {
+                vm.duplicate(vm.selectedLaneProperty().get());
+            }
+        });
+        Menu runMenu = new Menu("Run", null, run, stop, new SeparatorMenuItem(), dup);
+        ToggleGroup tg = new ToggleGroup();
+        RadioMenuItem light = new RadioMenuItem("Light theme");
+        RadioMenuItem dark = new RadioMenuItem("Dark theme");
+        light.setToggleGroup(tg);
+        dark.setToggleGroup(tg);
+        (theme.equals("dark") ? dark : light).setSelected(true);
+        light.setOnAction(e -> applyTheme("light"));
+        dark.setOnAction(e -> applyTheme("dark"));
+        MenuItem toggle = item("Toggle theme", "Ctrl+T", e -> {
+            applyTheme(theme.equals("dark") ? "light" : "dark");
+            (theme.equals("dark") ? dark : light).setSelected(true);
+        });
+        Menu view = new Menu("View", null, light, dark, toggle);
+        MenuItem keys = item("Keyboard shortcuts", "F1", e -> shortcutsDialog());
+        MenuItem about = item("About Flowbench", null, e -> aboutDialog());
+        Menu help = new Menu("Help", null, keys, about);
+        MenuBar bar = new MenuBar(file, runMenu, view, help);
+        bar.setId("menu-bar");
+        return bar;
+    }
+
+    private static MenuItem item(String text, String accel, javafx.event.EventHandler<javafx.event.ActionEvent> h) {
+        MenuItem m = new MenuItem(text);
+        if (accel != null) {
+            m.setAccelerator(accel.equals("Esc") ? new KeyCodeCombination(KeyCode.ESCAPE)
+                    : KeyCombination.keyCombination(accel.replace("Ctrl", "Shortcut")));
+        }
+        m.setOnAction(h);
+        return m;
+    }
+
+    private ToolBar toolbar() {
+        runButton.setId("run");
+        runButton.getStyleClass().add("run-button");
+        runButton.setTooltip(new Tooltip("Run all lanes (Ctrl+Enter)"));
+        runButton.setOnAction(e -> vm.run());
+        runButton.disableProperty().bind(vm.runningProperty());
+        stopButton.setId("stop");
+        stopButton.setTooltip(new Tooltip("Stop within one step, keeping finished images (Esc)"));
+        stopButton.setOnAction(e -> vm.stop());
+        stopButton.disableProperty().bind(vm.runningProperty().not());
+        TextField seed = new TextField(Long.toString(vm.seedProperty().get()));
+        seed.setId("seed");
+        seed.setPrefColumnCount(8);
+        seed.textProperty().addListener((o, a, b) -> {
+            try {
+                vm.seedProperty().set(Long.parseLong(b.trim()));
+                seed.getStyleClass().remove("invalid");
+            } catch (NumberFormatException ex) {
+                if (!seed.getStyleClass().contains("invalid")) {
+                    seed.getStyleClass().add("invalid");
+                }
+            }
+        });
+        vm.seedProperty().addListener((o, a, b) -> {
+            if (!seed.getText().trim().equals(b.toString())) {
+                seed.setText(b.toString());
+            }
+        });
+        ChoiceBox<SeedPolicy> policy = new ChoiceBox<>();
+        policy.setId("seed-policy");
+        policy.getItems().setAll(SeedPolicy.values());
+        policy.valueProperty().bindBidirectional(vm.seedPolicyProperty());
+        policy.setTooltip(new Tooltip("After each run: keep the seed, add one, or draw a random one"));
+        ChoiceBox<String> device = new ChoiceBox<>();
+        device.setId("device");
+        device.getItems().add("CPU");
+        device.setValue("CPU");
+        device.setTooltip(new Tooltip("Compute device; this build runs on the CPU"));
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        Label note = new Label();
+        note.getStyleClass().add("lane-subtitle");
+        note.textProperty().bind(vm.modelRefProperty());
+        return new ToolBar(runButton, stopButton, new Label("  Seed"), seed, policy, new Label("  Device"), device,
+                grow, note);
+    }
+
+    private void rebuildRecent() {
+        recentMenu.getItems().clear();
+        for (Path p : vm.recent()) {
+            MenuItem m = new MenuItem(p.toString());
+            m.setOnAction(e -> openFile(p));
+            recentMenu.getItems().add(m);
+        }
+        recentMenu.setDisable(recentMenu.getItems().isEmpty());
+    }
+
+    private boolean confirmDiscard() {
+        if (!vm.dirtyProperty().get()) {
+            return true;
+        }
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Discard unsaved changes?", ButtonType.OK, ButtonType.CANCEL);
+        a.initOwner(stage);
+        return a.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+    }
+
+    private FileChooser chooser(String title) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Flowbench project", "*" + ProjectFiles.EXTENSION));
+        return fc;
+    }
+
+    private void openDialog() {
+        if (!confirmDiscard()) {
+            return;
+        }
+        File f = chooser("Open project").showOpenDialog(stage);
+        if (f != null) {
+            openFile(f.toPath());
+        }
+    }
+
+    void openFile(Path p) {
+        String err = vm.open(p);
+        if (err != null) {
+            Alert a = new Alert(Alert.AlertType.ERROR, err, ButtonType.OK);
+            a.setHeaderText("Cannot open project");
+            a.initOwner(stage);
+            a.show();
+        }
+    }
+
+    private void save() {
+        if (!vm.save()) {
+            saveAs();
+        }
+    }
+
+    private void saveAs() {
+        File f = chooser("Save project").showSaveDialog(stage);
+        if (f != null) {
+            String err = vm.saveAs(f.toPath());
+            if (err != null) {
+                new Alert(Alert.AlertType.ERROR, err, ButtonType.OK).show();
+            }
+        }
+    }
+
+    private void exportReport() {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle("Export HTML report to folder");
+        File f = dc.showDialog(stage);
+        if (f != null) {
+            try {
+                Path html = new ReportExporter(vm, this).export(f.toPath());
+                vm.statusTextProperty().set("Report written to " + html);
+            } catch (java.io.IOException | RuntimeException ex) {
+                vm.statusTextProperty().set("Export failed: " + ex.getMessage());
+            }
+        }
+    }
+
+    void applyTheme(String t) {
+        theme = t;
+        Scene s = getScene();
+        if (s != null) {
+            s.getStylesheets().setAll(Workbench.stylesheets(t));
+        }
+        columns.values().forEach(c -> c.canvas().setDark(t.equals("dark")));
+    }
+
+    private void shortcutsDialog() {
+        StringBuilder sb = new StringBuilder();
+        for (String[] s : SHORTCUTS) {
+            sb.append(String.format("%-14s %s%n", s[0], s[1]));
+        }
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts");
+        javafx.scene.control.TextArea ta = new javafx.scene.control.TextArea(sb.toString());
+        ta.setEditable(false);
+        ta.setStyle("-fx-font-family: monospace;");
+        ta.setPrefRowCount(SHORTCUTS.length + 1);
+        a.getDialogPane().setContent(ta);
+        a.initOwner(stage);
+        a.show();
+    }
+
+    private void aboutDialog() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.setTitle("About Flowbench");
+        a.setHeaderText("Flowbench " + Versions.app());
+        a.setContentText("Run diffusion and flow samplers side by side and measure quality and cost.\n\n"
+                + "DJL " + Versions.djl() + ", PyTorch " + Versions.pytorch() + "\nJavaFX "
+                + System.getProperty("javafx.runtime.version") + "\nJava " + System.getProperty("java.version")
+                + " (" + System.getProperty("java.vendor") + ")");
+        a.initOwner(stage);
+        a.show();
+    }
+
+    public PanelsView panels() {
+        return panels;
+    }
+
+    public InspectorView inspector() {
+        return inspector;
+    }
+
+    public Map<LaneViewModel, LaneColumn> columns() {
+        return columns;
+    }
+
+    public HBox laneStrip() {
+        return laneStrip;
+    }
+}

@@ -1,0 +1,318 @@
+package org.flowbench.app.ui;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.CategoryAxis;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.ScatterChart;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.util.Duration;
+import org.flowbench.app.session.LaneStats;
+
+/**
+ * The live panels: quality (FID, KID or mode TV) against N per lane, latency per lane, quality against cost (ms per
+ * image or NFE), and the device panel. Charts are rebuilt at most four times a second and only when a lane
+ * changed: a latest-wins refresh on the FX thread.
+ */
+public final class PanelsView extends TabPane {
+    private final MainViewModel vm;
+    private final ChoiceBox<String> metric = new ChoiceBox<>();
+    private final ChoiceBox<String> costAxis = new ChoiceBox<>();
+    private final LineChart<Number, Number> qualityChart;
+    private final BarChart<String, Number> latencyChart;
+    private final ScatterChart<Number, Number> costChart;
+    private final NumberAxis qY = new NumberAxis();
+    private final NumberAxis cX = new NumberAxis();
+    private final NumberAxis cY = new NumberAxis();
+    private final Label qNote = new Label();
+    private final GridPane device = new GridPane();
+    /** Points per series on the metric-vs-N chart (long runs are thinned evenly, the last point always kept). */
+    static final int MAX_POINTS = 40;
+    private volatile String gpu = "probing…";
+    private boolean dirty = true;
+    private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> qSeries = new java.util.HashMap<>();
+    private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> cSeries = new java.util.HashMap<>();
+    private final XYChart.Series<String, Number> p50 = new XYChart.Series<>();
+    private final XYChart.Series<String, Number> p95 = new XYChart.Series<>();
+    private List<LaneViewModel> shownLanes = List.of();
+    private int refreshes;
+
+    private final Tab inspectorTab;
+
+    public PanelsView(MainViewModel vm, javafx.scene.Node inspector) {
+        this.vm = vm;
+        metric.getItems().addAll("FID", "KID", "mode TV");
+        metric.setValue("FID");
+        costAxis.getItems().addAll("ms / image", "NFE / image");
+        costAxis.setValue("ms / image");
+        NumberAxis qX = new NumberAxis();
+        qX.setLabel("N (finished images)");
+        qualityChart = new LineChart<>(qX, qY);
+        qualityChart.setAnimated(false);
+        qualityChart.setCreateSymbols(false);
+        qualityChart.setId("quality-chart");
+        CategoryAxis lX = new CategoryAxis();
+        NumberAxis lY = new NumberAxis();
+        lY.setLabel("ms / image");
+        latencyChart = new BarChart<>(lX, lY);
+        latencyChart.setAnimated(false);
+        latencyChart.setId("latency-chart");
+        costChart = new ScatterChart<>(cX, cY);
+        costChart.setAnimated(false);
+        costChart.setId("cost-chart");
+        qNote.getStyleClass().add("panel-placeholder");
+        BorderPane q = new BorderPane(qualityChart);
+        HBox qTop = new HBox(8, new Label("metric"), metric, qNote);
+        qTop.setPadding(new Insets(4));
+        qTop.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        q.setTop(qTop);
+        BorderPane c = new BorderPane(costChart);
+        HBox cTop = new HBox(8, new Label("cost"), costAxis, new Label("quality: same metric as the first tab"));
+        cTop.setPadding(new Insets(4));
+        cTop.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        c.setTop(cTop);
+        device.setHgap(12);
+        device.setVgap(4);
+        device.setPadding(new Insets(10));
+        javafx.scene.control.ScrollPane insp = new javafx.scene.control.ScrollPane(inspector);
+        insp.setFitToWidth(true);
+        inspectorTab = tab("Inspector", insp);
+        getTabs().addAll(tab("Quality vs N", q), tab("Latency", latencyChart), tab("Quality vs cost", c),
+                inspectorTab, tab("Device", device));
+        setId("panels");
+        metric.valueProperty().addListener((o, a, b) -> dirty = true);
+        costAxis.valueProperty().addListener((o, a, b) -> dirty = true);
+        vm.lanes().addListener((ListChangeListener<LaneViewModel>) ch -> {
+            watch();
+            dirty = true;
+        });
+        watch();
+        Timeline t = new Timeline(new KeyFrame(Duration.millis(500), e -> tick()));
+        t.setCycleCount(Timeline.INDEFINITE);
+        t.play();
+        refresh();
+        refreshDevice();
+        Thread probe = new Thread(() -> {
+            String g;
+            try {
+                g = org.flowbench.engine.device.GpuProbe.probe().summary();
+            } catch (RuntimeException | LinkageError e) {
+                g = "no GPU (probe unavailable: " + e.getClass().getSimpleName() + ")";
+            }
+            gpu = g;
+        }, "flowbench-gpu-probe");
+        probe.setDaemon(true);
+        probe.start();
+    }
+
+    private static Tab tab(String name, javafx.scene.Node n) {
+        Tab t = new Tab(name, n);
+        t.setClosable(false);
+        return t;
+    }
+
+    private void watch() {
+        for (LaneViewModel l : vm.lanes()) {
+            l.statsProperty().addListener((o, a, b) -> dirty = true);
+            l.savedMetricsProperty().addListener((o, a, b) -> dirty = true);
+        }
+    }
+
+    private void tick() {
+        if (dirty) {
+            dirty = false;
+            refresh();
+        }
+        if (++refreshes % 2 == 0) {
+            refreshDevice();
+        }
+    }
+
+    private String metricKey() {
+        return switch (metric.getValue()) {
+            case "KID" -> "kid";
+            case "mode TV" -> "modeTv";
+            default -> "fid";
+        };
+    }
+
+    /** Rebuilds every chart from the lanes' current figures. */
+    public void refresh() {
+        String key = metricKey();
+        boolean any = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric(key)));
+        boolean tv = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("modeTv")));
+        boolean ran = vm.lanes().stream().anyMatch(l -> l.statsProperty().get().images() > 0
+                || !l.savedMetricsProperty().get().isEmpty());
+        String shown = !any && key.equals("fid") && tv ? "modeTv" : key;
+        if (!any && key.equals("fid") && tv) {
+            qNote.setText("no FID measured; showing mode TV");
+        } else if (!any && ran) {
+            qNote.setText("no " + metric.getValue() + " for this model (no reference statistics)");
+        } else {
+            qNote.setText("");
+        }
+        qY.setLabel(shown.equals("modeTv") ? "mode TV (½ Σ |f̂ − π|)" : metric.getValue());
+        boolean lanesChanged = !shownLanes.equals(List.copyOf(vm.lanes()));
+        if (lanesChanged) {
+            qSeries.keySet().retainAll(vm.lanes());
+            cSeries.keySet().retainAll(vm.lanes());
+        }
+        List<XYChart.Series<Number, Number>> qs = new ArrayList<>();
+        List<XYChart.Series<Number, Number>> cs = new ArrayList<>();
+        List<XYChart.Data<String, Number>> p50Data = new ArrayList<>();
+        List<XYChart.Data<String, Number>> p95Data = new ArrayList<>();
+        boolean havePercentiles = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("p50Ms")));
+        p50.setName(havePercentiles ? "p50 ms/image" : "mean ms/image");
+        p95.setName("p95 ms/image");
+        boolean nfeAxis = costAxis.getValue().startsWith("NFE");
+        cX.setLabel(costAxis.getValue());
+        cY.setLabel(qY.getLabel());
+        for (LaneViewModel l : vm.lanes()) {
+            XYChart.Series<Number, Number> s = qSeries.computeIfAbsent(l, k -> new XYChart.Series<>());
+            s.setName(l.name());
+            List<XYChart.Data<Number, Number>> pts = new ArrayList<>();
+            List<LaneStats> h = l.history();
+            int stride = Math.max(1, (h.size() + MAX_POINTS - 1) / MAX_POINTS);
+            for (int i = 0; i < h.size(); i++) {
+                if (i % stride != 0 && i != h.size() - 1) {
+                    continue;
+                }
+                LaneStats st = h.get(i);
+                double v = st.get(shown);
+                if (Double.isFinite(v)) {
+                    pts.add(new XYChart.Data<>(st.images(), v));
+                }
+            }
+            if (!samePoints(s.getData(), pts)) {
+                s.getData().setAll(pts);
+            }
+            qs.add(s);
+            double lat = havePercentiles ? l.metric("p50Ms") : l.metric("meanMs");
+            if (Double.isFinite(lat)) {
+                p50Data.add(new XYChart.Data<>(l.name(), lat));
+            }
+            double l95 = l.metric("p95Ms");
+            if (Double.isFinite(l95)) {
+                p95Data.add(new XYChart.Data<>(l.name(), l95));
+            }
+            XYChart.Series<Number, Number> c = cSeries.computeIfAbsent(l, k -> new XYChart.Series<>());
+            c.setName(l.name());
+            double x = nfeAxis ? l.metric("nfePerImage") : l.metric("meanMs");
+            double y = l.metric(shown);
+            if (Double.isFinite(x) && Double.isFinite(y)) {
+                if (c.getData().size() == 1) {
+                    c.getData().get(0).setXValue(x);
+                    c.getData().get(0).setYValue(y);
+                } else {
+                    c.getData().setAll(List.of(new XYChart.Data<>(x, y)));
+                }
+            } else if (!c.getData().isEmpty()) {
+                c.getData().clear();
+            }
+            cs.add(c);
+        }
+        if (lanesChanged || qualityChart.getData().size() != qs.size()) {
+            qualityChart.getData().setAll(qs);
+            costChart.getData().setAll(cs);
+            shownLanes = List.copyOf(vm.lanes());
+        }
+        updateBars(p50, p50Data);
+        updateBars(p95, p95Data);
+        List<XYChart.Series<String, Number>> ls = new ArrayList<>();
+        ls.add(p50);
+        if (!p95.getData().isEmpty()) {
+            ls.add(p95);
+        }
+        if (!latencyChart.getData().equals(ls)) {
+            latencyChart.getData().setAll(ls);
+        }
+    }
+
+    private static boolean samePoints(List<XYChart.Data<Number, Number>> a, List<XYChart.Data<Number, Number>> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).getXValue().equals(b.get(i).getXValue()) || !a.get(i).getYValue().equals(b.get(i).getYValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Updates bar values in place when the categories are unchanged (no new nodes, no CSS pass). */
+    private static void updateBars(XYChart.Series<String, Number> s, List<XYChart.Data<String, Number>> data) {
+        javafx.collections.ObservableList<XYChart.Data<String, Number>> cur = s.getData();
+        boolean same = cur.size() == data.size();
+        for (int i = 0; same && i < cur.size(); i++) {
+            same = cur.get(i).getXValue().equals(data.get(i).getXValue());
+        }
+        if (same) {
+            for (int i = 0; i < cur.size(); i++) {
+                if (!cur.get(i).getYValue().equals(data.get(i).getYValue())) {
+                    cur.get(i).setYValue(data.get(i).getYValue());
+                }
+            }
+        } else {
+            cur.setAll(data);
+        }
+    }
+
+    private void refreshDevice() {
+        Runtime rt = Runtime.getRuntime();
+        long used = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        long max = rt.maxMemory() >> 20;
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        device.getChildren().clear();
+        int r = 0;
+        row(r++, "Compute device", "CPU (analytic models run in double precision on the JVM)");
+        row(r++, "CPU", os.getAvailableProcessors() + " cores, " + os.getArch() + ", load "
+                + Fmt.num(os.getSystemLoadAverage(), 2));
+        row(r++, "JVM heap", used + " MiB used of " + max + " MiB");
+        row(r++, "GPU", gpu);
+        row(r++, "Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+    }
+
+    private void row(int r, String k, String v) {
+        Label a = new Label(k);
+        a.getStyleClass().add("metric-name");
+        Label b = new Label(v);
+        b.getStyleClass().add("metric-value");
+        device.add(a, 0, r);
+        device.add(b, 1, r);
+    }
+
+    public Tab inspectorTab() {
+        return inspectorTab;
+    }
+
+    public LineChart<Number, Number> qualityChart() {
+        return qualityChart;
+    }
+
+    public BarChart<String, Number> latencyChart() {
+        return latencyChart;
+    }
+
+    public ScatterChart<Number, Number> costChart() {
+        return costChart;
+    }
+
+    public ChoiceBox<String> metricChoice() {
+        return metric;
+    }
+}

@@ -1,0 +1,63 @@
+package org.flowbench.app.ui;
+
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.samplers.Configs;
+import org.flowbench.samplers.ParamSpec;
+
+/** One sampler parameter in the property sheet: its text, validated against the range on every change. */
+public final class ParamViewModel {
+    private final ParamSpec spec;
+    private final StringProperty text = new SimpleStringProperty();
+    private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper();
+
+    public ParamViewModel(ParamSpec spec, String value) {
+        this.spec = spec;
+        text.addListener((o, a, b) -> validate());
+        text.set(value == null ? spec.defaultValue() : value);
+        validate();
+    }
+
+    private void validate() {
+        try {
+            Configs.parse(spec, text.get());
+            error.set(null);
+        } catch (FlowbenchException e) {
+            error.set(e.oneLine());
+        }
+    }
+
+    public ParamSpec spec() {
+        return spec;
+    }
+
+    public StringProperty textProperty() {
+        return text;
+    }
+
+    public String text() {
+        return text.get();
+    }
+
+    /** The validation message, or null when the value is allowed. */
+    public ReadOnlyStringProperty errorProperty() {
+        return error.getReadOnlyProperty();
+    }
+
+    public boolean isValid() {
+        return error.get() == null;
+    }
+
+    public boolean isDefault() {
+        return spec.defaultValue().equals(text.get() == null ? "" : text.get().trim());
+    }
+
+    /** Tooltip: description and allowed values. */
+    public String help() {
+        return spec.description() + " — " + spec.rangeText() + " (default " + (spec.defaultValue().isEmpty() ? "empty"
+                : spec.defaultValue()) + ")";
+    }
+}

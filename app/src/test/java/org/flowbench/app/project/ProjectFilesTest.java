@@ -1,0 +1,126 @@
+package org.flowbench.app.project;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.flowbench.engine.FlowbenchException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProjectFilesTest {
+    @TempDir
+    Path dir;
+
+    private static Project sample() {
+        Project p = Project.defaultComparison().withName("t");
+        return p.withResults(List.of(new LaneResult("Euler 4", "done", null, 2000,
+                Map.of("nfePerImage", 4.0, "fid", 0.25, "modeTv", 0.03))));
+    }
+
+    @Test
+    void roundTripKeepsEverythingByName() throws Exception {
+        Path f = dir.resolve("a.flowbench");
+        Project p = sample();
+        ProjectFiles.write(p, f);
+        Project q = ProjectFiles.read(f);
+        assertEquals(p, q);
+        assertEquals("8", q.lanes().get(1).params().get("steps"));
+        assertEquals(0.25, q.result("Euler 4").metric("fid"));
+        String text = Files.readString(f);
+        assertTrue(text.contains("\"schemaVersion\" : 1"), text);
+        assertTrue(text.contains("\"steps\" : \"4\""), "parameters are stored by name: " + text);
+    }
+
+    @Test
+    void saveKeepsPreviousVersionAsBak() throws Exception {
+        Path f = dir.resolve("a.flowbench");
+        ProjectFiles.write(sample(), f);
+        ProjectFiles.write(sample().withName("second"), f);
+        assertEquals("t", ProjectFiles.read(dir.resolve("a.flowbench.bak")).name());
+        assertEquals("second", ProjectFiles.read(f).name());
+        try (var s = Files.list(dir)) {
+            assertEquals(2, s.count(), "no temp files left behind");
+        }
+    }
+
+    @Test
+    void damagedFileIsOneClearMessageAndUnchanged() throws Exception {
+        Path f = dir.resolve("bad.flowbench");
+        ProjectFiles.write(sample(), f);
+        byte[] good = Files.readAllBytes(f);
+        byte[] torn = java.util.Arrays.copyOf(good, good.length / 2);
+        Files.write(f, torn);
+        FlowbenchException e = assertThrows(FlowbenchException.class, () -> ProjectFiles.read(f));
+        assertTrue(e.getMessage().contains("is damaged"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+        assertArrayEquals(torn, Files.readAllBytes(f), "reading changes nothing");
+    }
+
+    @Test
+    void newerSchemaIsRefused() throws Exception {
+        Path f = dir.resolve("new.flowbench");
+        String text = new String(ProjectFiles.toBytes(sample()), StandardCharsets.UTF_8)
+                .replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 7");
+        Files.writeString(f, text);
+        FlowbenchException e = assertThrows(FlowbenchException.class, () -> ProjectFiles.read(f));
+        assertTrue(e.getMessage().contains("newer Flowbench (schema 7"), e.getMessage());
+        assertEquals(text, Files.readString(f));
+    }
+
+    @Test
+    void unknownSamplerIsNamed() throws Exception {
+        Path f = dir.resolve("u.flowbench");
+        Files.writeString(f, new String(ProjectFiles.toBytes(sample()), StandardCharsets.UTF_8)
+                .replace("\"sampler\" : \"heun\"", "\"sampler\" : \"warp-drive\""));
+        FlowbenchException e = assertThrows(FlowbenchException.class, () -> ProjectFiles.read(f));
+        assertTrue(e.getMessage().contains("lane 'Heun 8' uses sampler 'warp-drive'"), e.getMessage());
+        assertTrue(e.hint().contains("euler"), e.hint());
+    }
+
+    @Test
+    void outOfRangeParameterIsNamed() throws Exception {
+        Path f = dir.resolve("r.flowbench");
+        Files.writeString(f, new String(ProjectFiles.toBytes(sample()), StandardCharsets.UTF_8)
+                .replace("\"steps\" : \"32\"", "\"steps\" : \"0\""));
+        FlowbenchException e = assertThrows(FlowbenchException.class, () -> ProjectFiles.read(f));
+        assertTrue(e.getMessage().contains("lane 'Euler 32'") && e.getMessage().contains("steps"), e.getMessage());
+    }
+
+    @Test
+    void schema0FixtureMigrates() throws Exception {
+        Path f = dir.resolve("old.flowbench");
+        Files.copy(getClass().getResourceAsStream("/projects/schema0.flowbench"), f);
+        Project p = ProjectFiles.read(f);
+        assertEquals(Project.SCHEMA_VERSION, p.schemaVersion());
+        assertEquals("builtin:2modes", p.model());
+        assertEquals(300, p.n());
+        assertEquals(7, p.seed());
+        assertEquals(2, p.lanes().size());
+        assertEquals(Map.of("steps", "8", "grid", "uniform"), p.lanes().get(1).params());
+        assertEquals("euler 1", p.lanes().get(0).name());
+    }
+
+    @Test
+    void workspaceOffersRecoveryOnlyAfterUncleanExit() {
+        Workspace w = new Workspace(dir.resolve("ws"));
+        w.opened();
+        w.autosave(sample());
+        assertTrue(w.recoverable().isPresent(), "marker + autosave = crash");
+        assertEquals("t", w.recoverable().get().name());
+        w.closedCleanly();
+        assertTrue(w.recoverable().isEmpty());
+        w.addRecent(dir.resolve("x.flowbench"));
+        w.addRecent(dir.resolve("y.flowbench"));
+        w.addRecent(dir.resolve("x.flowbench"));
+        assertEquals(List.of(dir.resolve("x.flowbench").toAbsolutePath(), dir.resolve("y.flowbench").toAbsolutePath()),
+                w.recent());
+    }
+}

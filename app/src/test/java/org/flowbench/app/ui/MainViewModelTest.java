@@ -1,0 +1,219 @@
+package org.flowbench.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.flowbench.app.project.LaneSpec;
+import org.flowbench.app.project.Project;
+import org.flowbench.app.project.SeedPolicy;
+import org.flowbench.app.project.Workspace;
+import org.flowbench.app.session.LaneStatus;
+import org.flowbench.app.testing.FakeImageModel;
+import org.flowbench.engine.model.Models;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** View-model tests without a toolkit: UiExecutor.DIRECT runs every update on the calling thread. */
+class MainViewModelTest {
+    @TempDir
+    Path dir;
+
+    MainViewModel vm() {
+        return new MainViewModel(UiExecutor.DIRECT, new Workspace(dir.resolve("ws")),
+                ref -> ref.equals(FakeImageModel.REF) ? new FakeImageModel() : Models.open(ref));
+    }
+
+    static void awaitModel(MainViewModel vm) throws InterruptedException {
+        long end = System.currentTimeMillis() + 10_000;
+        while ((vm.modelProperty().get() == null || !vm.modelProperty().get().ref().equals(vm.modelRefProperty().get()))
+                && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertNotNull(vm.modelProperty().get(), "model loaded in the background");
+    }
+
+    static void awaitIdle(MainViewModel vm) throws InterruptedException {
+        long end = System.currentTimeMillis() + 60_000;
+        while (vm.runningProperty().get() && System.currentTimeMillis() < end) {
+            Thread.sleep(10);
+        }
+        assertFalse(vm.runningProperty().get(), "run finished");
+    }
+
+    private static String nodeText(org.w3c.dom.Node n) {
+        StringBuilder sb = new StringBuilder(n.getNodeName());
+        if (n.getAttributes() != null) {
+            for (int i = 0; i < n.getAttributes().getLength(); i++) {
+                sb.append(' ').append(n.getAttributes().item(i).getNodeName()).append('=')
+                        .append(n.getAttributes().item(i).getNodeValue());
+            }
+        }
+        for (org.w3c.dom.Node c = n.getFirstChild(); c != null; c = c.getNextSibling()) {
+            sb.append('\n').append(nodeText(c));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void opensOnTheReadyComparison() throws Exception {
+        MainViewModel vm = vm();
+        assertEquals("builtin:3modes", vm.modelRefProperty().get());
+        assertEquals(List.of("Euler 4", "Euler 8", "Euler 32", "Heun 8"), vm.lanes().stream().map(LaneViewModel::name).toList());
+        assertFalse(vm.dirtyProperty().get());
+        awaitModel(vm);
+        assertEquals(List.of(2), java.util.Arrays.stream(vm.modelProperty().get().shape()).boxed().toList());
+        assertNotNull(vm.modelProperty().get().mixture());
+    }
+
+    @Test
+    void laneEditorAddsDuplicatesRemovesReordersAndValidates() {
+        MainViewModel vm = vm();
+        vm.load(Project.defaultComparison().withLanes(List.of()));
+        LaneViewModel a = vm.addLane("euler");
+        LaneViewModel b = vm.addLane("heun");
+        assertEquals("euler", a.name());
+        assertTrue(vm.dirtyProperty().get());
+        a.param("steps").textProperty().set("8");
+        LaneViewModel c = vm.duplicate(a);
+        assertEquals("euler copy", c.name());
+        assertEquals("8", c.param("steps").text());
+        assertEquals(List.of(a, c, b), List.copyOf(vm.lanes()));
+        vm.move(b, -2);
+        assertEquals(List.of(b, a, c), List.copyOf(vm.lanes()));
+        vm.remove(c);
+        assertEquals(List.of(b, a), List.copyOf(vm.lanes()));
+        assertEquals(new LaneSpec("euler", "euler", Map.of("steps", "8")), a.toSpec(), "only non-defaults stored");
+
+        a.param("steps").textProperty().set("0");
+        assertFalse(a.isValid());
+        assertTrue(a.param("steps").errorProperty().get().contains("out of range"), a.param("steps").errorProperty().get());
+        assertTrue(a.param("steps").help().contains("int in [1, 100000]"), a.param("steps").help());
+        a.param("steps").textProperty().set("abc");
+        assertTrue(a.param("steps").errorProperty().get().contains("not a valid value"));
+        String err = vm.run();
+        assertNotNull(err, "invalid lanes do not run");
+        assertTrue(err.contains("euler: parameter 'steps'"), err);
+        assertFalse(vm.runningProperty().get());
+        a.param("steps").textProperty().set("4");
+        assertTrue(a.isValid());
+        a.param("grid").textProperty().set("spiral");
+        assertFalse(a.isValid(), "choices are validated");
+
+        b.setSampler("rk4", Map.of());
+        assertEquals("rk4", b.toSpec().sampler());
+        assertEquals("32", b.param("steps").text(), "same-named parameters carry over");
+    }
+
+    @Test
+    void runSaveReopenKeepsLanesAndMetrics() throws Exception {
+        MainViewModel vm = vm();
+        vm.load(Project.defaultComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")),
+                new LaneSpec("H8", "heun", Map.of("steps", "8")))));
+        vm.nProperty().set(400);
+        vm.batchProperty().set(100);
+        vm.seedPolicyProperty().set(SeedPolicy.INCREMENT);
+        assertNull(vm.run());
+        awaitIdle(vm);
+        LaneViewModel h = vm.lanes().get(1);
+        assertEquals(LaneStatus.DONE, h.statusProperty().get());
+        assertEquals(400, h.metric("images"));
+        assertEquals(16.0, h.metric("nfePerImage"));
+        assertTrue(Double.isFinite(h.metric("fid")) && Double.isFinite(h.metric("p50Ms")));
+        assertEquals(4, h.history().size(), "one point per batch of 100");
+        assertEquals(800, h.samplesProperty().get().length);
+        assertEquals(1, vm.seedProperty().get(), "INCREMENT moved the seed on");
+        assertEquals(0, vm.lastRunSeed(), "the recipe still names the seed the images came from");
+        String recipe = vm.recipe(h, 5);
+        var json = org.flowbench.engine.io.Json.MAPPER.readTree(recipe);
+        assertEquals(0, json.path("seed").asLong(), recipe);
+        assertEquals(5, json.path("image").asLong());
+        assertEquals(8, json.path("params").path("steps").asInt());
+        assertEquals("uniform", json.path("params").path("grid").asText(), "every parameter, defaults included");
+
+        Path f = dir.resolve("cmp");
+        assertNull(vm.saveAs(f));
+        Path saved = dir.resolve("cmp.flowbench");
+        assertTrue(Files.exists(saved));
+        assertFalse(vm.dirtyProperty().get());
+        double fid = h.metric("fid");
+
+        MainViewModel other = vm();
+        assertNull(other.open(saved));
+        assertEquals(List.of("E8", "H8"), other.lanes().stream().map(LaneViewModel::name).toList());
+        assertEquals("8", other.lanes().get(1).param("steps").text());
+        assertEquals(fid, other.lanes().get(1).metric("fid"), 1e-12);
+        assertEquals(LaneStatus.DONE, other.lanes().get(1).statusProperty().get());
+        assertEquals(List.of(saved.toAbsolutePath()), other.recent());
+        long end = System.currentTimeMillis() + 10_000;
+        while (other.lanes().get(1).samplesProperty().get().length == 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(h.samplesProperty().get(),
+                other.lanes().get(1).samplesProperty().get(), 0, "samples saved next to the project, bit for bit");
+    }
+
+    @Test
+    void damagedFileChangesNothing() throws Exception {
+        MainViewModel vm = vm();
+        Path bad = dir.resolve("bad.flowbench");
+        Files.writeString(bad, "{\"schemaVersion\": 1, \"model\": ");
+        List<String> before = vm.lanes().stream().map(LaneViewModel::name).toList();
+        String err = vm.open(bad);
+        assertNotNull(err);
+        assertTrue(err.contains("is damaged"), err);
+        assertEquals(before, vm.lanes().stream().map(LaneViewModel::name).toList());
+        assertNull(vm.projectFileProperty().get());
+        assertEquals(err, vm.statusTextProperty().get(), "shown in place");
+    }
+
+    @Test
+    void rerunReproducesTheSameImage() throws Exception {
+        MainViewModel vm = vm();
+        vm.load(Project.defaultComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")))));
+        vm.nProperty().set(50);
+        vm.batchProperty().set(25);
+        vm.run();
+        awaitIdle(vm);
+        double[][] got = new double[1][];
+        vm.rerun(vm.lanes().get(0), 37, b -> got[0] = b.samples(), msg -> { throw new AssertionError(msg); });
+        long end = System.currentTimeMillis() + 10_000;
+        while (got[0] == null && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        double[] s = vm.lanes().get(0).samplesProperty().get();
+        assertEquals(s[74], got[0][0], 0);
+        assertEquals(s[75], got[0][1], 0);
+    }
+
+    @Test
+    void imageModelLaneKeepsAGridOfImages() throws Exception {
+        MainViewModel vm = vm();
+        vm.load(new Project(1, "img", FakeImageModel.REF, null, "", 40, 20, 0, SeedPolicy.FIXED, 1, "exact",
+                List.of(new LaneSpec("E4", "euler", Map.of("steps", "4"))), List.of()));
+        awaitModel(vm);
+        assertTrue(vm.modelProperty().get().isImage());
+        vm.run();
+        awaitIdle(vm);
+        LaneViewModel l = vm.lanes().get(0);
+        assertEquals(LaneStatus.DONE, l.statusProperty().get());
+        assertEquals(40 * 64, l.samplesProperty().get().length);
+        assertTrue(Double.isNaN(l.metric("fid")), "no reference statistics: FID absent, not 0");
+        assertNull(vm.saveAs(dir.resolve("img.flowbench")));
+        Path png = dir.resolve("img.samples/01-e4/00003.png");
+        assertTrue(Files.exists(png), "images saved as PNG next to the project");
+        var reader = javax.imageio.ImageIO.getImageReadersByFormatName("png").next();
+        try (var in = javax.imageio.ImageIO.createImageInputStream(png.toFile())) {
+            reader.setInput(in);
+            var meta = reader.getImageMetadata(0).getAsTree("javax_imageio_png_1.0");
+            String xml = nodeText((org.w3c.dom.Node) meta);
+            assertTrue(xml.contains("flowbench-recipe") && xml.contains("\"image\" : 3"), xml);
+        }
+    }
+}

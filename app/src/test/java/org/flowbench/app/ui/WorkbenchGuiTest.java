@@ -1,0 +1,271 @@
+package org.flowbench.app.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.flowbench.app.project.LaneSpec;
+import org.flowbench.app.project.Project;
+import org.flowbench.app.project.SeedPolicy;
+import org.flowbench.app.project.Workspace;
+import org.flowbench.app.session.LaneStatus;
+import org.flowbench.app.testing.FakeImageModel;
+import org.flowbench.engine.model.Models;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real window in headless Monocle, driven through TestFX. */
+@ExtendWith(ApplicationExtension.class)
+class WorkbenchGuiTest {
+    @TempDir
+    static Path dir;
+
+    /** The executor the app uses. */
+    static final UiExecutor UI = UiExecutor.fxBatched(100);
+    MainViewModel vm;
+    MainView view;
+
+    @Start
+    void start(Stage stage) {
+        vm = new MainViewModel(UI, new Workspace(dir.resolve("ws-" + System.nanoTime())),
+                ref -> ref.equals(FakeImageModel.REF) ? new FakeImageModel() : Models.open(ref));
+        view = new MainView(vm, stage, "light");
+        Scene scene = new Scene(view, 1280, 800);
+        scene.getStylesheets().setAll(Workbench.stylesheets("light"));
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void awaitIdle() throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !vm.runningProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private String text(FxRobot r, String query) {
+        return r.lookup(query).queryAs(Label.class).getText();
+    }
+
+    @Test
+    void twoLanesThroughTheUiRunSaveReopen(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            vm.load(Project.defaultComparison().withLanes(List.of()));
+            vm.nProperty().set(600);
+            vm.batchProperty().set(100);
+        });
+        robot.clickOn("#add-lane").clickOn("#add-euler");
+        TextField steps = robot.lookup("#param-steps").queryAs(TextField.class);
+        robot.doubleClickOn(steps).eraseText(steps.getText().length() + 2).write("0");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#error-steps").queryAs(Label.class).isVisible(), "range error shown in place");
+        robot.doubleClickOn(steps).eraseText(3).write("8");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(robot.lookup("#error-steps").queryAs(Label.class).isVisible());
+        robot.clickOn("#add-lane").clickOn("#add-heun");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(2, vm.lanes().size());
+        assertEquals(Map.of("steps", "8"), vm.lanes().get(0).toSpec().params());
+        assertEquals(2, view.laneStrip().getChildren().size(), "one column per lane");
+
+        AtomicInteger previews = new AtomicInteger();
+        robot.interact(() -> vm.lanes().forEach(l -> l.previewProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                previews.incrementAndGet();
+            }
+        })));
+        robot.press(KeyCode.CONTROL).press(KeyCode.ENTER).release(KeyCode.ENTER).release(KeyCode.CONTROL);
+        awaitIdle();
+        LaneViewModel euler = vm.lanes().get(0);
+        assertEquals(LaneStatus.DONE, euler.statusProperty().get(), String.valueOf(euler.messageProperty().get()));
+        assertEquals(LaneStatus.DONE, vm.lanes().get(1).statusProperty().get());
+        assertTrue(previews.get() > 0, "previews reached the view");
+        assertEquals("600", text(robot, "#lane-0 .metric-value"));
+        robot.interact(() -> view.panels().refresh());
+        assertEquals(2, view.panels().qualityChart().getData().size());
+        assertTrue(view.panels().qualityChart().getData().get(0).getData().size() >= 2, "FID vs N has points");
+        assertEquals(2, view.panels().latencyChart().getData().get(0).getData().size());
+        assertEquals(1, view.panels().costChart().getData().get(1).getData().size());
+
+        // inspector: click the first lane's canvas near a sample
+        robot.interact(() -> view.columns().get(euler).canvas().highlight(0));
+        LaneColumn col = view.columns().get(euler);
+        double[] s = euler.samplesProperty().get();
+        robot.interact(() -> {
+            view.inspector().select(euler, 3);
+            view.panels().getSelectionModel().select(view.panels().inspectorTab());
+        });
+        String recipe = robot.lookup("#recipe").queryAs(javafx.scene.control.TextArea.class).getText();
+        assertTrue(recipe.contains("\"image\" : 3"), recipe);
+        robot.clickOn("#rerun");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#rerun-result").queryAs(Label.class)
+                .getText().contains("identical"));
+        assertTrue(s.length == 1200 && col != null);
+
+        Path report = dir.resolve("report");
+        robot.interact(() -> {
+            try {
+                new ReportExporter(vm, view).export(report);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String html = java.nio.file.Files.readString(report.resolve("report.html"));
+        assertTrue(html.contains("<td>euler</td>") && html.contains("img/lane-01.png"), html);
+        assertTrue(java.nio.file.Files.size(report.resolve("img/quality-vs-n.png")) > 1000);
+        assertEquals(3, java.nio.file.Files.readAllLines(report.resolve("metrics.csv")).size(), "header + 2 lanes");
+
+        Path file = dir.resolve("gui.flowbench");
+        robot.interact(() -> assertNull(vm.saveAs(file)));
+        double fid = euler.metric("fid");
+        robot.interact(() -> vm.newProject());
+        assertEquals(4, vm.lanes().size());
+        robot.interact(() -> assertNull(vm.open(file)));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("euler", "heun"), vm.lanes().stream().map(LaneViewModel::name).toList());
+        assertEquals(fid, vm.lanes().get(0).metric("fid"), 1e-12);
+        assertEquals(2, view.laneStrip().getChildren().size());
+        assertEquals("600", text(robot, "#lane-0 .metric-value"), "saved metrics shown after reopening");
+    }
+
+    @Test
+    void stopMidRunKeepsFinishedImagesAndTheFxThreadStaysResponsive(FxRobot robot) throws Exception {
+        // warm-up: a short run of the same lanes, so classes, skins and CSS are loaded before the measurement
+        Project warm = new Project(1, "warm", "builtin:3modes", null, "", 1000, 500, 0, SeedPolicy.FIXED, 2,
+                "exact", List.of(new LaneSpec("E64", "euler", Map.of("steps", "64")),
+                new LaneSpec("H32", "heun", Map.of("steps", "32")),
+                new LaneSpec("E8", "euler", Map.of("steps", "8")),
+                new LaneSpec("bad", "euler", Map.of("grid", "list", "times", "0,0.5"))), List.of());
+        robot.interact(() -> {
+            vm.load(warm);
+            vm.run();
+        });
+        awaitIdle();
+        robot.interact(() -> view.panels().refresh());
+        Thread.sleep(600);
+        robot.interact(() -> {
+            vm.load(new Project(1, "slow", "builtin:3modes", null, "", 200_000, 500, 0, SeedPolicy.FIXED, 2,
+                    "exact", List.of(new LaneSpec("E64", "euler", Map.of("steps", "64")),
+                    new LaneSpec("H32", "heun", Map.of("steps", "32")),
+                    new LaneSpec("E8", "euler", Map.of("steps", "8")),
+                    new LaneSpec("bad", "euler", Map.of("grid", "list", "times", "0,0.5"))), List.of()));
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(600);
+        // heartbeat: a runnable posted to the FX thread every 5 ms; its delay is how long the FX thread was busy
+        AtomicLong maxDelayNanos = new AtomicLong();
+        AtomicLong beats = new AtomicLong();
+        ScheduledExecutorService hb = Executors.newSingleThreadScheduledExecutor();
+        long hbStart = System.nanoTime();
+        List<String> late = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        hb.scheduleAtFixedRate(() -> {
+            long posted = System.nanoTime();
+            Platform.runLater(() -> {
+                long delay = System.nanoTime() - posted;
+                if (delay > 50_000_000L) {
+                    late.add(String.format("%.0f ms at +%.0f ms", delay / 1e6, (posted - hbStart) / 1e6));
+                }
+                maxDelayNanos.accumulateAndGet(delay, Math::max);
+                beats.incrementAndGet();
+            });
+        }, 0, 5, TimeUnit.MILLISECONDS);
+        // control: the same 5 ms tick on a plain thread measures how late this machine runs any thread
+        AtomicLong controlMaxNanos = new AtomicLong();
+        ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
+        long controlStart = System.nanoTime();
+        AtomicLong ticks = new AtomicLong();
+        control.scheduleAtFixedRate(() -> {
+            long due = controlStart + ticks.getAndIncrement() * 5_000_000L;
+            controlMaxNanos.accumulateAndGet(System.nanoTime() - due, Math::max);
+        }, 0, 5, TimeUnit.MILLISECONDS);
+        try {
+            robot.clickOn("#run");
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.lanes().get(2).statsProperty().get().images() >= 2000);
+            Thread.sleep(1500);
+            AtomicLong ack = new AtomicLong();
+            robot.interact(() -> vm.statusTextProperty().addListener((o, a, b) -> {
+                if (b.startsWith("Stopping")) {
+                    ack.set(System.nanoTime());
+                }
+            }));
+            robot.type(KeyCode.ESCAPE);
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.session().isStopRequested() && ack.get() != 0);
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.session().isFinished());
+            double stopMs = (System.nanoTime() - ack.get()) / 1e6;
+            awaitIdle();
+            assertTrue(stopMs < 3000, "the session ended " + stopMs + " ms after Stop was acknowledged");
+        } finally {
+            hb.shutdownNow();
+            control.shutdownNow();
+        }
+        double maxMs = maxDelayNanos.get() / 1e6;
+        double controlMs = controlMaxNanos.get() / 1e6;
+        System.err.printf("heartbeat: FX thread max delay %.1f ms, plain-thread lateness %.1f ms%n", maxMs, controlMs);
+        assertTrue(beats.get() > 100, "heartbeats ran: " + beats.get());
+        LaneViewModel e8 = vm.lanes().get(2);
+        assertEquals(LaneStatus.STOPPED, e8.statusProperty().get());
+        long images = e8.statsProperty().get().images();
+        assertTrue(images >= 2000 && images < 200_000 && images % 500 == 0, "finished batches kept: " + images);
+        assertEquals(images * 2, e8.samplesProperty().get().length);
+        assertTrue(Double.isFinite(e8.metric("fid")), "metrics of finished images kept");
+        LaneViewModel bad = vm.lanes().get(3);
+        assertEquals(LaneStatus.FAILED, bad.statusProperty().get());
+        assertTrue(bad.messageProperty().get().contains("times"), bad.messageProperty().get());
+        assertTrue(text(robot, "#lane-3 .lane-message").contains("times"), "failure shown in the column");
+        // The heartbeat criterion: the FX thread never blocked for more than 50 ms. It is only measurable on a machine
+        // that runs threads on time; when even a plain thread is late by more than 20 ms, the check is reported as
+        // aborted (not passed).
+        org.junit.jupiter.api.Assumptions.assumeTrue(controlMs < 20, "machine overloaded: a plain 5 ms tick ran "
+                + controlMs + " ms late, so FX-thread blocking (" + maxMs + " ms) cannot be judged");
+        assertTrue(maxMs < 50, "FX thread blocked for " + maxMs + " ms during the run; late beats: "
+                + late.stream().limit(30).toList() + " of " + late.size() + " (" + beats.get() + " beats)");
+    }
+
+    @Test
+    void imageModelShowsAGrid(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.load(new Project(1, "img", FakeImageModel.REF, null, "", 32, 16, 0, SeedPolicy.FIXED,
+                1, "exact", List.of(new LaneSpec("E4", "euler", Map.of("steps", "4")),
+                new LaneSpec("H4", "heun", Map.of("steps", "4"))), List.of())));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> vm.modelProperty().get() != null
+                && vm.modelProperty().get().isImage());
+        robot.clickOn("#run");
+        awaitIdle();
+        LaneViewModel l = vm.lanes().get(1);
+        assertEquals(LaneStatus.DONE, l.statusProperty().get());
+        SampleCanvas c = view.columns().get(l).canvas();
+        assertEquals(5, c.sampleAt(c.getWidth() / 4 * 1.5, c.getWidth() / 4 * 1.5), "cell (1,1) is image 5");
+        robot.interact(() -> view.inspector().select(l, 5));
+        WaitForAsyncUtils.waitForFxEvents();
+        Path shot = Path.of(System.getProperty("flowbench.repo", "."), "app", "target", "image-grid-test.png");
+        robot.interact(() -> {
+            try {
+                ReportExporter.writePng(view.getScene().snapshot(null), shot);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        var img = robot.lookup("#inspector .image-view").queryAs(javafx.scene.image.ImageView.class).getImage();
+        assertEquals(8, (int) img.getWidth());
+        // a pixel of the 8×8 image is bright or dark, as the model's two patterns are
+        double v = img.getPixelReader().getColor(3, 3).getBrightness();
+        assertTrue(v > 0.8, "centre pixel is on in both patterns: " + v);
+    }
+}
