@@ -126,9 +126,12 @@ public final class PackageResolver implements ModelResolver {
                     "use it where a " + kind + " is expected (e.g. as the FID feature extractor)");
         }
         String arch = p.string("architecture");
+        if (arch.equals("torchscript")) {
+            return new TorchScriptFlowModel(id, p);
+        }
         if (!FlowUNet.ARCHITECTURE.equals(arch)) {
             throw new FlowbenchException("model package " + p.dir() + " has architecture " + arch
-                    + ", which this version cannot run", "supported: " + FlowUNet.ARCHITECTURE);
+                    + ", which this version cannot run", "supported: " + FlowUNet.ARCHITECTURE + ", torchscript");
         }
         FlowUNet net = FlowUNet.fromConfig(p.map("config"));
         ParamStore w = net.init(0);
