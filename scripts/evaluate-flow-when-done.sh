@@ -6,13 +6,21 @@
 #
 #   setsid nohup nice -n 10 scripts/evaluate-flow-when-done.sh > ~/fashion-flow-eval.log 2>&1 < /dev/null &
 #
-# Environment: STEPS (default 10000), N (default 10000), RUN_DIR (the training script's app copy,
-# default ~/.cache/flowbench-train), THREADS (default: 2 if the machine is idle, else 1).
+# Environment: STEPS (default 10000), N (default 10000), EVAL_DIR (its own copy of the built app, made at start,
+# default ~/.cache/flowbench-eval), THREADS (default: 2 if the machine is idle, else 1).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 steps="${STEPS:-10000}"
 n="${N:-10000}"
-run_dir="${RUN_DIR:-$HOME/.cache/flowbench-train}"
+run_dir="${EVAL_DIR:-$HOME/.cache/flowbench-eval}"
+if [ ! -f "$run_dir/app.jar" ]; then
+  jar="$here/app/target/flowbench-app-0.1.0-SNAPSHOT.jar"
+  [ -f "$jar" ] || (cd "$here" && mvn -B -q -o -DskipTests -pl app -am package) || exit 1
+  mkdir -p "$run_dir"
+  cp "$jar" "$run_dir/app.jar"
+  rm -rf "$run_dir/lib"
+  cp -r "$here/app/target/lib" "$run_dir/lib"
+fi
 manifest="$here/models/fashion-flow/flowbench-model.json"
 until grep -q '"steps" : '"$steps" "$manifest" 2>/dev/null && ! pgrep -f "Main train flow" >/dev/null; do
   sleep 120
