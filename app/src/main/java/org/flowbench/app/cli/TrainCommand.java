@@ -119,7 +119,7 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--out", description = "package folder (default models/fashion-flow)")
         Path out;
 
-        @Option(names = "--steps", defaultValue = "20000", description = "training steps (default ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "10000", description = "training steps (default ${DEFAULT-VALUE})")
         long steps;
 
         @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")

@@ -61,6 +61,33 @@ class ModelsAndSamplingTest {
     }
 
     @Test
+    void torchScriptFixtureGivesTheSamplesOfTheAnalyticModel() throws Exception {
+        Path d = dir.resolve("ts-gauss");
+        Files.createDirectories(d);
+        for (String f : new String[] {"flowbench-model.json", "model.pt"}) {
+            try (var in = org.flowbench.engine.model.pkg.TinyPackages.class.getResourceAsStream("ts-gauss/" + f)) {
+                Files.copy(in, d.resolve(f));
+            }
+        }
+        Path spec = dir.resolve("g.json");
+        Files.writeString(spec, "{\"type\":\"gaussian-mixture\",\"path\":\"rectified-flow\",\"weights\":[1],"
+                + "\"means\":[[1,-2]],\"stds\":[0.5]}");
+        Sampler s = SamplerRegistry.create("heun", Map.of("steps", "20"));
+        SamplingRequest req = new SamplingRequest(7, 0, 64, 32, null, 0);
+        try (FlowModel ts = Models.open(d.toString()); FlowModel exact = Models.open(spec.toString())) {
+            double[] a = s.sample(req, ts, ProgressListener.NONE, CancellationToken.NONE).samples();
+            double[] b = s.sample(req, exact, ProgressListener.NONE, CancellationToken.NONE).samples();
+            double mean0 = 0;
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i], a[i], 1e-4, "sample value " + i);
+                mean0 += a[i] / 64;
+                i++;
+            }
+            assertEquals(1.0, mean0, 0.25);
+        }
+    }
+
+    @Test
     void sampleWritesAPngGridWithTheRecipeAndExportWritesSafetensors() throws Exception {
         Path p = TinyPackages.flow(dir.resolve("tiny"));
         Path png = dir.resolve("grid.png");

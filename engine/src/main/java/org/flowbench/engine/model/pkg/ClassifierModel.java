@@ -97,6 +97,41 @@ public final class ClassifierModel implements FeatureExtractor, AutoCloseable {
         }
     }
 
+    /**
+     * The differentiable reward r(x, y) = log p(y | x) per image and its gradient with respect to x (n × image size),
+     * in one batched backward pass. Labels −1 give a zero reward and gradient.
+     */
+    public synchronized void logProbabilityGradient(double[] x, int n, int[] labels, double[] reward, double[] grad) {
+        int c = net.classes();
+        float[] onehot = new float[n * c];
+        for (int i = 0; i < n; i++) {
+            if (labels[i] >= 0) {
+                onehot[i * c + labels[i]] = 1f;
+            }
+        }
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray xa = input(sub, x, n);
+            xa.setRequiresGradient(true);
+            float[] r;
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDArray lp = net.logits(params, net.features(params, xa)).logSoftmax(1)
+                        .mul(sub.create(onehot, new Shape(n, c))).sum(new int[] {1});
+                r = lp.toFloatArray();
+                gc.backward(lp.sum());
+            }
+            float[] g;
+            try (NDArray ga = xa.getGradient()) {
+                g = ga.toFloatArray();
+            }
+            for (int i = 0; i < n; i++) {
+                reward[i] = r[i];
+            }
+            for (int i = 0; i < g.length; i++) {
+                grad[i] = g[i];
+            }
+        }
+    }
+
     /** Most likely class of each image. */
     public int[] predict(double[] x, int n) {
         int c = net.classes();

@@ -132,10 +132,13 @@ public final class PackageResolver implements ModelResolver {
             p.loadWeights(mw);
             return new MlpFlowModel(id, p.hash(), mlp, mw);
         }
+        if (arch.equals("torchscript")) {
+            return new TorchScriptFlowModel(id, p);
+        }
         if (!FlowUNet.ARCHITECTURE.equals(arch)) {
             throw new FlowbenchException("model package " + p.dir() + " has architecture " + arch
                     + ", which this version cannot run", "supported: " + FlowUNet.ARCHITECTURE + ", "
-                            + org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE);
+                            + org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE + ", torchscript");
         }
         FlowUNet net = FlowUNet.fromConfig(p.map("config"));
         ParamStore w = net.init(0);

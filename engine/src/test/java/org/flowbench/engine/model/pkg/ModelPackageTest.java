@@ -183,6 +183,28 @@ class ModelPackageTest {
             }
             assertEquals(1.0, s, 1e-5);
             assertEquals(128, c.dim());
+            // reward gradient against a central finite difference on a few pixels
+            java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextDouble() * 2 - 1;
+            }
+            double[] rew = new double[2];
+            double[] g = new double[2 * 784];
+            c.logProbabilityGradient(x, 2, new int[] {3, 7}, rew, g);
+            for (int pix : new int[] {100, 400, 784 + 300}) {
+                double h = 1e-2;
+                double[] xp = x.clone();
+                double[] xm = x.clone();
+                xp[pix] += h;
+                xm[pix] -= h;
+                double[] rp = new double[2];
+                double[] rm = new double[2];
+                c.logProbabilityGradient(xp, 2, new int[] {3, 7}, rp, new double[2 * 784]);
+                c.logProbabilityGradient(xm, 2, new int[] {3, 7}, rm, new double[2 * 784]);
+                int img = pix / 784;
+                double fd = (rp[img] - rm[img]) / (2 * h);
+                assertEquals(fd, g[pix], 2e-3 + 0.05 * Math.abs(fd), "pixel " + pix);
+            }
         }
         assertTrue(Json.MAPPER.readTree(p.resolve(ModelPackage.MANIFEST).toFile()).path("weights")
                 .path("model.safetensors").path("sha256").asText().length() == 64);
