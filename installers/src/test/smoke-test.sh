@@ -50,7 +50,9 @@ check_install() {
       cp "$project" "$out/"
       (cd "$out" && HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" run "$out/$(basename "$project")") >"$out/run.log" 2>&1 \
         || { cat "$out/run.log"; fail "$label: run $(basename "$project") failed"; }
-      pass "$label: run $(basename "$project")"
+      local metrics; metrics="$(find "$out" -name metrics.json -newer "$out/$(basename "$project")" | head -1)"
+      [ -n "$metrics" ] && grep -q '"fid"' "$metrics" || { cat "$out/run.log"; fail "$label: run wrote no metrics.json with FID"; }
+      pass "$label: run $(basename "$project") offline (metrics in $(basename "$(dirname "$metrics")"))"
     fi
   else
     note "$label: no 'run' command yet (flowbench --help does not list it)"

@@ -38,6 +38,9 @@ public final class FlowbenchCommand implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         if (args.length == 0) {
             args = new String[] {"gui"};
+        } else if (args.length == 1 && args[0].endsWith(".flowbench")) {
+            // a double-clicked project file: the desktop entry passes it as the only argument
+            args = new String[] {"gui", args[0]};
         }
         CommandLine cl = new CommandLine(new FlowbenchCommand());
         cl.setOut(out);

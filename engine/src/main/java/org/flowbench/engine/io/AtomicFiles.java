@@ -21,6 +21,20 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * Temp files are created owner-only; the result should look like any other file the user writes: the target's
+     * old permissions when it exists, else rw-r--r--.
+     */
+    private static void keepOrDefaultPermissions(Path target, Path tmp) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
+    }
+
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes), false);
     }
@@ -31,6 +45,7 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
+            keepOrDefaultPermissions(abs, tmp);
             try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.WRITE);
                  OutputStream out = new java.io.BufferedOutputStream(raw, 1 << 16)) {
                 writer.write(out);

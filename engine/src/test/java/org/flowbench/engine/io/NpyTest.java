@@ -56,5 +56,7 @@ class NpyTest {
         try (var s = Files.list(dir)) {
             assertEquals(2, s.count(), "no temp files left behind");
         }
+        // readable like any other file, not owner-only like the temp file it came from
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
     }
 }
