@@ -41,6 +41,11 @@ check_install() {
   [ -s "$out/x.npy" ] && head -c 6 "$out/x.npy" | grep -q 'NUMPY' || fail "$label: sample wrote no NPY file"
   pass "$label: sample --model builtin:3modes --sampler euler --n 100 ($(( (t1 - t0) / 1000000 )) ms, $(stat -c %s "$out/x.npy") bytes)"
 
+  local dev; dev="$(HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" devices 2>&1)" \
+    || fail "$label: devices failed: $dev"
+  grep -q 'Linear algebra (FID): openblas' <<<"$dev" || fail "$label: OpenBLAS does not load from the package: $dev"
+  pass "$label: devices (OpenBLAS and the GPU probe load from the package)"
+
   local help; help="$(HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" --help 2>&1)" || true
   if grep -Eq '^ +run( |$)' <<<"$help"; then
     local project; project="$(find "$appdir" -name '*.flowbench' -type f 2>/dev/null | sort | head -1)"

@@ -24,7 +24,7 @@ appjar="$(ls "$deps"/flowbench-app-*.jar | head -1)"
 cp "$appjar" "$input/"
 for j in "$deps"/*.jar; do
   case "$(basename "$j")" in
-    flowbench-app-*|pytorch-native-*|pytorch-jni-*) ;;
+    flowbench-app-*|pytorch-native-*|pytorch-jni-*|openblas-*-linux-x86_64.jar|cuda-*-linux-x86_64.jar) ;;
     *) cp "$j" "$input/lib/" ;;
   esac
 done
@@ -33,6 +33,24 @@ nat="$(ls "$deps"/pytorch-native-cpu-*-linux-x86_64.jar)"; jni="$(ls "$deps"/pyt
   && "$jar" xf "$nat" pytorch/cpu/linux-x86_64 && mv pytorch/cpu/linux-x86_64/* . \
   && "$jar" xf "$jni" jnilib/linux-x86_64/cpu/libdjl_torch.so && mv jnilib/linux-x86_64/cpu/libdjl_torch.so . \
   && rm -rf pytorch jnilib && chmod 755 ./*.so*)
+
+# JavaCPP presets (OpenBLAS for FID, NVML for the GPU probe): their native libraries pre-extracted flat into
+# natives/javacpp and loaded from there first (the launcher sets java.library.path and pathsFirst), so nothing is
+# unpacked into ~/.javacpp (OpenBLAS alone is about 100 MB there).
+mkdir -p "$input/natives/javacpp"
+for j in "$deps"/openblas-*-linux-x86_64.jar "$deps"/cuda-*-linux-x86_64.jar; do
+  [ -e "$j" ] || continue
+  rm -rf "$target/javacpp-x"; mkdir -p "$target/javacpp-x"
+  (cd "$target/javacpp-x" && "$jar" xf "$j")
+  # only what the probe and the metrics load: OpenBLAS with its runtime, and the NVML/CUDA-runtime bridges
+  find "$target/javacpp-x" -path '*/linux-x86_64/*' \( -name 'libopenblas.so.0' -o -name 'libjniopenblas.so' \
+    -o -name 'libjniopenblas_nolapack.so' -o -name 'libgfortran.so.5' -o -name 'libquadmath.so.0' \
+    -o -name 'libgcc_s.so.1' -o -name 'libjninvml.so' -o -name 'libjnicudart.so' \) -exec mv {} "$input/natives/javacpp/" \;
+  rm -rf "$target/javacpp-x"
+done
+chmod 755 "$input"/natives/javacpp/*.so*
+# jniopenblas_nolapack links against libopenblas_nolapack.so.0, the same library under a second name (JavaCPP copies
+# it when it unpacks into its cache). jpackage copies links as files, so the link is made in the image afterwards.
 
 # JavaFX (once the UI depends on it): its natives next to its jars, where JavaFX looks before unpacking them into
 # ~/.openjfx/cache on first start.
@@ -56,6 +74,9 @@ java_opts=(
   '-Dflowbench.home=$APPDIR'
   '-DPYTORCH_LIBRARY_PATH=$APPDIR/natives/pytorch'
   "-DPYTORCH_VERSION=$pytorch"
+  '-Djava.library.path=$APPDIR/natives/javacpp'
+  -Dorg.bytedeco.javacpp.pathsFirst=true
+  -Dorg.bytedeco.javacpp.cacheLibraries=false
   -DPYTORCH_FLAVOR=cpu
   -XX:MaxRAMPercentage=60
   -Xss4m
@@ -77,6 +98,7 @@ modules+=,jdk.localedata,jdk.xml.dom,jdk.jsobject,jdk.jfr,java.instrument
   --jlink-options "--strip-java-debug-attributes --no-man-pages --no-header-files --strip-native-commands" \
   "${jopts[@]}"
 rm -rf "$target/jpackage-tmp"
+ln -s libopenblas.so.0 "$out/Flowbench/lib/app/natives/javacpp/libopenblas_nolapack.so.0"
 t1=$(date +%s)
 echo "build-linux.sh: app image $out/Flowbench ($(du -sm "$out/Flowbench" | cut -f1) MB) in $((t1 - t0)) s"
 

@@ -19,6 +19,7 @@ public final class DevicesCommand implements Callable<Integer> {
         out.printf("CPU: %d cores, JVM heap max %.1f GiB%n", rt.availableProcessors(), rt.maxMemory() / 1073741824.0);
         out.println("GPU (driver): " + GpuProbe.probe().summary());
         out.println("GPU (engine): " + Devices.gpuCount() + " usable by DJL's PyTorch build");
+        out.println("Linear algebra (FID): " + org.flowbench.engine.metrics.Linalg.get().name());
         return 0;
     }
 }
