@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * CFG + FKC with particles = 8, output = first on the trained class-conditional builtin:fashion-flow: exact NFE
  * (2 · particles · steps per image) from one batched network call per step, bit-for-bit determinism, batch
  * invariance (image i is a pure function of seed, i and label), shape and finiteness, and that each output image
- * is one of the particles of its own final population.
+ * is one of the particles of its own final population; and that {@code correct=false} is the same image with
+ * particles = 8 or 1.
  */
 @Tag("slow")
 class FkcFashionFlowTest {
@@ -79,6 +80,18 @@ class FkcFashionFlowTest {
                     CancellationToken.NONE);
             assertArrayEquals(Arrays.copyOfRange(a.samples(), d, 2 * d), again.samples());
             assertEquals(2 * 8 * 4, again.nfe()[0]);
+            // correct=false with output=first returns particle 0, whose noise keys do not depend on the population
+            // size: the heuristic baseline is the same image with particles=1, at 1/8 of the cost
+            Map<String, String> off = new java.util.HashMap<>(PARAMS);
+            off.put("correct", "false");
+            SampleBatch off8 = SamplerRegistry.create("fkc", off).sample(req, net, ProgressListener.NONE,
+                    CancellationToken.NONE);
+            off.put("particles", "1");
+            SampleBatch off1 = SamplerRegistry.create("fkc", off).sample(req, net, ProgressListener.NONE,
+                    CancellationToken.NONE);
+            assertArrayEquals(off8.samples(), off1.samples());
+            assertEquals(2 * 4, off1.nfe()[0]);
+            assertTrue(!Arrays.equals(off1.samples(), a.samples()), "the weights changed nothing");
         }
     }
 }
