@@ -46,6 +46,10 @@ import org.flowbench.samplers.TimeGrid;
  * [k·P, (k+1)·P) (P = {@code particles}) and the same label form population k, and image i's noise is the plain
  * sampler's noise of image i; results depend on which images of a population are requested together, never on the
  * batch size; NFE per image is steps × experts.
+ *
+ * <p><b>Batching.</b> When all experts are the same model (CFG: the null class and the prompted class of one
+ * class-conditional network) each step makes one batched call of experts × particles states; NFE still counts
+ * every state evaluated, so CFG+FKC with P particles costs 2·P·steps per image.
  */
 public final class FkcSampler implements Sampler {
     /** Parameters of FKC. */
@@ -390,6 +394,16 @@ public final class FkcSampler implements Sampler {
             }
         }
         double[][] v = new double[e][len];
+        boolean oneModel = e > 1 && ex.stream().allMatch(q -> q.model() == ex.get(0).model());
+        double[] stacked = oneModel ? new double[e * len] : null;
+        double[] stackedV = oneModel ? new double[e * len] : null;
+        int[] stackedLabels = null;
+        if (oneModel) {
+            stackedLabels = new int[e * n];
+            for (int i = 0; i < e; i++) {
+                System.arraycopy(ex.get(i).labels(), 0, stackedLabels, i * n, n);
+            }
+        }
         double[][] s = new double[e][len];
         double[] vt = new double[len];
         double[] st = new double[len];
@@ -400,9 +414,22 @@ public final class FkcSampler implements Sampler {
         for (int k = 0; k < steps; k++) {
             double ta = t[k];
             double h = t[k + 1] - ta;
+            if (stacked != null) {
+                // all experts are one model (CFG: null class and prompted class): one batched call of e·n states
+                for (int i = 0; i < e; i++) {
+                    System.arraycopy(x, 0, stacked, i * len, len);
+                }
+                ex.get(0).model().velocity(stacked, e * n, ta, stackedLabels, stackedV);
+                for (int i = 0; i < e; i++) {
+                    System.arraycopy(stackedV, i * len, v[i], 0, len);
+                }
+            } else {
+                for (int i = 0; i < e; i++) {
+                    Expert x1 = ex.get(i);
+                    x1.model().velocity(x, n, ta, x1.labels(), v[i]);
+                }
+            }
             for (int i = 0; i < e; i++) {
-                Expert x1 = ex.get(i);
-                x1.model().velocity(x, n, ta, x1.labels(), v[i]);
                 Parameterization.convert(path, ta, Parameterization.VELOCITY, Parameterization.SCORE, x, v[i], s[i],
                         len);
             }
