@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flowbench.engine.metrics.Frechet;
 import org.flowbench.engine.metrics.GaussianStats;
+import org.flowbench.engine.metrics.Quantisation;
 import org.flowbench.engine.metrics.ReferenceStats;
 import org.flowbench.engine.model.FeatureExtractor;
 
@@ -12,9 +13,12 @@ final class FeatureQuality implements QualityEvaluator {
     private final FeatureExtractor extractor;
     private final Frechet.Reference reference;
     private final GaussianStats stats;
+    private final String quantisation;
 
     FeatureQuality(FeatureExtractor extractor, ReferenceStats ref) {
         this.extractor = extractor;
+        this.quantisation = ref.identity().quantisation();
+        Quantisation.quantises(quantisation); // an unknown label fails here, before the run
         this.reference = ref.reference();
         this.stats = new GaussianStats(extractor.dim());
     }
@@ -22,7 +26,8 @@ final class FeatureQuality implements QualityEvaluator {
     @Override
     public void add(double[] xs, int n) {
         double[] f = new double[n * extractor.dim()];
-        extractor.features(xs, n, f);
+        // the samples as the reference was made: e.g. 8-bit levels for statistics of 8-bit images
+        extractor.features(Quantisation.applied(quantisation, xs, xs.length), n, f);
         synchronized (this) {
             stats.addBatch(f, n);
         }

@@ -37,7 +37,9 @@ public final class WorkbenchApp extends Application {
         workspace = Workspace.user();
         Optional<Project> recovered = batchMode || o.project() != null ? Optional.empty() : workspace.recoverable();
         vm = new MainViewModel(UiExecutor.fxBatched(100), workspace);
-        if (o.project() != null) {
+        if (o.project() == null) {
+            vm.load(Project.defaultComparison()); // builtin:fashion-flow when installed, else builtin:3modes
+        } else {
             String err = vm.open(o.project());
             if (err != null) {
                 LOG.error("{}", err);

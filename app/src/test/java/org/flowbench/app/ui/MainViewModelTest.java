@@ -75,7 +75,7 @@ class MainViewModelTest {
     @Test
     void laneEditorAddsDuplicatesRemovesReordersAndValidates() {
         MainViewModel vm = vm();
-        vm.load(Project.defaultComparison().withLanes(List.of()));
+        vm.load(Project.analyticComparison().withLanes(List.of()));
         LaneViewModel a = vm.addLane("euler");
         LaneViewModel b = vm.addLane("heun");
         assertEquals("euler", a.name());
@@ -114,7 +114,7 @@ class MainViewModelTest {
     @Test
     void runSaveReopenKeepsLanesAndMetrics() throws Exception {
         MainViewModel vm = vm();
-        vm.load(Project.defaultComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")),
+        vm.load(Project.analyticComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")),
                 new LaneSpec("H8", "heun", Map.of("steps", "8")))));
         vm.nProperty().set(400);
         vm.batchProperty().set(100);
@@ -176,7 +176,7 @@ class MainViewModelTest {
     @Test
     void rerunReproducesTheSameImage() throws Exception {
         MainViewModel vm = vm();
-        vm.load(Project.defaultComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")))));
+        vm.load(Project.analyticComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")))));
         vm.nProperty().set(50);
         vm.batchProperty().set(25);
         vm.run();
