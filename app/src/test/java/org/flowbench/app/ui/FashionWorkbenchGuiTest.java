@@ -19,7 +19,6 @@ import org.flowbench.app.session.LaneStatus;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.model.pkg.PackageResolver;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +29,9 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * A small job on the built-in Fashion-MNIST flow in the real window (headless Monocle): two Euler lanes, N 8 in one
- * batch, domain FID against the statistics the model declares.
+ * batch, domain FID against the statistics the model declares. About 15 s on the 2-core dev VM at load 8, so not
+ * tagged slow.
  */
-@Tag("slow")
 @ExtendWith(ApplicationExtension.class)
 class FashionWorkbenchGuiTest {
     @TempDir
