@@ -95,6 +95,8 @@ public final class MainViewModel {
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
     private final List<Consumer<Boolean>> finishedListeners = new ArrayList<>();
     private volatile Session session;
+    private volatile java.util.concurrent.CompletableFuture<Void> modelGate =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
     private List<LaneResult> lastResults = List.of();
     private String modelHash;
     private boolean loading;
@@ -173,7 +175,9 @@ public final class MainViewModel {
         if (ref == null || ref.isBlank()) {
             return;
         }
+        java.util.concurrent.CompletableFuture<Void> gate = modelGate;
         background.execute(() -> {
+            gate.join();
             ModelView mv;
             try (FlowModel m = opener.open(ref)) {
                 mv = new ModelView(ref, m.shape().clone(), m instanceof GaussianMixture gm ? gm : null,
@@ -203,6 +207,20 @@ public final class MainViewModel {
                 }
             });
         });
+    }
+
+    /**
+     * Holds model loads (they queue) until {@link #releaseModelLoads}: the app opens the network model only after the
+     * first frame is on screen, so loading PyTorch does not compete with building the window.
+     */
+    public void holdModelLoads() {
+        if (modelGate.isDone()) {
+            modelGate = new java.util.concurrent.CompletableFuture<>();
+        }
+    }
+
+    public void releaseModelLoads() {
+        modelGate.complete(null);
     }
 
     /** Prompts the selected model understands (its class names); empty = unconditional only. */
