@@ -46,7 +46,7 @@ public record Project(int schemaVersion, String name, String model, String model
     /**
      * Euler 4/8/32 and Heun 8 on builtin:fashion-flow, unconditional, with the domain FID statistics the model
      * declares; N 32 in batches of 16 (two points per FID-vs-N curve): the whole comparison (120 network calls of 16
-     * images) ran in 74 s on the loaded 2-core dev VM (docs/benchmarks.md, Workbench).
+     * images) ran in 74 s and 153 s on the loaded 2-core dev VM (docs/benchmarks.md, Workbench).
      */
     public static Project fashionComparison() {
         return new Project(SCHEMA_VERSION, "Untitled", "builtin:fashion-flow", null, "", 32, 16, 0, SeedPolicy.FIXED,
