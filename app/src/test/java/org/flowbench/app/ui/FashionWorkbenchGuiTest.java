@@ -29,7 +29,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * A small job on the built-in Fashion-MNIST flow in the real window (headless Monocle): two Euler lanes, N 8 in one
- * batch, domain FID against the statistics the model declares. About 15 s on the 2-core dev VM at load 8, so not
+ * batch, domain FID against the statistics the model declares. 9–15 s on the 2-core dev VM (load 3–8), so not
  * tagged slow.
  */
 @ExtendWith(ApplicationExtension.class)
