@@ -71,8 +71,15 @@ public final class FidCommand implements Callable<Integer> {
         if (bootstrap == 1 || bootstrap < 0) {
             throw new FlowbenchException("--bootstrap must be 0 (off) or at least 2");
         }
-        Side sa = side(a, aStats);
-        Side sb = side(b, bStats);
+        // float samples against statistics of 8-bit images are quantised as the statistics declare (Quantisation)
+        Side sa = aStats ? side(a, true, null) : null;
+        Side sb = bStats ? side(b, true, null) : null;
+        if (sa == null) {
+            sa = side(a, false, sb == null ? null : sb.stats().identity().quantisation());
+        }
+        if (sb == null) {
+            sb = side(b, false, aStats ? sa.stats().identity().quantisation() : null);
+        }
         sa.stats().requireComparable(sb.stats()); // same extractor, hash, preprocessing, quantisation, d
         int d = sa.stats().dim();
         Frechet.Reference ref = new Frechet.Reference(sa.stats().stats());
@@ -91,11 +98,11 @@ public final class FidCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Side side(Path p, boolean isStats) throws Exception {
+    private Side side(Path p, boolean isStats, String referenceQuantisation) throws Exception {
         if (isStats) {
             return new Side(ReferenceStats.read(p), null, p.toString());
         }
-        SampleSets.Samples s = SampleSets.load(p);
+        SampleSets.Samples s = SampleSets.quantisedLike(SampleSets.load(p), referenceQuantisation);
         FeatureExtractor fx = FeatureExtractors.resolve(features, s.shape());
         try {
             double[] f = SampleSets.features(fx, s);

@@ -342,10 +342,8 @@ public final class TrainCommand implements Runnable {
                             0, n, batch, labels, 0), m, org.flowbench.engine.run.ProgressListener.NONE,
                             CancellationToken.NONE);
                     double wall = (System.nanoTime() - t0) / 1e9;
-                    double[] x = b.samples().clone();
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = Math.max(0, Math.min(255, Math.round((x[i] + 1) * 127.5))) / 127.5 - 1;
-                    }
+                    double[] x = org.flowbench.engine.metrics.Quantisation.applied(
+                            ref.identity().quantisation(), b.samples(), b.samples().length);
                     org.flowbench.engine.metrics.GaussianStats g = new org.flowbench.engine.metrics.GaussianStats(c.dim());
                     int d = m.dim();
                     int ok = 0;
@@ -361,7 +359,8 @@ public final class TrainCommand implements Runnable {
                         }
                     }
                     org.flowbench.engine.metrics.ReferenceStats mine = new org.flowbench.engine.metrics.ReferenceStats(
-                            org.flowbench.engine.metrics.ReferenceStats.Identity.of(model, r, c, "uint8"), g);
+                            org.flowbench.engine.metrics.ReferenceStats.Identity.of(model, r, c,
+                                    ref.identity().quantisation()), g);
                     double fid = mine.fid(ref);
                     long nfe = 0;
                     for (long v : b.nfe()) {

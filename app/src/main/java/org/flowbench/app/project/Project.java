@@ -1,7 +1,11 @@
 package org.flowbench.app.project;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.flowbench.engine.model.pkg.ModelPackage;
+import org.flowbench.engine.model.pkg.PackageResolver;
 
 /**
  * A comparison as saved in a {@code .flowbench} file: the model (reference and content hash), the prompt, how many
@@ -22,14 +26,40 @@ public record Project(int schemaVersion, String name, String model, String model
     }
 
     /** The ready comparison a new user sees: Euler 4/8/32 steps and Heun 8 on the analytic 3-mode mixture. */
+    /**
+     * What a new project and plain {@code flowbench} open: {@link #fashionComparison()} when the built-in
+     * Fashion-MNIST flow is installed (package or training checkpoint), else {@link #analyticComparison()}.
+     */
     public static Project defaultComparison() {
+        Path models = PackageResolver.modelsDir();
+        boolean fashion = models != null && (ModelPackage.isPackage(models.resolve("fashion-flow"))
+                || Files.isRegularFile(models.resolve("fashion-flow").resolve("checkpoint.safetensors")));
+        return fashion ? fashionComparison() : analyticComparison();
+    }
+
+    /** Euler 4/8/32 and Heun 8 on the analytic 2-D mixture builtin:3modes (exact FID and mode TV), N 2000. */
+    public static Project analyticComparison() {
+        return new Project(SCHEMA_VERSION, "Untitled", "builtin:3modes", null, "", 2000, 250, 0, SeedPolicy.FIXED, 2,
+                "exact", comparisonLanes(), List.of());
+    }
+
+    /**
+     * Euler 4/8/32 and Heun 8 on builtin:fashion-flow, unconditional, with the domain FID statistics the model
+     * declares; N 32 in batches of 16 (two points per FID-vs-N curve): the whole comparison (120 network calls of 16
+     * images) ran in 74 s and 153 s on the loaded 2-core dev VM (docs/benchmarks.md, Workbench).
+     */
+    public static Project fashionComparison() {
+        return new Project(SCHEMA_VERSION, "Untitled", "builtin:fashion-flow", null, "", 32, 16, 0, SeedPolicy.FIXED,
+                2, "default", comparisonLanes(), List.of());
+    }
+
+    private static List<LaneSpec> comparisonLanes() {
         List<LaneSpec> lanes = new ArrayList<>();
         lanes.add(new LaneSpec("Euler 4", "euler", java.util.Map.of("steps", "4")));
         lanes.add(new LaneSpec("Euler 8", "euler", java.util.Map.of("steps", "8")));
         lanes.add(new LaneSpec("Euler 32", "euler", java.util.Map.of("steps", "32")));
         lanes.add(new LaneSpec("Heun 8", "heun", java.util.Map.of("steps", "8")));
-        return new Project(SCHEMA_VERSION, "Untitled", "builtin:3modes", null, "", 2000, 250, 0, SeedPolicy.FIXED, 2,
-                "exact", lanes, List.of());
+        return lanes;
     }
 
     public Project withLanes(List<LaneSpec> newLanes) {

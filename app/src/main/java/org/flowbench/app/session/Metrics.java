@@ -8,9 +8,13 @@ import org.flowbench.engine.metrics.FeatureExtractors;
 import org.flowbench.engine.metrics.ReferenceStats;
 import org.flowbench.engine.model.FeatureExtractor;
 import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.pkg.PackageResolver;
 
 /** Chooses the quality metrics a lane can measure for its model and reference statistics. */
-final class Metrics {
+public final class Metrics {
+    /** The project's referenceStats value meaning "the statistics the model package declares". */
+    public static final String DEFAULT = "default";
+
     private Metrics() {}
 
     /**
@@ -18,6 +22,14 @@ final class Metrics {
      * extractor named in the file. Without one, FID is reported as unavailable with the reason.
      */
     static QualityEvaluator forModel(FlowModel model, String referenceStats) {
+        if (DEFAULT.equals(referenceStats) || ((referenceStats == null || referenceStats.isBlank()
+                || referenceStats.equals("exact")) && model.shape().length == 3)) {
+            java.util.Optional<Path> d = PackageResolver.defaultReferenceStats(model.id());
+            if (d.isEmpty()) {
+                return unavailable(model.id() + " declares no reference statistics (choose a .stats file)");
+            }
+            referenceStats = d.get().toString();
+        }
         if (referenceStats != null && !referenceStats.isBlank() && !referenceStats.equals("exact")) {
             Path p = Path.of(referenceStats);
             if (!Files.isRegularFile(p)) {
@@ -28,6 +40,10 @@ final class Metrics {
             FeatureExtractor fx = FeatureExtractors.resolve(ref.identity().extractor(), model.shape());
             return new FeatureQuality(fx, ref);
         }
+        return unavailable("no reference statistics for " + model.id());
+    }
+
+    private static QualityEvaluator unavailable(String reason) {
         return new QualityEvaluator() {
             @Override
             public void add(double[] xs, int n) {}
@@ -39,7 +55,7 @@ final class Metrics {
 
             @Override
             public String unavailableReason() {
-                return "no reference statistics for " + model.id();
+                return reason;
             }
         };
     }

@@ -10,6 +10,19 @@ final class Fmt {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "—";
     }
 
+    /** {@code v} with about {@code sig} significant digits (at most 6 decimals): 1624, 185.9, 4.123, 0.01234. */
+    static String sig(double v, int sig) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals(v, sig) + "f", v) : "—";
+    }
+
+    static int decimals(double v, int sig) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return Math.max(0, sig - 1);
+        }
+        int mag = (int) Math.floor(Math.log10(Math.abs(v)));
+        return Math.max(0, Math.min(6, sig - 1 - mag));
+    }
+
     static String eta(double seconds) {
         if (!Double.isFinite(seconds)) {
             return "";
@@ -20,14 +33,18 @@ final class Fmt {
         return String.format(Locale.ROOT, "ETA %d:%02d", (long) seconds / 60, (long) seconds % 60);
     }
 
-    /** "0.123 ± 0.010" from a value and its interval, or the value alone. */
-    static String withInterval(double v, double lo, double hi, int digits) {
+    /**
+     * "0.123 ± 0.010" from a value and its interval, or the value alone; {@code sig} significant digits of the value,
+     * the half-width with the same decimals.
+     */
+    static String withInterval(double v, double lo, double hi, int sig) {
         if (!Double.isFinite(v)) {
             return "—";
         }
+        int d = decimals(v, sig);
         if (Double.isFinite(lo) && Double.isFinite(hi)) {
-            return num(v, digits) + " ± " + num((hi - lo) / 2, digits);
+            return num(v, d) + " ± " + num((hi - lo) / 2, d);
         }
-        return num(v, digits);
+        return num(v, d);
     }
 }

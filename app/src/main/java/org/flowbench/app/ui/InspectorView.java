@@ -4,18 +4,22 @@ import java.util.Locale;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.VBox;
+import javafx.scene.shape.Line;
 import javafx.util.StringConverter;
 
 /**
  * The inspector: the full recipe of a clicked sample, copy it, re-run that seed (and check it reproduces), and
- * compare it with the same image in another lane (A/B toggle).
+ * compare it with the same image in another lane: an A/B wipe slider for image models (A left of the divider, B
+ * right of it) and a toggle that shows B whole.
  */
 public final class InspectorView extends HBox {
     private final MainViewModel vm;
@@ -25,9 +29,12 @@ public final class InspectorView extends HBox {
     private final ChoiceBox<LaneViewModel> other = new ChoiceBox<>();
     private final ToggleButton ab = new ToggleButton("Show B");
     private final ImageView image = new ImageView();
+    private final Slider wipe = new Slider(0, 1, 0.5);
+    private final Line divider = new Line();
     private final Label value = new Label();
     private LaneViewModel lane;
     private long index = -1;
+    private static final double SIZE = 168;
 
     public InspectorView(MainViewModel vm) {
         this.vm = vm;
@@ -70,15 +77,29 @@ public final class InspectorView extends HBox {
             show();
         });
         ab.setId("ab-toggle");
-        image.setFitWidth(140);
-        image.setFitHeight(140);
+        image.setFitWidth(SIZE);
+        image.setFitHeight(SIZE);
         image.setSmooth(false);
+        wipe.setId("ab-slider");
+        wipe.setPrefWidth(SIZE);
+        wipe.setMaxWidth(SIZE);
+        wipe.setTooltip(new javafx.scene.control.Tooltip("A/B wipe: A left of the divider, B right of it"));
+        wipe.valueProperty().addListener((o, a, b) -> show());
+        divider.setStartY(0);
+        divider.setEndY(SIZE);
+        divider.getStyleClass().add("ab-divider");
+        divider.setStroke(javafx.scene.paint.Color.web("#e08a1e"));
+        divider.setStrokeWidth(1.5);
+        divider.setManaged(false);
         value.getStyleClass().add("metric-value");
         value.setWrapText(true);
         recipe.setPrefWidth(420);
         VBox left = new VBox(6, title, recipe, new HBox(6, copy, rerun), rerunResult);
+        Pane stack = new Pane(image, divider);
+        stack.setPrefSize(SIZE, SIZE);
+        stack.setMaxSize(SIZE, SIZE);
         VBox right = new VBox(6, new Label("A/B: the same seed and image in another lane"), new HBox(6, other, ab),
-                image, value);
+                stack, wipe, value);
         setSpacing(16);
         getChildren().addAll(left, right);
     }
@@ -118,9 +139,28 @@ public final class InspectorView extends HBox {
             value.setText(who + " has no image " + index + " yet");
             return;
         }
+        wipe.setVisible(m.isImage());
+        wipe.setManaged(m.isImage());
+        divider.setVisible(false);
         if (m.isImage()) {
-            image.setImage(SampleCanvas.toImage(s, (int) index, m.shape()));
-            value.setText(who);
+            LaneViewModel b = other.getValue();
+            double[] sb = b == null ? null : b.samplesProperty().get();
+            boolean wiping = !ab.isSelected() && sb != null && (index + 1) * d <= sb.length && shown == lane;
+            if (wiping) {
+                image.setImage(wiped(s, sb, (int) index, m.shape(), wipe.getValue()));
+                divider.setStartX(wipe.getValue() * SIZE);
+                divider.setEndX(wipe.getValue() * SIZE);
+                divider.setVisible(true);
+                double diff = 0;
+                for (int k = 0; k < d; k++) {
+                    diff = Math.max(diff, Math.abs(s[(int) index * d + k] - sb[(int) index * d + k]));
+                }
+                value.setText(String.format(Locale.ROOT, "A: %s (left) · B: %s (right)%nmax |A − B| = %.3f",
+                        lane.name(), b.name(), diff));
+            } else {
+                image.setImage(SampleCanvas.toImage(s, (int) index, m.shape()));
+                value.setText(who);
+            }
         } else {
             image.setImage(null);
             StringBuilder sb = new StringBuilder(who).append("\nx = (");
@@ -129,6 +169,32 @@ public final class InspectorView extends HBox {
             }
             value.setText(sb.append(')').toString());
         }
+    }
+
+    /** Image {@code index} of a left of column {@code split·w} and of b from there on (the A/B wipe). */
+    static javafx.scene.image.WritableImage wiped(double[] a, double[] b, int index, int[] shape, double split) {
+        javafx.scene.image.WritableImage ia = SampleCanvas.toImage(a, index, shape);
+        javafx.scene.image.WritableImage ib = SampleCanvas.toImage(b, index, shape);
+        int w = (int) ia.getWidth();
+        int h = (int) ia.getHeight();
+        int cut = (int) Math.round(split * w);
+        javafx.scene.image.PixelWriter pw = ia.getPixelWriter();
+        javafx.scene.image.PixelReader rb = ib.getPixelReader();
+        for (int y = 0; y < h; y++) {
+            for (int x = cut; x < w; x++) {
+                pw.setArgb(x, y, rb.getArgb(x, y));
+            }
+        }
+        return ia;
+    }
+
+    /** The A/B wipe slider (0 = all B, 1 = all A). */
+    public Slider wipeSlider() {
+        return wipe;
+    }
+
+    public ImageView imageView() {
+        return image;
     }
 
     private void rerun() {

@@ -148,6 +148,7 @@ public final class LaneColumn extends VBox {
     private static void addWide(GridPane g, int row, String n, Label v) {
         Label a = new Label(n);
         a.getStyleClass().add("metric-name");
+        a.setMinWidth(Region.USE_PREF_SIZE); // names are never cut to "…"
         g.add(a, 0, row);
         g.add(v, 1, row, 3, 1);
     }
@@ -162,10 +163,11 @@ public final class LaneColumn extends VBox {
         nfe.setText(Fmt.num(lane.metric("nfePerImage"), 1));
         double p50 = lane.metric("p50Ms");
         double p95 = lane.metric("p95Ms");
-        latency.setText(Double.isFinite(p50) ? Fmt.num(p50, 4) + " / " + Fmt.num(p95, 4)
-                : Double.isFinite(lane.metric("meanMs")) ? Fmt.num(lane.metric("meanMs"), 4) + " mean" : "—");
-        ips.setText(Fmt.num(lane.metric("imagesPerSecond"), 0));
-        fid.setText(Fmt.withInterval(lane.metric("fid"), lane.metric("fidLow"), lane.metric("fidHigh"), 3));
+        latency.setText(Double.isFinite(p50) ? Fmt.sig(p50, 4) + " / " + Fmt.sig(p95, 4)
+                : Double.isFinite(lane.metric("meanMs")) ? Fmt.sig(lane.metric("meanMs"), 4) + " mean" : "—");
+        double ipsV = lane.metric("imagesPerSecond");
+        ips.setText(Double.isFinite(ipsV) && ipsV >= 100 ? Fmt.num(ipsV, 0) : Fmt.sig(ipsV, 2));
+        fid.setText(Fmt.withInterval(lane.metric("fid"), lane.metric("fidLow"), lane.metric("fidHigh"), 4));
         double k = lane.metric("kid");
         double ks = lane.metric("kidStd");
         kid.setText(Double.isFinite(k) ? String.format(java.util.Locale.ROOT, "%.2e", k)

@@ -206,6 +206,22 @@ public final class MainView extends BorderPane {
                 seed.setText(b.toString());
             }
         });
+        // Run is disabled while running, so focus traverses to the seed field and its text ends up selected; when
+        // the run ends and the user has not typed there, focus goes back to Run
+        boolean[] typed = {false};
+        seed.setOnKeyTyped(e -> typed[0] = true);
+        vm.runningProperty().addListener((o, a, b) -> {
+            if (b) {
+                typed[0] = false;
+            } else {
+                javafx.application.Platform.runLater(() -> {
+                    if (seed.isFocused() && !typed[0]) {
+                        seed.deselect();
+                        runButton.requestFocus();
+                    }
+                });
+            }
+        });
         ChoiceBox<SeedPolicy> policy = new ChoiceBox<>();
         policy.setId("seed-policy");
         policy.getItems().setAll(SeedPolicy.values());

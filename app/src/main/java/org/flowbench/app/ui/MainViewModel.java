@@ -28,9 +28,11 @@ import org.flowbench.app.project.ProjectFiles;
 import org.flowbench.app.project.SeedPolicy;
 import org.flowbench.app.project.Workspace;
 import org.flowbench.app.session.LatestWins;
+import org.flowbench.app.session.Metrics;
 import org.flowbench.app.session.Session;
 import org.flowbench.app.session.SessionEvent;
 import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.model.pkg.PackageResolver;
 import org.flowbench.engine.io.Json;
 import org.flowbench.engine.model.Conditioner;
 import org.flowbench.engine.model.FlowModel;
@@ -82,6 +84,7 @@ public final class MainViewModel {
     private final ObjectProperty<SeedPolicy> seedPolicy = new SimpleObjectProperty<>(SeedPolicy.FIXED);
     private final IntegerProperty previewEvery = new SimpleIntegerProperty(2);
     private final StringProperty referenceStats = new SimpleStringProperty("exact");
+    private final StringProperty referenceLabel = new SimpleStringProperty("exact (analytic model)");
     private final ObservableList<LaneViewModel> lanes = FXCollections.observableArrayList();
     private final ObjectProperty<LaneViewModel> selectedLane = new SimpleObjectProperty<>();
     private final BooleanProperty running = new SimpleBooleanProperty(false);
@@ -92,6 +95,8 @@ public final class MainViewModel {
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
     private final List<Consumer<Boolean>> finishedListeners = new ArrayList<>();
     private volatile Session session;
+    private volatile java.util.concurrent.CompletableFuture<Void> modelGate =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
     private List<LaneResult> lastResults = List.of();
     private String modelHash;
     private boolean loading;
@@ -113,8 +118,44 @@ public final class MainViewModel {
         }
         lanes.addListener((ListChangeListener<LaneViewModel>) c -> markDirty());
         recent.setAll(workspace.recent());
-        load(Project.defaultComparison());
+        referenceStats.addListener((o, a, b) -> {
+            updateReferenceLabel();
+            markDirty();
+        });
+        modelRef.addListener((o, a, b) -> updateReferenceLabel());
+        load(Project.analyticComparison()); // cheap; the app then loads Project.defaultComparison()
         dirty.set(false);
+    }
+
+    private void updateReferenceLabel() {
+        String r = referenceStats.get();
+        if (r == null || r.isBlank() || r.equals("exact")) {
+            referenceLabel.set("exact (analytic model)");
+        } else if (r.equals(Metrics.DEFAULT)) {
+            referenceLabel.set(PackageResolver.defaultReferenceStats(modelRef.get())
+                    .map(p -> "model default: " + p.getFileName())
+                    .orElse("model default: none declared"));
+        } else {
+            Path p = Path.of(r);
+            referenceLabel.set(p.getFileName() == null ? r : p.getFileName().toString());
+        }
+    }
+
+    /** Uses the reference statistics the model package declares (project value "default"). */
+    public void useDefaultReference() {
+        referenceStats.set(Metrics.DEFAULT);
+    }
+
+    /** Uses this .stats file for domain FID; returns an error message (and changes nothing) if it is unreadable. */
+    public String useReference(Path file) {
+        try {
+            org.flowbench.engine.metrics.ReferenceStats.read(file);
+        } catch (FlowbenchException e) {
+            statusText.set(e.oneLine());
+            return e.oneLine();
+        }
+        referenceStats.set(file.toAbsolutePath().toString());
+        return null;
     }
 
     private void markDirty() {
@@ -134,7 +175,9 @@ public final class MainViewModel {
         if (ref == null || ref.isBlank()) {
             return;
         }
+        java.util.concurrent.CompletableFuture<Void> gate = modelGate;
         background.execute(() -> {
+            gate.join();
             ModelView mv;
             try (FlowModel m = opener.open(ref)) {
                 mv = new ModelView(ref, m.shape().clone(), m instanceof GaussianMixture gm ? gm : null,
@@ -146,6 +189,16 @@ public final class MainViewModel {
             ModelView result = mv;
             ui.execute(() -> {
                 if (ref.equals(modelRef.get())) {
+                    // FID reference follows the model kind: exact moments for analytic, the package default for images
+                    String rs = referenceStats.get();
+                    boolean wasLoading = loading;
+                    loading = true;
+                    if (result.mixture() != null && Metrics.DEFAULT.equals(rs)) {
+                        referenceStats.set("exact");
+                    } else if (result.isImage() && (rs == null || rs.isBlank() || rs.equals("exact"))) {
+                        referenceStats.set(Metrics.DEFAULT);
+                    }
+                    loading = wasLoading;
                     model.set(result);
                     modelHash = result.hash();
                     if (result.error() != null) {
@@ -154,6 +207,20 @@ public final class MainViewModel {
                 }
             });
         });
+    }
+
+    /**
+     * Holds model loads (they queue) until {@link #releaseModelLoads}: the app opens the network model only after the
+     * first frame is on screen, so loading PyTorch does not compete with building the window.
+     */
+    public void holdModelLoads() {
+        if (modelGate.isDone()) {
+            modelGate = new java.util.concurrent.CompletableFuture<>();
+        }
+    }
+
+    public void releaseModelLoads() {
+        modelGate.complete(null);
     }
 
     /** Prompts the selected model understands (its class names); empty = unconditional only. */
@@ -578,6 +645,9 @@ public final class MainViewModel {
     public LongProperty seedProperty() { return seed; }
     public ObjectProperty<SeedPolicy> seedPolicyProperty() { return seedPolicy; }
     public StringProperty referenceStatsProperty() { return referenceStats; }
+
+    /** What the setup pane shows for the reference statistics. */
+    public StringProperty referenceLabelProperty() { return referenceLabel; }
     public ObservableList<LaneViewModel> lanes() { return lanes; }
     public ObjectProperty<LaneViewModel> selectedLaneProperty() { return selectedLane; }
     public BooleanProperty runningProperty() { return running; }

@@ -227,7 +227,7 @@ public final class SampleCanvas extends Canvas {
     }
 
     private static int level(double v) {
-        return (int) Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
+        return (int) org.flowbench.engine.metrics.Quantisation.level(v); // the levels FID sees; NaN shows black
     }
 
     /** The density image if computed; otherwise starts computing it off the FX thread and redraws when done. */

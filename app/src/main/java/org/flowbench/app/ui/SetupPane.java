@@ -20,6 +20,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
 import org.flowbench.engine.model.ModelResolver;
 import org.flowbench.samplers.ParamSpec;
 import org.flowbench.samplers.SamplerRegistry;
@@ -65,6 +66,18 @@ public final class SetupPane extends VBox {
                 vm.modelRefProperty().set(f.getAbsolutePath());
             }
         });
+        Button fashionDemo = new Button("Fashion-MNIST demo");
+        fashionDemo.setId("demo-fashion");
+        fashionDemo.setTooltip(new Tooltip("builtin:fashion-flow: Euler 4/8/32 vs Heun 8, N 64, domain FID"));
+        fashionDemo.setOnAction(e -> vm.load(org.flowbench.app.project.Project.fashionComparison()));
+        Button analyticDemo = new Button("Analytic 2-D demo");
+        analyticDemo.setId("demo-analytic");
+        analyticDemo.setTooltip(new Tooltip("builtin:3modes: the same lanes on an exact 2-D mixture, N 2000, "
+                + "exact FID and mode TV"));
+        analyticDemo.setOnAction(e -> vm.load(org.flowbench.app.project.Project.analyticComparison()));
+        fashionDemo.disableProperty().bind(vm.runningProperty());
+        analyticDemo.disableProperty().bind(vm.runningProperty());
+        HBox demos = new HBox(4, fashionDemo, analyticDemo);
         Label modelInfo = new Label();
         modelInfo.getStyleClass().add("lane-subtitle");
         modelInfo.setWrapText(true);
@@ -94,7 +107,34 @@ public final class SetupPane extends VBox {
         batch.getValueFactory().valueProperty().addListener((o, a, b) -> vm.batchProperty().set(b));
         vm.batchProperty().addListener((o, a, b) -> batch.getValueFactory().setValue(b.intValue()));
         Label ref = new Label();
-        ref.textProperty().bind(vm.referenceStatsProperty());
+        ref.setId("reference-stats");
+        ref.textProperty().bind(vm.referenceLabelProperty());
+        ref.setMaxWidth(Double.MAX_VALUE);
+        ref.setWrapText(true);
+        Tooltip refTip = new Tooltip();
+        refTip.textProperty().bind(vm.referenceStatsProperty());
+        ref.setTooltip(refTip);
+        Button chooseRef = new Button("Choose…");
+        chooseRef.setId("choose-reference");
+        chooseRef.setTooltip(new Tooltip("Reference statistics (.stats, made with 'flowbench stats') for domain FID"));
+        chooseRef.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Reference statistics for FID");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Flowbench statistics", "*.stats"));
+            File f = fc.showOpenDialog(getScene().getWindow());
+            if (f != null) {
+                vm.useReference(f.toPath());
+            }
+        });
+        Button defaultRef = new Button("Default");
+        defaultRef.setId("default-reference");
+        defaultRef.setTooltip(new Tooltip("The statistics the model package declares (builtin:fashion-flow: "
+                + "Fashion-MNIST test split in the built-in classifier's features, 8-bit quantised)"));
+        defaultRef.setOnAction(e -> vm.useDefaultReference());
+        defaultRef.disableProperty().bind(vm.modelProperty().isNull().or(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> vm.modelProperty().get() == null || !vm.modelProperty().get().isImage(), vm.modelProperty())));
+        chooseRef.disableProperty().bind(defaultRef.disableProperty());
+        HBox refButtons = new HBox(4, chooseRef, defaultRef);
 
         GridPane setup = new GridPane();
         setup.setHgap(6);
@@ -102,6 +142,8 @@ public final class SetupPane extends VBox {
         setup.addRow(0, new Label("N samples"), n);
         setup.addRow(1, new Label("Batch"), batch);
         setup.addRow(2, new Label("Reference"), ref);
+        setup.add(refButtons, 1, 3);
+        GridPane.setHgrow(ref, Priority.ALWAYS);
 
         laneList.setId("lane-list");
         laneList.setItems(vm.lanes());
@@ -163,7 +205,7 @@ public final class SetupPane extends VBox {
         sheet.setVgap(3);
         sheet.setId("property-sheet");
 
-        getChildren().addAll(title("MODEL"), model, openPkg, modelInfo, title("PROMPT"), prompt, title("RUN"), setup,
+        getChildren().addAll(title("MODEL"), model, new HBox(4, openPkg), demos, modelInfo, title("PROMPT"), prompt, title("RUN"), setup,
                 title("LANES"), laneList, laneButtons, title("LANE PARAMETERS"), sheet);
         setPadding(new Insets(10));
         buildSheet(vm.selectedLaneProperty().get());

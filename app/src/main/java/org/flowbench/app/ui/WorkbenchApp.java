@@ -37,7 +37,10 @@ public final class WorkbenchApp extends Application {
         workspace = Workspace.user();
         Optional<Project> recovered = batchMode || o.project() != null ? Optional.empty() : workspace.recoverable();
         vm = new MainViewModel(UiExecutor.fxBatched(100), workspace);
-        if (o.project() != null) {
+        vm.holdModelLoads(); // released at the first frame
+        if (o.project() == null) {
+            vm.load(Project.defaultComparison()); // builtin:fashion-flow when installed, else builtin:3modes
+        } else {
             String err = vm.open(o.project());
             if (err != null) {
                 LOG.error("{}", err);
@@ -69,6 +72,7 @@ public final class WorkbenchApp extends Application {
                 if (++pulses == 2) {
                     stop();
                     LOG.info("first frame {} ms after JVM start", System.currentTimeMillis() - jvmStart);
+                    vm.releaseModelLoads();
                 }
             }
         }.start();

@@ -120,5 +120,19 @@ class FidCommandTest {
         assertEquals(0, self.code(), self.err());
         // near-singular covariance (pixels nearly linear in the index): FD noise floor ~ √eps·‖Σ‖
         assertEquals(0.0, Json.MAPPER.readTree(self.out()).get("fid").asDouble(), 1e-6);
+        // generated float samples against 8-bit statistics are quantised as the statistics declare: values within
+        // half a level (1/255) of the pixels land on the same levels, so the FID is 0 and the identity matches;
+        // unquantised, the shift of 0.0035 per pixel alone would add 4·0.0035² ≈ 4.9e-5
+        double[] near = expectA.clone();
+        for (int i = 0; i < near.length; i++) {
+            near[i] = Math.min(1, near[i] + 0.0035);
+        }
+        Path gen = dir.resolve("gen.npy");
+        Npy.writeFloat64(gen, new int[] {6, 1, 2, 2}, near);
+        Result q = run("fid", "--a", ref.toString(), "--b", gen.toString(), "--features", "identity", "--json");
+        assertEquals(0, q.code(), q.err());
+        JsonNode qj = Json.MAPPER.readTree(q.out());
+        assertEquals("uint8", qj.get("quantisation").asText());
+        assertEquals(0.0, qj.get("fid").asDouble(), 1e-6);
     }
 }

@@ -20,7 +20,7 @@ class ProjectFilesTest {
     Path dir;
 
     private static Project sample() {
-        Project p = Project.defaultComparison().withName("t");
+        Project p = Project.analyticComparison().withName("t");
         return p.withResults(List.of(new LaneResult("Euler 4", "done", null, 2000,
                 Map.of("nfePerImage", 4.0, "fid", 0.25, "modeTv", 0.03))));
     }

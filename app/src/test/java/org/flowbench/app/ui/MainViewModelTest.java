@@ -73,9 +73,32 @@ class MainViewModelTest {
     }
 
     @Test
+    void referenceStatisticsFollowTheModelKindAndAreChosenOrRefused() throws Exception {
+        MainViewModel vm = vm();
+        awaitModel(vm);
+        assertEquals("exact", vm.referenceStatsProperty().get());
+        assertEquals("exact (analytic model)", vm.referenceLabelProperty().get());
+        vm.modelRefProperty().set(FakeImageModel.REF);
+        awaitModel(vm);
+        assertEquals("default", vm.referenceStatsProperty().get(), "an image model uses what its package declares");
+        assertEquals("model default: none declared", vm.referenceLabelProperty().get());
+        String err = vm.useReference(dir.resolve("missing.stats"));
+        assertNotNull(err);
+        assertEquals("default", vm.referenceStatsProperty().get(), "an unreadable file changes nothing");
+        vm.modelRefProperty().set("builtin:3modes");
+        awaitModel(vm);
+        assertEquals("exact", vm.referenceStatsProperty().get());
+        // the ready Fashion comparison stores "default", which resolves to the classifier's test statistics
+        Project f = Project.fashionComparison();
+        assertEquals("default", f.referenceStats());
+        assertEquals(List.of("Euler 4", "Euler 8", "Euler 32", "Heun 8"), f.lanes().stream().map(LaneSpec::name).toList());
+        assertEquals("builtin:fashion-flow", f.model());
+    }
+
+    @Test
     void laneEditorAddsDuplicatesRemovesReordersAndValidates() {
         MainViewModel vm = vm();
-        vm.load(Project.defaultComparison().withLanes(List.of()));
+        vm.load(Project.analyticComparison().withLanes(List.of()));
         LaneViewModel a = vm.addLane("euler");
         LaneViewModel b = vm.addLane("heun");
         assertEquals("euler", a.name());
@@ -114,7 +137,7 @@ class MainViewModelTest {
     @Test
     void runSaveReopenKeepsLanesAndMetrics() throws Exception {
         MainViewModel vm = vm();
-        vm.load(Project.defaultComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")),
+        vm.load(Project.analyticComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")),
                 new LaneSpec("H8", "heun", Map.of("steps", "8")))));
         vm.nProperty().set(400);
         vm.batchProperty().set(100);
@@ -176,7 +199,7 @@ class MainViewModelTest {
     @Test
     void rerunReproducesTheSameImage() throws Exception {
         MainViewModel vm = vm();
-        vm.load(Project.defaultComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")))));
+        vm.load(Project.analyticComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")))));
         vm.nProperty().set(50);
         vm.batchProperty().set(25);
         vm.run();

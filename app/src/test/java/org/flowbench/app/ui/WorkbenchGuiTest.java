@@ -68,7 +68,7 @@ class WorkbenchGuiTest {
     @Test
     void twoLanesThroughTheUiRunSaveReopen(FxRobot robot) throws Exception {
         robot.interact(() -> {
-            vm.load(Project.defaultComparison().withLanes(List.of()));
+            vm.load(Project.analyticComparison().withLanes(List.of()));
             vm.nProperty().set(600);
             vm.batchProperty().set(100);
         });

@@ -125,8 +125,21 @@ public final class SampleSets {
         return out;
     }
 
+    /**
+     * Float samples quantised as reference statistics declare ({@link Quantisation}), so that generated samples saved
+     * as .npy compare with statistics of 8-bit images; samples already from 8-bit images, or a float reference, are
+     * returned as they are.
+     */
+    public static Samples quantisedLike(Samples s, String referenceQuantisation) {
+        if (s.quantised() || !Quantisation.quantises(referenceQuantisation)) {
+            return s;
+        }
+        double[] q = Quantisation.applied(referenceQuantisation, s.data(), s.data().length);
+        return new Samples(q, s.n(), s.shape(), true, s.source());
+    }
+
     /** The quantisation label of an identity: uint8 when the data came from 8-bit images or the extractor quantises. */
     public static String quantisation(Samples s, FeatureExtractor fx) {
-        return s.quantised() || fx.preprocessing().contains("uint8") ? "uint8" : "float";
+        return s.quantised() || fx.preprocessing().contains(Quantisation.UINT8) ? Quantisation.UINT8 : Quantisation.FLOAT;
     }
 }

@@ -140,8 +140,7 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
 
     /** {@code clamp(round((x + 1)/2 · 255), 0, 255)}. */
     static double quantise(double v) {
-        double u = Math.rint((v + 1) * 0.5 * 255);
-        return u < 0 ? 0 : Math.min(255, u);
+        return Quantisation.level(v);
     }
 
     /** Bilinear resize with half-pixel centres (PyTorch {@code align_corners=False}, no antialias). */

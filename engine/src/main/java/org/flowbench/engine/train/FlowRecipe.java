@@ -131,6 +131,9 @@ public final class FlowRecipe {
         cond.put("prompts", "sample-prompts/fashion-mnist.json");
         m.put("conditioning", cond);
         m.put("weightsAre", "EMA");
+        // domain FID: statistics of the test split in the built-in classifier's feature space (resolved by
+        // PackageResolver.defaultReferenceStats; samples are quantised like the statistics declare)
+        m.put("referenceStats", "builtin:fashion-classifier/" + ReferenceStatistics.FILE);
         m.put("provenance", provenance(r, tr, ds.name()));
         ModelPackage.write(r.out(), m, tr.ema(), Map.of("architecture", FlowUNet.ARCHITECTURE),
                 ModelCards.flow(r, tr));

@@ -33,7 +33,8 @@ public final class ReferenceStatistics {
             fx.features(x, n, f);
             g.addBatch(n == chunk ? f : java.util.Arrays.copyOf(f, n * fx.dim()), n);
         }
-        return new ReferenceStats(ReferenceStats.Identity.of("fashion-mnist", split, fx, "uint8"), g);
+        return new ReferenceStats(ReferenceStats.Identity.of("fashion-mnist", split, fx,
+                org.flowbench.engine.metrics.Quantisation.UINT8), g);
     }
 
     /** Computes and writes the test-split statistics into the classifier package folder. */

@@ -116,6 +116,68 @@ public final class PackageResolver implements ModelResolver {
                 org.flowbench.engine.data.FashionMnist.CLASS_NAMES);
     }
 
+    /**
+     * The reference statistics a model declares for domain FID: the manifest's {@code referenceStats} (a path relative
+     * to the package folder, or {@code builtin:NAME/FILE} inside a built-in package); for {@code builtin:fashion-flow}
+     * still training (no manifest yet) the Fashion-MNIST test statistics of the built-in classifier. Empty when the
+     * model declares none or the file is not installed.
+     */
+    public static java.util.Optional<Path> defaultReferenceStats(String ref) {
+        if (ref == null) {
+            return java.util.Optional.empty();
+        }
+        String r = ref;
+        int q = r.indexOf('?');
+        if (q >= 0) {
+            r = r.substring(0, q);
+        }
+        Path dir = null;
+        Path models = modelsDir();
+        if (r.startsWith("builtin:")) {
+            String name = r.substring("builtin:".length());
+            if (BUILTINS.contains(name) && models != null) {
+                dir = models.resolve(name);
+            }
+        } else if (!r.isBlank()) {
+            try {
+                dir = Path.of(r);
+            } catch (java.nio.file.InvalidPathException e) {
+                return java.util.Optional.empty();
+            }
+        }
+        if (dir == null) {
+            return java.util.Optional.empty();
+        }
+        String declared = null;
+        Path manifest = dir.resolve(ModelPackage.MANIFEST);
+        if (Files.isRegularFile(manifest)) {
+            try {
+                declared = org.flowbench.engine.io.Json.MAPPER.readTree(manifest.toFile()).path("referenceStats")
+                        .asText(null);
+            } catch (java.io.IOException e) {
+                return java.util.Optional.empty();
+            }
+        } else if (r.equals("builtin:fashion-flow")) {
+            declared = "builtin:fashion-classifier/fashion-mnist-test.stats"; // ReferenceStatistics.FILE
+        }
+        if (declared == null || declared.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        Path p;
+        if (declared.startsWith("builtin:")) {
+            String rest = declared.substring("builtin:".length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0 || models == null || !BUILTINS.contains(rest.substring(0, slash))) {
+                return java.util.Optional.empty();
+            }
+            p = models.resolve(rest.substring(0, slash)).resolve(rest.substring(slash + 1));
+        } else {
+            p = dir.resolve(declared);
+        }
+        return Files.isRegularFile(p) ? java.util.Optional.of(p.toAbsolutePath().normalize())
+                : java.util.Optional.empty();
+    }
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackageResolver.class);
 
     /** A flow package as a model; other kinds are a clear error. */
