@@ -1,7 +1,7 @@
 package org.flowbench.engine.random;
 
 /**
- * Philox4x32-10 counter-based generator (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011).
+ * Philox4x32-10 counter-based generator ("Parallel random numbers: as easy as 1, 2, 3", SC 2011).
  * A pure function of a 128-bit counter and a 64-bit key; no state, so any block can be computed in any order.
  */
 public final class Philox4x32 {
