@@ -79,6 +79,7 @@ java_opts=(
   -Dorg.bytedeco.javacpp.cacheLibraries=false
   -DPYTORCH_FLAVOR=cpu
   -XX:MaxRAMPercentage=60
+  -XX:JavaPriority1_To_OSPriority=15
   -Xss4m
 )
 jopts=(); for o in "${java_opts[@]}"; do jopts+=(--java-options "$o"); done
@@ -89,13 +90,15 @@ modules=java.base,java.desktop,java.logging,java.management,java.naming,java.net
 modules+=,java.sql,java.xml,java.compiler,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec,jdk.charsets
 modules+=,jdk.localedata,jdk.xml.dom,jdk.jsobject,jdk.jfr,java.instrument
 # jlink options spelled out: the default --strip-debug also strips native symbols, which needs objcopy (binutils).
+# ThreadPriorityPolicy=1 (workbench compute at nice 15, see Session.background) is stored in the runtime image: set
+# there, the JVM does not print its "may require root" warning to every non-root user on every start.
 "$jpackage" --type app-image --dest "$out" --temp "$target/jpackage-tmp" \
   --name Flowbench --app-version "$app_version" --vendor "Flowbench" \
   --description "Workbench for diffusion and flow samplers" \
   --icon "$here/flowbench.png" \
   --add-modules "$modules" \
   --input "$input" --main-jar "$(basename "$appjar")" --main-class org.flowbench.app.Main \
-  --jlink-options "--strip-java-debug-attributes --no-man-pages --no-header-files --strip-native-commands" \
+  --jlink-options "--strip-java-debug-attributes --no-man-pages --no-header-files --strip-native-commands --add-options=-XX:ThreadPriorityPolicy=1" \
   "${jopts[@]}"
 rm -rf "$target/jpackage-tmp"
 ln -s libopenblas.so.0 "$out/Flowbench/lib/app/natives/javacpp/libopenblas_nolapack.so.0"

@@ -68,20 +68,33 @@ public final class Session {
         this.project = project;
         this.listener = listener;
         this.opener = opener;
-        this.worker = Executors.newSingleThreadExecutor(daemon("flowbench-session"));
-        this.metricsThread = Executors.newSingleThreadExecutor(daemon("flowbench-metrics"));
+        this.worker = Executors.newSingleThreadExecutor(daemon("flowbench-session", this));
+        this.metricsThread = Executors.newSingleThreadExecutor(daemon("flowbench-metrics", this));
         for (int i = 0; i < project.lanes().size(); i++) {
             runs.add(new LaneRun(i, project.lanes().get(i)));
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static java.util.concurrent.ThreadFactory daemon(String name, Session owner) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
-            t.setPriority(Thread.NORM_PRIORITY - 1);
+            t.setPriority(owner.threadPriority);
             return t;
         };
+    }
+
+    private volatile int threadPriority = Thread.NORM_PRIORITY;
+
+    /**
+     * Runs this session's compute at the lowest thread priority, so an interactive UI is scheduled first on a busy
+     * machine. It takes effect where the JVM maps Java priorities to OS ones (the launchers pass
+     * {@code -XX:ThreadPriorityPolicy=1}); headless runs keep normal priority, so their timings are not skewed.
+     * Native threads a model starts (PyTorch's intra-op pool) inherit it from the worker that starts them.
+     */
+    public Session background() {
+        this.threadPriority = Thread.MIN_PRIORITY;
+        return this;
     }
 
     /** Previews of one lane are forwarded at most this often (they are also throttled by steps in the request). */

@@ -174,9 +174,10 @@ public final class LaneColumn extends VBox {
                 + (Double.isFinite(ks) ? String.format(java.util.Locale.ROOT, " ± %.1e", ks) : "") : "—");
         modes.setText(Fmt.num(lane.metric("modeTv"), 3));
         String m = lane.messageProperty().get();
-        message.setText(m == null ? "" : m);
-        if (s == LaneStatus.FAILED && m != null) {
-            Tooltip.install(message, new Tooltip(m));
+        String shown = m == null ? "" : m;
+        if (!shown.equals(message.getText())) {
+            message.setText(shown);
+            message.setTooltip(s == LaneStatus.FAILED && m != null ? new Tooltip(m) : null);
         }
     }
 

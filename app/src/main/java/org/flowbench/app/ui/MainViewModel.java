@@ -377,7 +377,7 @@ public final class MainViewModel {
                 List<LaneResult> results = holder[0].results();
                 ui.execute(() -> finishRun(f, results));
             }
-        }, opener);
+        }, opener).background();
         holder[0] = s;
         session = s;
         running.set(true);

@@ -52,6 +52,10 @@ public final class PanelsView extends TabPane {
     private int refreshes;
 
     private final Tab inspectorTab;
+    private final Tab qualityTab;
+    private final Tab latencyTab;
+    private final Tab costTab;
+    private final Tab deviceTab;
 
     public PanelsView(MainViewModel vm, javafx.scene.Node inspector) {
         this.vm = vm;
@@ -91,8 +95,18 @@ public final class PanelsView extends TabPane {
         javafx.scene.control.ScrollPane insp = new javafx.scene.control.ScrollPane(inspector);
         insp.setFitToWidth(true);
         inspectorTab = tab("Inspector", insp);
-        getTabs().addAll(tab("Quality vs N", q), tab("Latency", latencyChart), tab("Quality vs cost", c),
-                inspectorTab, tab("Device", device));
+        qualityTab = tab("Quality vs N", q);
+        latencyTab = tab("Latency", latencyChart);
+        costTab = tab("Quality vs cost", c);
+        deviceTab = tab("Device", device);
+        getTabs().addAll(qualityTab, latencyTab, costTab, inspectorTab, deviceTab);
+        // a hidden chart is brought up to date when its tab is shown, not on every tick
+        getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            refresh(false);
+            if (b == deviceTab) {
+                refreshDevice();
+            }
+        });
         setId("panels");
         metric.valueProperty().addListener((o, a, b) -> dirty = true);
         costAxis.valueProperty().addListener((o, a, b) -> dirty = true);
@@ -135,9 +149,9 @@ public final class PanelsView extends TabPane {
     private void tick() {
         if (dirty) {
             dirty = false;
-            refresh();
+            refresh(false);
         }
-        if (++refreshes % 2 == 0) {
+        if (++refreshes % 2 == 0 && deviceTab.isSelected()) {
             refreshDevice();
         }
     }
@@ -152,6 +166,20 @@ public final class PanelsView extends TabPane {
 
     /** Rebuilds every chart from the lanes' current figures. */
     public void refresh() {
+        refresh(true);
+    }
+
+    /**
+     * Rebuilds the charts from the lanes' figures: all of them, or only the one on the selected tab (chart layout
+     * with axis auto-ranging is the FX thread's largest cost during a run, and hidden charts need none of it).
+     */
+    private void refresh(boolean all) {
+        boolean doQuality = all || qualityTab.isSelected();
+        boolean doLatency = all || latencyTab.isSelected();
+        boolean doCost = all || costTab.isSelected();
+        if (!doQuality && !doLatency && !doCost) {
+            return;
+        }
         String key = metricKey();
         boolean any = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric(key)));
         boolean tv = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("modeTv")));
@@ -197,7 +225,7 @@ public final class PanelsView extends TabPane {
                     pts.add(new XYChart.Data<>(st.images(), v));
                 }
             }
-            if (!samePoints(s.getData(), pts)) {
+            if (doQuality && !samePoints(s.getData(), pts)) {
                 s.getData().setAll(pts);
             }
             qs.add(s);
@@ -213,6 +241,10 @@ public final class PanelsView extends TabPane {
             c.setName(l.name());
             double x = nfeAxis ? l.metric("nfePerImage") : l.metric("meanMs");
             double y = l.metric(shown);
+            if (!doCost) {
+                cs.add(c);
+                continue;
+            }
             if (Double.isFinite(x) && Double.isFinite(y)) {
                 if (c.getData().size() == 1) {
                     c.getData().get(0).setXValue(x);
@@ -229,6 +261,9 @@ public final class PanelsView extends TabPane {
             qualityChart.getData().setAll(qs);
             costChart.getData().setAll(cs);
             shownLanes = List.copyOf(vm.lanes());
+        }
+        if (!doLatency) {
+            return;
         }
         updateBars(p50, p50Data);
         updateBars(p95, p95Data);

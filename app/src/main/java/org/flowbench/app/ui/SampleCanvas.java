@@ -18,7 +18,7 @@ public final class SampleCanvas extends Canvas {
     /** Cells of the image grid. */
     public static final int GRID = 4;
     private static final double EXTENT = 5.5;
-    private static final Map<String, WritableImage> DENSITY = new ConcurrentHashMap<>();
+    private static final Map<String, int[]> DENSITY = new ConcurrentHashMap<>();
     private static final java.util.Set<String> PENDING = ConcurrentHashMap.newKeySet();
     /** The scatter draws the first this many samples (the same indices in every lane). */
     public static final int MAX_POINTS = 2000;
@@ -30,6 +30,7 @@ public final class SampleCanvas extends Canvas {
     private long highlighted = -1;
     private boolean dark;
 
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
     private boolean invalid;
     private final javafx.animation.Timeline ticker;
 
@@ -43,6 +44,8 @@ public final class SampleCanvas extends Canvas {
             }
         }));
         ticker.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        // lanes tick out of phase, so their redraws land in different pulses rather than all in one
+        ticker.setDelay(javafx.util.Duration.millis(47 * (INSTANCES.getAndIncrement() % 4)));
         ticker.play();
     }
 
@@ -142,29 +145,37 @@ public final class SampleCanvas extends Canvas {
         }
     }
 
+    /**
+     * The scatter is composed in a pixel buffer and shown as one image: thousands of anti-aliased rectangles would
+     * each be rasterised by the render thread, which the FX thread then waits for at the next pulse.
+     */
     private void drawScatter(GraphicsContext g, double w, double h) {
-        if (model.mixture() != null) {
-            WritableImage bg = densityIfReady(model, (int) w, centerY(), dark);
-            if (bg != null) {
-                g.drawImage(bg, 0, 0);
-            }
+        int iw = (int) Math.round(w);
+        int ih = (int) Math.round(h);
+        if (frame == null || (int) frame.getWidth() != iw || (int) frame.getHeight() != ih) {
+            frame = new WritableImage(iw, ih);
+            pixels = new int[iw * ih];
         }
-        g.setFill(color.deriveColor(0, 1, 1, 0.55));
+        int[] bg = model.mixture() != null ? densityPixels(model, iw, centerY(), dark) : null;
+        if (bg != null && bg.length == pixels.length) {
+            System.arraycopy(bg, 0, pixels, 0, pixels.length);
+        } else {
+            java.util.Arrays.fill(pixels, argb(dark ? Color.web("#15171a") : Color.web("#fbfbfc")));
+        }
+        int dot = argb(color);
         int count = Math.min(MAX_POINTS, samples.length / 2);
         for (int i = 0; i < count; i++) {
-            double x = px(samples[2 * i]);
-            double y = py(samples[2 * i + 1]);
-            g.fillRect(x - 1.25, y - 1.25, 2.5, 2.5);
+            square(iw, ih, px(samples[2 * i]), py(samples[2 * i + 1]), dot, 0.55, false);
         }
         if (preview != null) {
-            g.setStroke(Color.web("#e0742b").deriveColor(0, 1, 1, 0.7));
-            g.setLineWidth(1);
+            int mark = argb(Color.web("#e0742b"));
             for (int i = 0; i + 1 < Math.min(preview.length, 2 * MAX_POINTS); i += 2) {
-                double x = px(preview[i]);
-                double y = py(preview[i + 1]);
-                g.strokeRect(x - 1.5, y - 1.5, 3, 3);
+                square(iw, ih, px(preview[i]), py(preview[i + 1]), mark, 0.7, true);
             }
         }
+        frame.getPixelWriter().setPixels(0, 0, iw, ih, javafx.scene.image.PixelFormat.getIntArgbInstance(), pixels, 0,
+                iw);
+        g.drawImage(frame, 0, 0);
         if (highlighted >= 0 && highlighted < count) {
             double x = px(samples[(int) (2 * highlighted)]);
             double y = py(samples[(int) (2 * highlighted + 1)]);
@@ -172,6 +183,41 @@ public final class SampleCanvas extends Canvas {
             g.setLineWidth(2);
             g.strokeOval(x - 6, y - 6, 12, 12);
         }
+    }
+
+    private WritableImage frame;
+    private int[] pixels;
+
+    /** Blends a 3×3 square (filled, or its outline when {@code hollow}) centred on (x, y) into the buffer. */
+    private void square(int w, int h, double x, double y, int rgb, double alpha, boolean hollow) {
+        int cx = (int) Math.floor(x);
+        int cy = (int) Math.floor(y);
+        for (int dy = -1; dy <= 1; dy++) {
+            int yy = cy + dy;
+            if (yy < 0 || yy >= h) {
+                continue;
+            }
+            for (int dx = -1; dx <= 1; dx++) {
+                int xx = cx + dx;
+                if (xx < 0 || xx >= w || (hollow && dx == 0 && dy == 0)) {
+                    continue;
+                }
+                int k = yy * w + xx;
+                pixels[k] = blend(pixels[k], rgb, alpha);
+            }
+        }
+    }
+
+    private static int blend(int dst, int src, double a) {
+        int r = (int) (((src >> 16) & 255) * a + ((dst >> 16) & 255) * (1 - a));
+        int gr = (int) (((src >> 8) & 255) * a + ((dst >> 8) & 255) * (1 - a));
+        int b = (int) ((src & 255) * a + (dst & 255) * (1 - a));
+        return 0xff000000 | r << 16 | gr << 8 | b;
+    }
+
+    private static int argb(Color c) {
+        return 0xff000000 | (int) Math.round(c.getRed() * 255) << 16 | (int) Math.round(c.getGreen() * 255) << 8
+                | (int) Math.round(c.getBlue() * 255);
     }
 
     private void drawImages(GraphicsContext g, double w) {
@@ -231,9 +277,9 @@ public final class SampleCanvas extends Canvas {
     }
 
     /** The density image if computed; otherwise starts computing it off the FX thread and redraws when done. */
-    private WritableImage densityIfReady(MainViewModel.ModelView m, int size, double cy, boolean dk) {
+    private int[] densityPixels(MainViewModel.ModelView m, int size, double cy, boolean dk) {
         String key = key(m, size, dk);
-        WritableImage img = DENSITY.get(key);
+        int[] img = DENSITY.get(key);
         if (img == null && PENDING.add(key)) {
             Thread t = new Thread(() -> {
                 density(m, size, cy, dk);
@@ -254,8 +300,8 @@ public final class SampleCanvas extends Canvas {
         return m.ref() + "@" + m.hash() + "/" + size + "/" + dk;
     }
 
-    /** The exact data density as a heat map (cached per model, size and theme). */
-    static WritableImage density(MainViewModel.ModelView m, int size, double cy, boolean dark) {
+    /** The exact data density as a heat map, ARGB row-major (cached per model, size and theme). */
+    static int[] density(MainViewModel.ModelView m, int size, double cy, boolean dark) {
         return DENSITY.computeIfAbsent(key(m, size, dark), k -> {
             GaussianMixture gm = m.mixture();
             double[] logp = new double[size * size];
@@ -270,14 +316,13 @@ public final class SampleCanvas extends Canvas {
                     max = Math.max(max, v);
                 }
             }
-            WritableImage img = new WritableImage(size, size);
-            PixelWriter pw = img.getPixelWriter();
+            int[] img = new int[size * size];
             Color bg = dark ? Color.web("#15171a") : Color.web("#fbfbfc");
             Color hi = dark ? Color.web("#4a5f8c") : Color.web("#a9c0ea");
             for (int j = 0; j < size; j++) {
                 for (int i = 0; i < size; i++) {
                     double a = Math.exp(logp[j * size + i] - max);
-                    pw.setColor(i, j, bg.interpolate(hi, Math.pow(a, 0.5)));
+                    img[j * size + i] = argb(bg.interpolate(hi, Math.pow(a, 0.5)));
                 }
             }
             return img;

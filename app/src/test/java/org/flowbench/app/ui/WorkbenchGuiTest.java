@@ -173,6 +173,7 @@ class WorkbenchGuiTest {
         // heartbeat: a runnable posted to the FX thread every 5 ms; its delay is how long the FX thread was busy
         AtomicLong maxDelayNanos = new AtomicLong();
         AtomicLong beats = new AtomicLong();
+        AtomicLong lastBeat = new AtomicLong(System.nanoTime());
         ScheduledExecutorService hb = Executors.newSingleThreadScheduledExecutor();
         long hbStart = System.nanoTime();
         List<String> late = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -185,8 +186,27 @@ class WorkbenchGuiTest {
                 }
                 maxDelayNanos.accumulateAndGet(delay, Math::max);
                 beats.incrementAndGet();
+                lastBeat.set(System.nanoTime());
             });
         }, 0, 5, TimeUnit.MILLISECONDS);
+        // diagnosis: while a beat is overdue, sample the FX and render threads, so that a failure names the culprit
+        Thread[] fx = new Thread[1];
+        robot.interact(() -> fx[0] = Thread.currentThread());
+        List<Thread> watched = new java.util.ArrayList<>(List.of(fx[0]));
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("QuantumRenderer"))
+                .forEach(watched::add);
+        java.util.Map<String, Integer> overdueStacks = new java.util.concurrent.ConcurrentHashMap<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastBeat.get() > 25_000_000L) {
+                for (Thread t : watched) {
+                    String key = t.getName() + ": " + java.util.Arrays.stream(t.getStackTrace()).limit(8)
+                            .map(e -> e.getClassName().replaceAll(".*\\.", "") + "." + e.getMethodName())
+                            .collect(java.util.stream.Collectors.joining(" < "));
+                    overdueStacks.merge(key, 1, Integer::sum);
+                }
+            }
+        }, 0, 3, TimeUnit.MILLISECONDS);
         // control: the same 5 ms tick on a plain thread measures how late this machine runs any thread
         AtomicLong controlMaxNanos = new AtomicLong();
         ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
@@ -215,6 +235,7 @@ class WorkbenchGuiTest {
         } finally {
             hb.shutdownNow();
             control.shutdownNow();
+            sampler.shutdownNow();
         }
         double maxMs = maxDelayNanos.get() / 1e6;
         double controlMs = controlMaxNanos.get() / 1e6;
@@ -236,7 +257,9 @@ class WorkbenchGuiTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(controlMs < 20, "machine overloaded: a plain 5 ms tick ran "
                 + controlMs + " ms late, so FX-thread blocking (" + maxMs + " ms) cannot be judged");
         assertTrue(maxMs < 50, "FX thread blocked for " + maxMs + " ms during the run; late beats: "
-                + late.stream().limit(30).toList() + " of " + late.size() + " (" + beats.get() + " beats)");
+                + late.stream().limit(30).toList() + " of " + late.size() + " (" + beats.get() + " beats); while overdue: "
+                + overdueStacks.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(4)
+                .map(e -> e.getValue() + "× " + e.getKey()).toList());
     }
 
     @Test
