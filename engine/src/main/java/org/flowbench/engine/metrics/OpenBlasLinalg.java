@@ -116,8 +116,11 @@ final class OpenBlasLinalg implements Linalg {
         if (n == 0) {
             return;
         }
-        threadsFor((double) n * n * n * (vectors ? 3 : 1));
-        // (LAPACKE_dsyevd_2stage for eigenvalues only was measured no faster at n = 2048 here: 10.2 s vs 9.7 s.)
+        // Always one thread: the tridiagonal reduction synchronises the OpenBLAS threads once per column, so on a busy
+        // machine (metrics run while lanes sample) a descheduled worker stalls every step. Measured at n = 2048 on
+        // 2 cores (docs/benchmarks.md): idle 0.63 s on one thread vs 0.42 s on two; with a sampler running
+        // 1.0 s vs 1.5–11 s. (LAPACKE_dsyevd_2stage for eigenvalues only was no faster.)
+        threadsFor(0);
         int info = openblas.LAPACKE_dsyevd(openblas.LAPACK_ROW_MAJOR, (byte) (vectors ? 'V' : 'N'), (byte) 'U', n, a, n, w);
         if (info != 0) {
             throw new ArithmeticException("LAPACKE_dsyevd failed, info = " + info);
