@@ -10,7 +10,11 @@ import java.util.concurrent.Callable;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
+import org.flowbench.engine.model.analytic.GaussianMixture;
 import org.flowbench.engine.model.pkg.MlpFlowModel;
+import org.flowbench.engine.model.pkg.ModelPackage;
+import org.flowbench.engine.model.pkg.NetworkFlowModel;
+import org.flowbench.engine.model.pkg.PackageResolver;
 import org.flowbench.engine.nn.ParamStore;
 import org.flowbench.engine.nn.VelocityMlp;
 import org.flowbench.engine.run.CancellationToken;
@@ -23,17 +27,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code flowbench train boss --model M --steps K}: BOSS straightening. With an analytic rectified-flow mixture, a
- * velocity MLP teacher is first trained on it by flow matching (written to OUT/teacher); with a velocity-MLP
- * package, that package is the teacher. The student (OUT/student) is the teacher fine-tuned on the chords of its
+ * velocity MLP teacher is first trained on it by flow matching (written to OUT/teacher); with a velocity-MLP or
+ * image-UNet package (e.g. {@code builtin:fashion-flow}), that package is the teacher. The student (OUT/student) is the teacher fine-tuned on the chords of its
  * K-step Bellman schedule; its manifest records the parent, K and the times.
  */
 @Command(name = "boss", mixinStandardHelpOptions = true,
-        description = "BOSS straightening: fine-tune a velocity MLP on the chords of its Bellman schedule.")
+        description = "BOSS straightening: fine-tune a velocity network on the chords of its Bellman schedule.")
 public final class TrainBossCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "analytic rectified-flow mixture or velocity-MLP package")
+    @Option(names = "--model", required = true, description = "analytic rectified-flow mixture, velocity-MLP package or flow-unet-v1 package")
     String model;
 
     @Option(names = "--steps", required = true, description = "K: sampling steps of the schedule")
@@ -97,32 +101,44 @@ public final class TrainBossCommand implements Callable<Integer> {
             }
         };
         try (FlowModel m = Models.open(model); NDManager base = NDManager.newBaseManager()) {
-            VelocityMlp net;
+            VelocityMlp mlp = null;
+            BossStraighten.Student student;
             ParamStore teacherW;
-            String parent;
-            if (m instanceof MlpFlowModel mlp) {
-                net = mlp.net();
-                teacherW = mlp.weights();
-                parent = model;
-            } else {
+            String parent = model;
+            FlowModel teacher = m;
+            int classes = 0;
+            if (m instanceof MlpFlowModel mm) {
+                mlp = mm.net();
+                student = BossStraighten.mlp(mlp);
+                teacherW = mm.weights();
+            } else if (m instanceof NetworkFlowModel nm) {
+                // the image UNet: paths (and chords) for every class in turn, so the student keeps its conditioning
+                student = BossStraighten.unet(nm.net(), nm.shape());
+                teacherW = nm.weights();
+                classes = nm.classNames().size();
+            } else if (m instanceof GaussianMixture) {
                 var g = BossStraighten.requireMixture(m);
-                net = new VelocityMlp(g.dim(), 128);
+                mlp = new VelocityMlp(g.dim(), 128);
+                student = BossStraighten.mlp(mlp);
                 err.println("training the teacher MLP by flow matching on " + m.id());
-                teacherW = BossStraighten.trainTeacher(base, g, net, new BossStraighten.Settings(teacherSteps, 256,
+                teacherW = BossStraighten.trainTeacher(base, g, mlp, new BossStraighten.Settings(teacherSteps, 256,
                         teacherLr, warmup, ema, seed), l, cancel);
                 parent = dir.resolve("teacher").toString();
+                teacher = BossStraighten.model(parent, mlp, teacherW);
+            } else {
+                throw new FlowbenchException("train boss fine-tunes a velocity network (an analytic mixture's MLP "
+                        + "teacher, a velocity-MLP package or a flow-unet-v1 package); " + model + " is a "
+                        + m.getClass().getSimpleName(), "straighten the unguided model (without ?cfg=), then sample it "
+                        + "with guidance");
             }
-            FlowModel teacher = BossStraighten.model(parent, net, teacherW);
             BossSchedule s = BossSchedule.get(teacher, k, fine, costSamples, costSeed, cancel);
             err.println("Bellman times " + java.util.Arrays.toString(s.times()) + "; fine-tuning on " + tuples
                     + " teacher paths");
-            BossStraighten.Tuples data = BossStraighten.tuples(teacher, s, tuples, seed + 1);
-            ParamStore studentW = BossStraighten.fineTune(base, net, teacherW, data, new BossStraighten.Settings(
+            BossStraighten.Tuples data = BossStraighten.tuples(teacher, s, tuples, seed + 1, classes);
+            ParamStore studentW = BossStraighten.fineTune(base, student, teacherW, data, new BossStraighten.Settings(
                     finetuneSteps, batch, lr, warmup, ema, seed + 2), l, cancel);
-            FlowModel student = BossStraighten.model(dir.resolve("student").toString(), net, studentW);
+            Path studentDir = dir.resolve("student");
             long evalSeed = seed + 1_000_003;
-            double et = BossStraighten.endpointError(teacher, s.times(), teacher, fine, evalSamples, evalSeed);
-            double es = BossStraighten.endpointError(student, s.times(), teacher, fine, evalSamples, evalSeed);
             Map<String, Object> prov = new LinkedHashMap<>();
             prov.put("command", "flowbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             prov.put("seed", seed);
@@ -132,18 +148,33 @@ public final class TrainBossCommand implements Callable<Integer> {
             prov.put("warmupSteps", warmup);
             prov.put("emaDecay", ema);
             prov.put("tuples", tuples);
+            double et = BossStraighten.endpointError(teacher, s.times(), teacher, fine, evalSamples, evalSeed, classes);
             prov.put("heldOutTeacherError", et);
-            prov.put("heldOutStudentError", es);
-            if (!(m instanceof MlpFlowModel)) {
-                Map<String, Object> tprov = new LinkedHashMap<>(prov);
-                tprov.put("trainedOn", m.id());
-                tprov.put("teacherSteps", teacherSteps);
-                BossStraighten.writeTeacherPackage(dir.resolve("teacher"), net, teacherW, m, tprov);
+            if (mlp != null) {
+                FlowModel sm = BossStraighten.model(studentDir.toString(), mlp, studentW);
+                double es = BossStraighten.endpointError(sm, s.times(), teacher, fine, evalSamples, evalSeed, classes);
+                prov.put("heldOutStudentError", es);
+                if (!(m instanceof MlpFlowModel)) {
+                    Map<String, Object> tprov = new LinkedHashMap<>(prov);
+                    tprov.put("trainedOn", m.id());
+                    tprov.put("teacherSteps", teacherSteps);
+                    BossStraighten.writeTeacherPackage(dir.resolve("teacher"), mlp, teacherW, m, tprov);
+                }
+                BossStraighten.writePackage(studentDir, mlp, studentW, teacher, parent, s, prov);
+            } else {
+                NetworkFlowModel nm = (NetworkFlowModel) m;
+                try (NetworkFlowModel sm = new NetworkFlowModel(studentDir.toString(), "student", nm.net(), studentW,
+                        nm.shape(), nm.classNames())) {
+                    prov.put("heldOutStudentError", BossStraighten.endpointError(sm, s.times(), teacher, fine,
+                            evalSamples, evalSeed, classes));
+                }
+                BossStraighten.writeDerivedPackage(studentDir, ModelPackage.open(PackageResolver.packageDir(model)),
+                        studentW, teacher, parent, s, prov);
             }
-            BossStraighten.writePackage(dir.resolve("student"), net, studentW, teacher, parent, s, prov);
+            double es = (Double) prov.get("heldOutStudentError");
             o.printf(Locale.ROOT, "held-out %d-step error vs the teacher's %d-step endpoint: teacher %.4f, student %.4f "
                     + "(%.1fx lower)%n", k, fine, et, es, et / es);
-            o.println("student package written to " + dir.resolve("student") + "; sample it with --sampler euler "
+            o.println("student package written to " + studentDir + "; sample it with --sampler euler "
                     + "--param grid=list --param times=" + String.join(",", java.util.Arrays.stream(s.times())
                     .mapToObj(Double::toString).toList()) + " --steps " + k);
         }

@@ -40,6 +40,51 @@ class BossFkcCliTest {
         }
     }
 
+    /**
+     * Straightening works on the built-in image UNet, not only on MLPs: a toy-sized run (2 steps, fine grid 10,
+     * 20 paths, 4 fine-tuning steps) writes a student package that keeps the parent's architecture, classes and
+     * reference statistics, records the parent, K and the times, and samples on those times.
+     */
+    @Test
+    void trainBossStraightensTheImageUnet(@TempDir Path dir) throws Exception {
+        String old = System.getProperty("flowbench.cache");
+        System.setProperty("flowbench.cache", dir.resolve("cache").toString());
+        try {
+            Path out = dir.resolve("boss2");
+            String[] r = run("train", "boss", "--model", "builtin:fashion-flow", "--steps", "2", "--fine", "10",
+                    "--cost-samples", "4", "--tuples", "20", "--finetune-steps", "4", "--batch", "8", "--warmup", "2",
+                    "--eval-samples", "10", "--out", out.toString());
+            assertEquals("0", r[0], r[2]);
+            assertTrue(r[1].contains("held-out 2-step error"), r[1]);
+            Path student = out.resolve("student");
+            org.flowbench.engine.model.pkg.ModelPackage p = org.flowbench.engine.model.pkg.ModelPackage.open(student);
+            assertEquals("flow-unet-v1", p.string("architecture"));
+            assertEquals(10, p.classNames().size());
+            assertEquals("builtin:fashion-flow", p.map("boss").get("parent"));
+            assertEquals(2, ((Number) p.map("boss").get("steps")).intValue());
+            java.util.List<?> times = (java.util.List<?>) p.map("boss").get("times");
+            assertEquals(3, times.size());
+            assertTrue(p.manifest().get("referenceStats").toString().contains("fashion-classifier"));
+            assertTrue(Double.isFinite(((Number) p.map("provenance").get("heldOutStudentError")).doubleValue()));
+            Path x = dir.resolve("x.npy");
+            String[] smp = run("sample", "--model", student.toString(), "--sampler", "euler", "--param", "grid=list",
+                    "--param", "times=" + times.get(0) + "," + times.get(1) + "," + times.get(2), "--steps", "2",
+                    "--n", "2", "--prompt", "Sneaker", "--out", x.toString(), "--quiet");
+            assertEquals("0", smp[0], smp[2]);
+            assertEquals(2 * 28 * 28, Npy.read(x).data().length);
+            String[] guided = run("train", "boss", "--model", "builtin:fashion-flow?cfg=2", "--steps", "2",
+                    "--out", dir.resolve("g").toString());
+            assertEquals("2", guided[0]);
+            assertTrue(guided[2].contains("without ?cfg="), guided[2]);
+        } finally {
+            if (old == null) {
+                System.clearProperty("flowbench.cache");
+            } else {
+                System.setProperty("flowbench.cache", old);
+            }
+        }
+    }
+
     @Test
     void fkcAnnealExampleRuns(@TempDir Path dir) throws Exception {
         Path repo = Path.of(System.getProperty("flowbench.repo", "..")).toAbsolutePath();

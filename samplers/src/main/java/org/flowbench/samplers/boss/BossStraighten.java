@@ -39,20 +39,45 @@ public final class BossStraighten {
     /** Training settings shared by both phases. */
     public record Settings(long steps, int batch, double lr, int warmup, double ema, long seed) {}
 
-    /** Chord tuples, flattened: z0, z1 (n × d), t0, t1 (n). */
-    public record Tuples(int n, int dim, float[] z0, float[] z1, float[] t0, float[] t1) {}
+    /** Chord tuples, flattened: z0, z1 (n × d), t0, t1 (n), and the class each path was conditioned on (−1: none). */
+    public record Tuples(int n, int dim, float[] z0, float[] z1, float[] t0, float[] t1, int[] labels) {}
+
+    /** The network being fine-tuned: its velocity for a batch of n states at per-state times and classes. */
+    public interface Student {
+        NDArray velocity(NDManager m, org.flowbench.engine.nn.NDParams p, float[] z, float[] t, int[] labels, int n);
+    }
+
+    /** A velocity MLP (input: the state with the time appended; unconditional). */
+    public static Student mlp(VelocityMlp net) {
+        return (m, p, z, t, labels, n) -> {
+            int d = net.dim();
+            float[] in = new float[n * (d + 1)];
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(z, j * d, in, j * (d + 1), d);
+                in[j * (d + 1) + d] = t[j];
+            }
+            return net.forward(p, m.create(in, new Shape(n, d + 1)));
+        };
+    }
+
+    /** The image UNet on [C, H, W] states, class-conditional (−1 = the null class). */
+    public static Student unet(org.flowbench.engine.nn.FlowUNet net, int[] shape) {
+        return (m, p, z, t, labels, n) -> net.forward(p, m.create(z, new Shape(n, shape[0], shape[1], shape[2])), t,
+                labels);
+    }
 
     private static Trainer.Config config(Settings s) {
         return Trainer.Config.defaults(s.steps(), s.seed()).withLr(s.lr()).withWarmup(s.warmup()).withEma(s.ema())
                 .withCheckpointSeconds(Double.POSITIVE_INFINITY);
     }
 
-    private record Batch(float[] xt, float[] target, int n) {}
+    /** A training batch: states, times, classes and velocity targets. */
+    private record Batch(float[] z, float[] t, int[] labels, float[] target, int n) {}
 
-    private static NDArray mse(NDManager m, VelocityMlp net, org.flowbench.engine.nn.NDParams p, Batch b, int d) {
-        NDArray in = m.create(b.xt(), new Shape(b.n(), d + 1));
-        NDArray target = m.create(b.target(), new Shape(b.n(), d));
-        return net.forward(p, in).sub(target).square().mean();
+    /** Mean over the batch of the per-sample mean over dimensions of the squared error (all sizes are equal). */
+    private static NDArray mse(NDManager m, Student net, org.flowbench.engine.nn.NDParams p, Batch b) {
+        NDArray v = net.velocity(m, p, b.z(), b.t(), b.labels(), b.n());
+        return v.sub(m.create(b.target(), v.getShape())).square().mean();
     }
 
     /** Flow-matching teacher on the mixture's data distribution (label −1). Returns the EMA weights. */
@@ -62,9 +87,13 @@ public final class BossStraighten {
         int pool = 100_000;
         double[] x1 = data.sampleData(s.seed() ^ 0x5DEECE66DL, pool, -1);
         Trainer<Batch> tr = new Trainer<>(config(s), net.init(s.seed()));
+        Student student = mlp(net);
+        int[] none = new int[s.batch()];
+        java.util.Arrays.fill(none, -1);
         Trainer.BatchSource<Batch> src = (step, rng) -> {
             int n = s.batch();
-            float[] xt = new float[n * (d + 1)];
+            float[] xt = new float[n * d];
+            float[] ts = new float[n];
             float[] target = new float[n * d];
             for (int j = 0; j < n; j++) {
                 int idx = rng.nextInt(pool);
@@ -72,61 +101,85 @@ public final class BossStraighten {
                 for (int e = 0; e < d; e++) {
                     double a = x1[idx * d + e];
                     double z = rng.nextGaussian();
-                    xt[j * (d + 1) + e] = (float) (t * a + (1 - t) * z);
+                    xt[j * d + e] = (float) (t * a + (1 - t) * z);
                     target[j * d + e] = (float) (a - z);
                 }
-                xt[j * (d + 1) + d] = (float) t;
+                ts[j] = (float) t;
             }
-            return new Batch(xt, target, n);
+            return new Batch(xt, ts, none, target, n);
         };
-        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b, d), listener, cancel);
+        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, student, p, b), listener, cancel);
         if (r.cancelled()) {
             throw new CancellationToken.CancelledException();
         }
         return tr.ema().copy();
     }
 
-    /** Teacher Euler paths on the fine grid and the chord tuples of the Bellman intervals. */
-    public static Tuples tuples(FlowModel teacher, BossSchedule schedule, int samples, long seed) {
+    /** States per network call when integrating teacher paths (bounds the memory an image network needs). */
+    static final int CHUNK = 256;
+
+    /**
+     * Teacher Euler paths on the fine grid and the chord tuples of the Bellman intervals. With {@code classes} &gt; 0
+     * path m is conditioned on class m mod classes (the student learns every class's chords); otherwise none.
+     */
+    public static Tuples tuples(FlowModel teacher, BossSchedule schedule, int samples, long seed, int classes) {
         int d = teacher.dim();
-        int fine = schedule.fine();
-        double[] s = BossCost.fineGrid(teacher.path(), fine);
+        double[] s = BossCost.fineGrid(teacher.path(), schedule.fine());
         int k = schedule.steps();
         int[] idx = schedule.indices();
         float[] z0 = new float[samples * k * d];
         float[] z1 = new float[samples * k * d];
         float[] t0 = new float[samples * k];
         float[] t1 = new float[samples * k];
-        double[] x = new double[samples * d];
-        for (int m = 0; m < samples; m++) {
-            NoiseSource.gaussian(seed, m, 0, x, m * d, d);
-        }
-        double[][] at = new double[k + 1][];
-        at[0] = x.clone();
-        double[] v = new double[x.length];
-        int next = 1;
-        for (int i = 0; i < fine; i++) {
-            teacher.velocity(x, samples, s[i], null, v);
-            double h = s[i + 1] - s[i];
-            for (int e = 0; e < x.length; e++) {
-                x[e] += h * v[e];
-            }
-            while (next <= k && idx[next] == i + 1) {
-                at[next++] = x.clone();
-            }
-        }
-        for (int m = 0; m < samples; m++) {
-            for (int j = 0; j < k; j++) {
-                int row = m * k + j;
-                for (int e = 0; e < d; e++) {
-                    z0[row * d + e] = (float) at[j][m * d + e];
-                    z1[row * d + e] = (float) at[j + 1][m * d + e];
+        int[] rowLabels = new int[samples * k];
+        int[] labels = labels(samples, classes);
+        for (int from = 0; from < samples; from += CHUNK) {
+            int n = Math.min(CHUNK, samples - from);
+            double[] x = noise(seed, from, n, d);
+            int[] l = java.util.Arrays.copyOfRange(labels, from, from + n);
+            double[] v = new double[x.length];
+            double[] prev = x.clone();
+            int j = 0;
+            for (int i = 0; i < schedule.fine() && j < k; i++) {
+                teacher.velocity(x, n, s[i], l, v);
+                double h = s[i + 1] - s[i];
+                for (int e = 0; e < x.length; e++) {
+                    x[e] += h * v[e];
                 }
-                t0[row] = (float) s[idx[j]];
-                t1[row] = (float) s[idx[j + 1]];
+                if (idx[j + 1] == i + 1) {
+                    for (int m = 0; m < n; m++) {
+                        int row = (from + m) * k + j;
+                        for (int e = 0; e < d; e++) {
+                            z0[row * d + e] = (float) prev[m * d + e];
+                            z1[row * d + e] = (float) x[m * d + e];
+                        }
+                        t0[row] = (float) s[idx[j]];
+                        t1[row] = (float) s[idx[j + 1]];
+                        rowLabels[row] = l[m];
+                    }
+                    prev = x.clone();
+                    j++;
+                }
             }
         }
-        return new Tuples(samples * k, d, z0, z1, t0, t1);
+        return new Tuples(samples * k, d, z0, z1, t0, t1, rowLabels);
+    }
+
+    /** Class m mod classes for sample m, or −1 (unconditional) for all when classes is 0. */
+    static int[] labels(int samples, int classes) {
+        int[] l = new int[samples];
+        for (int m = 0; m < samples; m++) {
+            l[m] = classes > 0 ? m % classes : -1;
+        }
+        return l;
+    }
+
+    private static double[] noise(long seed, int from, int n, int d) {
+        double[] x = new double[n * d];
+        for (int m = 0; m < n; m++) {
+            NoiseSource.gaussian(seed, from + m, 0, x, m * d, d);
+        }
+        return x;
     }
 
     /**
@@ -140,7 +193,7 @@ public final class BossStraighten {
         for (int m = 0; m < samples; m++) {
             NoiseSource.gaussian(seed, m, 0, x0, m * d, d);
         }
-        double[] x1 = euler(teacher, BossCost.fineGrid(teacher.path(), fine), x0, samples);
+        double[] x1 = euler(teacher, BossCost.fineGrid(teacher.path(), fine), x0, samples, null);
         float[] z0 = new float[samples * k * d];
         float[] z1 = new float[samples * k * d];
         float[] t0 = new float[samples * k];
@@ -161,46 +214,51 @@ public final class BossStraighten {
                 t1[row] = (float) (t + 1);
             }
         }
-        return new Tuples(samples * k, d, z0, z1, t0, t1);
+        int[] none = new int[samples * k];
+        java.util.Arrays.fill(none, -1);
+        return new Tuples(samples * k, d, z0, z1, t0, t1, none);
     }
 
     /** Fine-tunes a copy of {@code teacher} on the chord targets; returns the EMA weights. */
-    public static ParamStore fineTune(NDManager base, VelocityMlp net, ParamStore teacher, Tuples data, Settings s,
+    public static ParamStore fineTune(NDManager base, Student net, ParamStore teacher, Tuples data, Settings s,
                                       Trainer.Listener listener, CancellationToken cancel) throws IOException {
         int d = data.dim();
         Trainer<Batch> tr = new Trainer<>(config(s), teacher);
         Trainer.BatchSource<Batch> src = (step, rng) -> {
             int n = s.batch();
-            float[] xt = new float[n * (d + 1)];
+            float[] z = new float[n * d];
+            float[] t = new float[n];
+            int[] labels = new int[n];
             float[] target = new float[n * d];
             for (int j = 0; j < n; j++) {
                 int r = rng.nextInt(data.n());
                 double dt = (double) data.t1()[r] - data.t0()[r];
+                System.arraycopy(data.z0(), r * d, z, j * d, d);
                 for (int e = 0; e < d; e++) {
-                    xt[j * (d + 1) + e] = data.z0()[r * d + e];
                     target[j * d + e] = (float) ((data.z1()[r * d + e] - (double) data.z0()[r * d + e]) / dt);
                 }
-                xt[j * (d + 1) + d] = data.t0()[r];
+                t[j] = data.t0()[r];
+                labels[j] = data.labels()[r];
             }
-            return new Batch(xt, target, n);
+            return new Batch(z, t, labels, target, n);
         };
-        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b, d), listener, cancel);
+        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b), listener, cancel);
         if (r.cancelled()) {
             throw new CancellationToken.CancelledException();
         }
         return tr.ema().copy();
     }
 
-    /** Mean over held-out noises of ‖K-step Euler of {@code model} on {@code times} − reference endpoint‖². */
+    /**
+     * Mean over held-out noises of ‖K-step Euler of {@code model} on {@code times} − reference endpoint‖² (classes as
+     * in {@link #tuples}).
+     */
     public static double endpointError(FlowModel model, double[] times, FlowModel reference, int fine, int samples,
-                                       long seed) {
-        int d = model.dim();
-        double[] x0 = new double[samples * d];
-        for (int m = 0; m < samples; m++) {
-            NoiseSource.gaussian(seed, m, 0, x0, m * d, d);
-        }
-        double[] ref = euler(reference, BossCost.fineGrid(reference.path(), fine), x0, samples);
-        double[] out = euler(model, times, x0, samples);
+                                       long seed, int classes) {
+        double[] x0 = noise(seed, 0, samples, model.dim());
+        int[] labels = classes > 0 ? labels(samples, classes) : null;
+        double[] ref = euler(reference, BossCost.fineGrid(reference.path(), fine), x0, samples, labels);
+        double[] out = euler(model, times, x0, samples, labels);
         double acc = 0;
         for (int i = 0; i < out.length; i++) {
             acc += (out[i] - ref[i]) * (out[i] - ref[i]);
@@ -208,17 +266,25 @@ public final class BossStraighten {
         return acc / samples;
     }
 
-    static double[] euler(FlowModel m, double[] times, double[] x0, int n) {
-        double[] x = x0.clone();
-        double[] v = new double[x.length];
-        for (int k = 0; k < times.length - 1; k++) {
-            m.velocity(x, n, times[k], null, v);
-            double h = times[k + 1] - times[k];
-            for (int i = 0; i < x.length; i++) {
-                x[i] += h * v[i];
+    /** Euler on {@code times} from x0, in chunks of {@link #CHUNK} states; labels may be null. */
+    static double[] euler(FlowModel m, double[] times, double[] x0, int n, int[] labels) {
+        int d = m.dim();
+        double[] out = new double[x0.length];
+        for (int from = 0; from < n; from += CHUNK) {
+            int c = Math.min(CHUNK, n - from);
+            double[] x = java.util.Arrays.copyOfRange(x0, from * d, (from + c) * d);
+            int[] l = labels == null ? null : java.util.Arrays.copyOfRange(labels, from, from + c);
+            double[] v = new double[x.length];
+            for (int k = 0; k < times.length - 1; k++) {
+                m.velocity(x, c, times[k], l, v);
+                double h = times[k + 1] - times[k];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] += h * v[i];
+                }
             }
+            System.arraycopy(x, 0, out, from * d, x.length);
         }
-        return x;
+        return out;
     }
 
     /** Writes the straightened student as a model package whose manifest records its parent, K and the schedule. */
@@ -235,6 +301,41 @@ public final class BossStraighten {
         m.put("timeConvention", "t=0 noise, t=1 data; x_t = t*x1 + (1-t)*x0");
         m.put("imageShape", List.of(net.dim()));
         m.put("weightsAre", "EMA");
+        Map<String, Object> boss = bossSection(teacher, parentRef, schedule);
+        m.put("boss", boss);
+        m.put("provenance", provenance);
+        String card = "# BOSS-straightened velocity MLP\n\nFine-tuned from " + parentRef + " on the chords of its "
+                + schedule.steps() + "-step Bellman schedule " + boss.get("times") + ". Sample it with Euler on "
+                + "exactly these times.\n";
+        ModelPackage.write(dir, m, weights, Map.of("architecture", VelocityMlp.ARCHITECTURE), card);
+    }
+
+    /**
+     * Writes a student fine-tuned from a package (any architecture the engine runs, e.g. the image UNet): the
+     * parent's manifest (architecture, config, conditioning, reference statistics) with the new weights, its own
+     * name and provenance, and the BOSS section recording the parent, K and the schedule.
+     */
+    public static void writeDerivedPackage(Path dir, ModelPackage parent, ParamStore weights, FlowModel teacher,
+                                           String parentRef, BossSchedule schedule, Map<String, Object> provenance)
+            throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>(parent.manifest());
+        m.remove("weights");
+        m.remove("trainedOn");
+        m.put("name", dir.getFileName().toString());
+        m.put("weightsAre", "EMA");
+        Map<String, Object> boss = bossSection(teacher, parentRef, schedule);
+        m.put("boss", boss);
+        m.put("provenance", provenance);
+        String card = "# BOSS-straightened " + parent.string("architecture") + "\n\nFine-tuned from " + parentRef
+                + " on the chords of its " + schedule.steps() + "-step Bellman schedule " + boss.get("times")
+                + ". Sample it with Euler on exactly these times (`--sampler euler --param grid=list --param times=...`)."
+                + "\n\nHeld-out " + schedule.steps() + "-step endpoint error against the parent's "
+                + schedule.fine() + "-step Euler path: parent " + provenance.get("heldOutTeacherError") + ", this model "
+                + provenance.get("heldOutStudentError") + ".\n";
+        ModelPackage.write(dir, m, weights, Map.of("architecture", parent.string("architecture")), card);
+    }
+
+    private static Map<String, Object> bossSection(FlowModel teacher, String parentRef, BossSchedule schedule) {
         Map<String, Object> boss = new LinkedHashMap<>();
         boss.put("parent", parentRef);
         boss.put("parentHash", teacher.hash());
@@ -245,12 +346,7 @@ public final class BossStraighten {
         boss.put("times", java.util.Arrays.stream(schedule.times()).boxed().toList());
         boss.put("dpObjective", schedule.objective());
         boss.put("sampleWith", "euler on these times (sampler 'euler', grid=list)");
-        m.put("boss", boss);
-        m.put("provenance", provenance);
-        String card = "# BOSS-straightened velocity MLP\n\nFine-tuned from " + parentRef + " on the chords of its "
-                + schedule.steps() + "-step Bellman schedule " + boss.get("times") + ". Sample it with Euler on "
-                + "exactly these times.\n";
-        ModelPackage.write(dir, m, weights, Map.of("architecture", VelocityMlp.ARCHITECTURE), card);
+        return boss;
     }
 
     /** Writes a flow-matching teacher MLP as a model package. */

@@ -42,7 +42,7 @@ class BossStraightenTest {
             for (int i = 0; i < 2000; i++) {
                 org.flowbench.engine.random.NoiseSource.gaussian(5, i, 0, x0, 2 * i, 2);
             }
-            double[] xs = BossStraighten.euler(teacher, BossCost.fineGrid(teacher.path(), 100), x0, 2000);
+            double[] xs = BossStraighten.euler(teacher, BossCost.fineGrid(teacher.path(), 100), x0, 2000, null);
             int left = 0;
             for (int i = 0; i < 2000; i++) {
                 left += xs[2 * i] < 0 ? 1 : 0;
@@ -50,19 +50,20 @@ class BossStraightenTest {
             assertEquals(0.3, left / 2000.0, 0.05);
 
             BossSchedule s = BossSchedule.get(teacher, 2, 100, 100, 0, CancellationToken.NONE);
-            BossStraighten.Tuples data = BossStraighten.tuples(teacher, s, 2000, 11);
+            BossStraighten.Tuples data = BossStraighten.tuples(teacher, s, 2000, 11, 0);
             assertEquals(4000, data.n());
-            ParamStore sw = BossStraighten.fineTune(base, net, tw, data,
+            ParamStore sw = BossStraighten.fineTune(base, BossStraighten.mlp(net), tw, data,
                     new BossStraighten.Settings(400, 64, 1e-3, 100, 0.999, 2), null, CancellationToken.NONE);
             FlowModel student = BossStraighten.model("student", net, sw);
-            double et = BossStraighten.endpointError(teacher, s.times(), teacher, 100, 2000, 777);
-            double es = BossStraighten.endpointError(student, s.times(), teacher, 100, 2000, 777);
+            double et = BossStraighten.endpointError(teacher, s.times(), teacher, 100, 2000, 777, 0);
+            double es = BossStraighten.endpointError(student, s.times(), teacher, 100, 2000, 777, 0);
             assertTrue(es * 5 <= et, "student " + es + " vs teacher " + et);
             // Distill-K-Reflow (straight-line targets at t = k/K, uniform K-step sampling), same iterations
-            ParamStore rw = BossStraighten.fineTune(base, net, tw, BossStraighten.reflowTuples(teacher, 2, 100, 2000, 11),
+            ParamStore rw = BossStraighten.fineTune(base, BossStraighten.mlp(net), tw,
+                    BossStraighten.reflowTuples(teacher, 2, 100, 2000, 11),
                     new BossStraighten.Settings(400, 64, 1e-3, 100, 0.999, 2), null, CancellationToken.NONE);
             double er = BossStraighten.endpointError(BossStraighten.model("reflow", net, rw), new double[] {0, 0.5, 1},
-                    teacher, 100, 2000, 777);
+                    teacher, 100, 2000, 777, 0);
             assertTrue(es < er, "BOSS " + es + " vs Distill-2-Reflow " + er);
 
             // the package records parent, K and times, and opens as the same model

@@ -25,8 +25,10 @@ public final class NetworkFlowModel extends PredictionModel {
     private final List<String> classNames;
     private final NDManager manager;
     private final NDParams params;
+    private final ParamStore weights;
 
     public NetworkFlowModel(String id, String hash, FlowUNet net, ParamStore weights, int[] shape, List<String> classNames) {
+        this.weights = weights;
         this.id = id;
         this.hash = hash;
         this.net = net;
@@ -34,6 +36,16 @@ public final class NetworkFlowModel extends PredictionModel {
         this.classNames = List.copyOf(classNames);
         this.manager = NDManager.newBaseManager();
         this.params = weights.materialize(manager, false);
+    }
+
+    /** The network (for fine-tuning a copy, e.g. BOSS straightening). */
+    public FlowUNet net() {
+        return net;
+    }
+
+    /** The weights it was built from (not to be modified). */
+    public ParamStore weights() {
+        return weights;
     }
 
     @Override

@@ -62,32 +62,38 @@ public final class PackageResolver implements ModelResolver {
             }
             r = r.substring(0, q);
         }
-        Path dir;
-        if (r.startsWith("builtin:")) {
-            String name = r.substring("builtin:".length());
-            if (!BUILTINS.contains(name)) {
-                return null;
-            }
-            Path models = modelsDir();
-            if (name.equals("fashion-flow") && models != null && !ModelPackage.isPackage(models.resolve(name))
-                    && Files.isRegularFile(models.resolve(name).resolve("checkpoint.safetensors"))) {
-                FlowModel m = openCheckpoint(models.resolve(name).resolve("checkpoint.safetensors"), ref);
-                return cfg == null ? m : new GuidedModel(m, cfg);
-            }
-            dir = builtinDir(name);
-        } else {
-            Path p = Path.of(r);
-            if (Files.isDirectory(p) && ModelPackage.isPackage(p)) {
-                dir = p;
-            } else if (r.endsWith(".zip") && Files.isRegularFile(p)) {
-                Path target = p.resolveSibling(p.getFileName().toString().replaceAll("\\.zip$", "") + ".unpacked");
-                dir = ZipPackages.unpack(p, target);
-            } else {
-                return null;
-            }
+        Path models = modelsDir();
+        if (r.equals("builtin:fashion-flow") && models != null && !ModelPackage.isPackage(models.resolve("fashion-flow"))
+                && Files.isRegularFile(models.resolve("fashion-flow").resolve("checkpoint.safetensors"))) {
+            FlowModel m = openCheckpoint(models.resolve("fashion-flow").resolve("checkpoint.safetensors"), ref);
+            return cfg == null ? m : new GuidedModel(m, cfg);
+        }
+        Path dir = packageDir(r);
+        if (dir == null) {
+            return null;
         }
         FlowModel m = openFlow(ModelPackage.open(dir), ref);
         return cfg == null ? m : new GuidedModel(m, cfg);
+    }
+
+    /**
+     * The package folder a reference names ({@code builtin:NAME}, a package folder or a zipped package, unpacked
+     * next to it), or null when the reference is not a package; a built-in that is not installed is an error.
+     */
+    public static Path packageDir(String ref) {
+        if (ref.startsWith("builtin:")) {
+            String name = ref.substring("builtin:".length());
+            return BUILTINS.contains(name) ? builtinDir(name) : null;
+        }
+        Path p = Path.of(ref);
+        if (Files.isDirectory(p) && ModelPackage.isPackage(p)) {
+            return p;
+        }
+        if (ref.endsWith(".zip") && Files.isRegularFile(p)) {
+            Path target = p.resolveSibling(p.getFileName().toString().replaceAll("\\.zip$", "") + ".unpacked");
+            return ZipPackages.unpack(p, target);
+        }
+        return null;
     }
 
     /**
