@@ -41,6 +41,12 @@ check_install() {
   [ -s "$out/x.npy" ] && head -c 6 "$out/x.npy" | grep -q 'NUMPY' || fail "$label: sample wrote no NPY file"
   pass "$label: sample --model builtin:3modes --sampler euler --n 100 ($(( (t1 - t0) / 1000000 )) ms, $(stat -c %s "$out/x.npy") bytes)"
 
+  local onnx="$here/../../../engine/src/test/resources/org/flowbench/engine/model/pkg/onnx-gauss"
+  if [ -d "$onnx" ]; then
+    (cd "$out" && HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" sample --model "$onnx" --sampler euler \
+      --n 16 --out "$out/onnx.npy") >"$out/onnx.log" 2>&1 || { cat "$out/onnx.log"; fail "$label: ONNX sample job failed"; }
+    pass "$label: sample --model <ONNX package> (ONNX Runtime natives load from the package)"
+  fi
   local dev; dev="$(HOME="$home" JAVA_TOOL_OPTIONS="-Duser.home=$home" "$launcher" devices 2>&1)" \
     || fail "$label: devices failed: $dev"
   grep -q 'Linear algebra (FID): openblas' <<<"$dev" || fail "$label: OpenBLAS does not load from the package: $dev"

@@ -24,7 +24,7 @@ appjar="$(ls "$deps"/flowbench-app-*.jar | head -1)"
 cp "$appjar" "$input/"
 for j in "$deps"/*.jar; do
   case "$(basename "$j")" in
-    flowbench-app-*|pytorch-native-*|pytorch-jni-*|openblas-*-linux-x86_64.jar|cuda-*-linux-x86_64.jar) ;;
+    flowbench-app-*|pytorch-native-*|pytorch-jni-*|openblas-*-linux-x86_64.jar|cuda-*-linux-x86_64.jar|onnxruntime-*) ;;
     *) cp "$j" "$input/lib/" ;;
   esac
 done
@@ -52,6 +52,20 @@ chmod 755 "$input"/natives/javacpp/*.so*
 # jniopenblas_nolapack links against libopenblas_nolapack.so.0, the same library under a second name (JavaCPP copies
 # it when it unpacks into its cache). jpackage copies links as files, so the link is made in the image afterwards.
 
+# ONNX Runtime (external ONNX models): its jar carries the natives of five platforms (137 MB). The image gets the
+# Java classes only, and linux-x64's two libraries pre-extracted into natives/onnxruntime (onnxruntime.native.path),
+# so nothing is unpacked into /tmp on each start.
+for j in "$deps"/onnxruntime-*.jar; do
+  [ -e "$j" ] || continue
+  rm -rf "$target/ort-x"; mkdir -p "$target/ort-x" "$input/natives/onnxruntime"
+  (cd "$target/ort-x" && "$jar" xf "$j" \
+    && mv ai/onnxruntime/native/linux-x64/*.so "$input/natives/onnxruntime/" && rm -rf ai/onnxruntime/native \
+    && "$jar" --create --file "$input/lib/$(basename "$j")" --manifest META-INF/MANIFEST.MF \
+         -C . ai -C . META-INF/maven -C . ThirdPartyNotices.txt -C . Privacy.md -C . GIT_COMMIT_ID)
+  rm -rf "$target/ort-x"
+  chmod 755 "$input"/natives/onnxruntime/*.so
+done
+
 # JavaFX (once the UI depends on it): its natives next to its jars, where JavaFX looks before unpacking them into
 # ~/.openjfx/cache on first start.
 for j in "$input"/lib/javafx-*-linux.jar; do
@@ -76,6 +90,7 @@ java_opts=(
   "-DPYTORCH_VERSION=$pytorch"
   '-Djava.library.path=$APPDIR/natives/javacpp'
   -Dorg.bytedeco.javacpp.pathsFirst=true
+  '-Donnxruntime.native.path=$APPDIR/natives/onnxruntime'
   -Dorg.bytedeco.javacpp.cacheLibraries=false
   -DPYTORCH_FLAVOR=cpu
   -XX:MaxRAMPercentage=60

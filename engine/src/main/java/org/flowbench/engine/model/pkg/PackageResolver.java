@@ -203,10 +203,13 @@ public final class PackageResolver implements ModelResolver {
         if (arch.equals("torchscript")) {
             return new TorchScriptFlowModel(id, p);
         }
+        if (arch.equals("onnx")) {
+            return new OnnxFlowModel(id, p);
+        }
         if (!FlowUNet.ARCHITECTURE.equals(arch)) {
             throw new FlowbenchException("model package " + p.dir() + " has architecture " + arch
                     + ", which this version cannot run", "supported: " + FlowUNet.ARCHITECTURE + ", "
-                            + org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE + ", torchscript");
+                            + org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE + ", torchscript, onnx");
         }
         FlowUNet net = FlowUNet.fromConfig(p.map("config"));
         ParamStore w = net.init(0);
