@@ -94,7 +94,7 @@ java_opts=(
   -Dorg.bytedeco.javacpp.cacheLibraries=false
   -DPYTORCH_FLAVOR=cpu
   -XX:MaxRAMPercentage=60
-  -XX:JavaPriority1_To_OSPriority=15
+  -XX:JavaPriority1_To_OSPriority=5
   -Xss4m
 )
 jopts=(); for o in "${java_opts[@]}"; do jopts+=(--java-options "$o"); done
@@ -105,7 +105,7 @@ modules=java.base,java.desktop,java.logging,java.management,java.naming,java.net
 modules+=,java.sql,java.xml,java.compiler,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec,jdk.charsets
 modules+=,jdk.localedata,jdk.xml.dom,jdk.jsobject,jdk.jfr,java.instrument
 # jlink options spelled out: the default --strip-debug also strips native symbols, which needs objcopy (binutils).
-# ThreadPriorityPolicy=1 (workbench compute at nice 15, see Session.background) is stored in the runtime image: set
+# ThreadPriorityPolicy=1 (workbench compute at nice 5, see Session.background) is stored in the runtime image: set
 # there, the JVM does not print its "may require root" warning to every non-root user on every start.
 "$jpackage" --type app-image --dest "$out" --temp "$target/jpackage-tmp" \
   --name Flowbench --app-version "$app_version" --vendor "Flowbench" \
