@@ -110,6 +110,7 @@ public final class MainViewModel {
         this.workspace = workspace;
         this.opener = opener;
         modelRef.addListener((o, a, b) -> {
+            model.set(null); // until the new model is open: no view keeps showing the previous one
             loadModel(b);
             markDirty();
         });

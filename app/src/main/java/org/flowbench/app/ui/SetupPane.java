@@ -90,7 +90,7 @@ public final class SetupPane extends VBox {
         prompt.getEditor().textProperty().bindBidirectional(vm.promptProperty());
         vm.modelProperty().addListener((o, a, b) -> {
             prompt.getItems().setAll(vm.prompts());
-            modelInfo.setText(b == null ? "" : b.error() != null ? b.error()
+            modelInfo.setText(b == null ? "loading " + vm.modelRefProperty().get() + "…" : b.error() != null ? b.error()
                     : "shape " + java.util.Arrays.toString(b.shape()) + (b.mixture() != null
                     ? " · analytic: FID vs exact mixture moments, mode TV vs exact weights"
                     : b.classNames().isEmpty() ? " · unconditional" : " · " + b.classNames().size() + " classes"));
