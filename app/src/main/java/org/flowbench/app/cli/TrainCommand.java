@@ -338,9 +338,26 @@ public final class TrainCommand implements Runnable {
                     }
                     org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sp[0], params);
                     long t0 = System.nanoTime();
+                    java.io.PrintWriter err = spec.commandLine().getErr();
+                    long[] lastReport = {t0};
+                    int[] finished = {0};
+                    // a line every 30 s: runs take up to an hour on 2 cores
+                    org.flowbench.engine.run.ProgressListener progress = new org.flowbench.engine.run.ProgressListener() {
+                        @Override
+                        public void batchDone(org.flowbench.engine.run.SampleBatch done) {
+                            finished[0] += done.count();
+                            long now = System.nanoTime();
+                            if (now - lastReport[0] > 30e9 && finished[0] < n) {
+                                lastReport[0] = now;
+                                double el = (now - t0) / 1e9;
+                                err.printf(java.util.Locale.ROOT, "%s: %d/%d images, %.0f s, about %.0f s left%n", r,
+                                        finished[0], n, el, el / finished[0] * (n - finished[0]));
+                                err.flush();
+                            }
+                        }
+                    };
                     org.flowbench.engine.run.SampleBatch b = s.sample(new org.flowbench.engine.run.SamplingRequest(seed,
-                            0, n, batch, labels, 0), m, org.flowbench.engine.run.ProgressListener.NONE,
-                            CancellationToken.NONE);
+                            0, n, batch, labels, 0), m, progress, CancellationToken.NONE);
                     double wall = (System.nanoTime() - t0) / 1e9;
                     double[] x = org.flowbench.engine.metrics.Quantisation.applied(
                             ref.identity().quantisation(), b.samples(), b.samples().length);
@@ -375,7 +392,7 @@ public final class TrainCommand implements Runnable {
                     row.put("nfePerImage", nfe / (double) n);
                     row.put("classifiedAsPrompted", ok / (double) n);
                     row.put("fid", fid);
-                    row.put("wallSeconds", wall);
+                    row.put("wallSeconds", wall); // sampling only, not the classifier and FID
                     String line = org.flowbench.engine.io.Json.MAPPER.copy()
                             .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                             .writeValueAsString(row);
