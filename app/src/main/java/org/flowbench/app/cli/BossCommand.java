@@ -10,6 +10,7 @@ import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.samplers.Configs;
 import org.flowbench.samplers.boss.BossSampler;
 import org.flowbench.samplers.boss.BossSchedule;
+import org.flowbench.samplers.boss.BossStraighten;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +50,11 @@ public final class BossCommand implements Runnable {
         @Option(names = "--cost-seed", defaultValue = "0", description = "seed of the cost noises (default ${DEFAULT-VALUE})")
         long costSeed;
 
+        @Option(names = "--compare", defaultValue = "0", paramLabel = "N",
+                description = "also print the K-step endpoint error on the Bellman and on uniform times, against the "
+                        + "fine-grid Euler endpoint from the same N fresh noises (classes spread for conditional models)")
+        int compare;
+
         @Override
         public Integer call() {
             // validates the numbers exactly as the sampler would
@@ -73,6 +79,14 @@ public final class BossCommand implements Runnable {
                 out.printf(Locale.ROOT, "%s in %.0f ms (cache: %s)%n", s.fromCache() ? "reused from the cache"
                         : "computed with " + (long) fine * costSamples + " field evaluations", ms,
                         BossSchedule.cacheRoot().resolve("boss"));
+                if (compare > 0) {
+                    var held = BossStraighten.heldout(m, fine, compare, costSeed + 1_000_003, m.classNames().size());
+                    double[] uniform = org.flowbench.samplers.boss.BossCost.fineGrid(m.path(), steps);
+                    double eb = BossStraighten.endpointError(m, s.times(), held);
+                    double eu = BossStraighten.endpointError(m, uniform, held);
+                    out.printf(Locale.ROOT, "%d-step endpoint error vs the %d-step path (%d held-out noises): Bellman "
+                            + "%.6g, uniform %.6g (%.2fx)%n", steps, fine, compare, eb, eu, eu / eb);
+                }
             }
             return 0;
         }

@@ -148,11 +148,12 @@ public final class TrainBossCommand implements Callable<Integer> {
             prov.put("warmupSteps", warmup);
             prov.put("emaDecay", ema);
             prov.put("tuples", tuples);
-            double et = BossStraighten.endpointError(teacher, s.times(), teacher, fine, evalSamples, evalSeed, classes);
+            BossStraighten.Heldout held = BossStraighten.heldout(teacher, fine, evalSamples, evalSeed, classes);
+            double et = BossStraighten.endpointError(teacher, s.times(), held);
             prov.put("heldOutTeacherError", et);
             if (mlp != null) {
                 FlowModel sm = BossStraighten.model(studentDir.toString(), mlp, studentW);
-                double es = BossStraighten.endpointError(sm, s.times(), teacher, fine, evalSamples, evalSeed, classes);
+                double es = BossStraighten.endpointError(sm, s.times(), held);
                 prov.put("heldOutStudentError", es);
                 if (!(m instanceof MlpFlowModel)) {
                     Map<String, Object> tprov = new LinkedHashMap<>(prov);
@@ -165,8 +166,7 @@ public final class TrainBossCommand implements Callable<Integer> {
                 NetworkFlowModel nm = (NetworkFlowModel) m;
                 try (NetworkFlowModel sm = new NetworkFlowModel(studentDir.toString(), "student", nm.net(), studentW,
                         nm.shape(), nm.classNames())) {
-                    prov.put("heldOutStudentError", BossStraighten.endpointError(sm, s.times(), teacher, fine,
-                            evalSamples, evalSeed, classes));
+                    prov.put("heldOutStudentError", BossStraighten.endpointError(sm, s.times(), held));
                 }
                 BossStraighten.writeDerivedPackage(studentDir, ModelPackage.open(PackageResolver.packageDir(model)),
                         studentW, teacher, parent, s, prov);

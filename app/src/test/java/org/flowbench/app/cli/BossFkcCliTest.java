@@ -28,6 +28,13 @@ class BossFkcCliTest {
             assertEquals("0", r[0], r[2]);
             assertTrue(r[1].contains("times: 0.00000 0.370000 1.00000"), r[1]);
             assertTrue(r[1].contains("DP objective:"), r[1]);
+            // --compare: the Bellman times beat uniform ones on held-out noises (coupled endpoint error)
+            String[] cmp = run("boss", "schedule", "--model", "builtin:boss-toy", "--steps", "4", "--compare", "400");
+            assertEquals("0", cmp[0], cmp[2]);
+            java.util.regex.Matcher mt = java.util.regex.Pattern.compile("Bellman ([0-9.e-]+), uniform ([0-9.e-]+)")
+                    .matcher(cmp[1]);
+            assertTrue(mt.find(), cmp[1]);
+            assertTrue(Double.parseDouble(mt.group(1)) < Double.parseDouble(mt.group(2)), cmp[1]);
             String[] bad = run("boss", "schedule", "--model", "builtin:boss-toy", "--steps", "200");
             assertEquals("2", bad[0]);
             assertTrue(bad[2].startsWith("flowbench: "), bad[2]);

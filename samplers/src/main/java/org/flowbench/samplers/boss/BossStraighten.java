@@ -249,21 +249,31 @@ public final class BossStraighten {
         return tr.ema().copy();
     }
 
-    /**
-     * Mean over held-out noises of ‖K-step Euler of {@code model} on {@code times} − reference endpoint‖² (classes as
-     * in {@link #tuples}).
-     */
-    public static double endpointError(FlowModel model, double[] times, FlowModel reference, int fine, int samples,
-                                       long seed, int classes) {
-        double[] x0 = noise(seed, 0, samples, model.dim());
+    /** Held-out noises, their classes (null: unconditional) and the reference's fine-grid Euler endpoints. */
+    public record Heldout(int n, double[] x0, int[] labels, double[] reference) {}
+
+    /** {@code samples} fresh noises (classes as in {@link #tuples}) integrated by {@code reference} on its fine grid. */
+    public static Heldout heldout(FlowModel reference, int fine, int samples, long seed, int classes) {
+        double[] x0 = noise(seed, 0, samples, reference.dim());
         int[] labels = classes > 0 ? labels(samples, classes) : null;
-        double[] ref = euler(reference, BossCost.fineGrid(reference.path(), fine), x0, samples, labels);
-        double[] out = euler(model, times, x0, samples, labels);
+        return new Heldout(samples, x0, labels,
+                euler(reference, BossCost.fineGrid(reference.path(), fine), x0, samples, labels));
+    }
+
+    /** Mean over the held-out noises of ‖Euler of {@code model} on {@code times} − the reference endpoint‖². */
+    public static double endpointError(FlowModel model, double[] times, Heldout h) {
+        double[] out = euler(model, times, h.x0(), h.n(), h.labels());
         double acc = 0;
         for (int i = 0; i < out.length; i++) {
-            acc += (out[i] - ref[i]) * (out[i] - ref[i]);
+            acc += (out[i] - h.reference()[i]) * (out[i] - h.reference()[i]);
         }
-        return acc / samples;
+        return acc / h.n();
+    }
+
+    /** {@link #endpointError(FlowModel, double[], Heldout)} against a fresh {@link #heldout} set. */
+    public static double endpointError(FlowModel model, double[] times, FlowModel reference, int fine, int samples,
+                                       long seed, int classes) {
+        return endpointError(model, times, heldout(reference, fine, samples, seed, classes));
     }
 
     /** Euler on {@code times} from x0, in chunks of {@link #CHUNK} states; labels may be null. */
