@@ -49,6 +49,15 @@ public final class TrainCommand implements Runnable {
 
         abstract Recipe recipe(String command);
 
+        /** The recipe of these options with the subcommand's own ones; out defaults to home/defaultOut. */
+        final Recipe recipe(Path out, String defaultOut, long steps, int batch, double lr, int warmup, double ema,
+                String command) {
+            Path o = out != null ? out : home().resolve(defaultOut);
+            return new Recipe(data, o, steps, batch, seed, lr, warmup, ema, resume, checkpointSeconds, command, gitCommit());
+        }
+
+        /** Trains r into r.out() (created first). */
+
         abstract Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception;
 
         @Override
@@ -77,6 +86,7 @@ public final class TrainCommand implements Runnable {
             };
             Trainer.Result res;
             try (NDManager m = NDManager.newBaseManager()) {
+                Files.createDirectories(r.out());
                 res = train(r, m, l, cancel);
             } finally {
                 done.countDown();
@@ -136,8 +146,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         Recipe recipe(String command) {
-            Path o = out != null ? out : home().resolve("models/fashion-flow");
-            return new Recipe(data, o, steps, batch, seed, lr, warmup, ema, resume, checkpointSeconds, command, gitCommit());
+            return recipe(out, "models/fashion-flow", steps, batch, lr, warmup, ema, command);
         }
 
         @Option(names = "--package-checkpoint", paramLabel = "DIR",
@@ -157,7 +166,6 @@ public final class TrainCommand implements Runnable {
 
         @Override
         Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
-            Files.createDirectories(r.out());
             return FlowRecipe.run(r, m, l, c);
         }
     }
@@ -184,13 +192,11 @@ public final class TrainCommand implements Runnable {
 
         @Override
         Recipe recipe(String command) {
-            Path o = out != null ? out : home().resolve("models/fashion-classifier");
-            return new Recipe(data, o, steps, batch, seed, lr, warmup, ema, resume, checkpointSeconds, command, gitCommit());
+            return recipe(out, "models/fashion-classifier", steps, batch, lr, warmup, ema, command);
         }
 
         @Override
         Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
-            Files.createDirectories(r.out());
             return ClassifierRecipe.run(r, m, l, c);
         }
     }

@@ -1,12 +1,8 @@
 package org.flowbench.engine.model.pkg;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.flowbench.engine.FlowbenchException;
-import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.model.Parameterization;
-import org.flowbench.engine.model.Paths;
-import org.flowbench.engine.model.PredictionModel;
 
 /**
  * A network a user brings in a package (TorchScript or ONNX) with the declared signature
@@ -15,20 +11,11 @@ import org.flowbench.engine.model.PredictionModel;
  * unconditional, and the output is the manifest's parameterization (velocity, epsilon or data); the other
  * predictions are exact conversions. Subclasses only run the network.
  */
-abstract class ExternalFlowModel extends PredictionModel {
-    private final String id;
-    private final String hash;
-    private final int[] shape;
-    private final List<String> classNames;
-    private final Parameterization native_;
+abstract class ExternalFlowModel extends PackagedFlowModel {
     private final double timeScale;
 
     ExternalFlowModel(String id, ModelPackage p, String kind) {
-        this.id = id;
-        this.hash = p.hash();
-        this.shape = p.imageShape();
-        this.classNames = p.classNames();
-        this.native_ = Parameterization.parse(p.string("parameterization"));
+        super(id, p.hash(), p.imageShape(), p.classNames(), Parameterization.parse(p.string("parameterization")));
         String pathId = String.valueOf(p.manifest().getOrDefault("path", "rectified-flow"));
         if (!pathId.equals("rectified-flow")) {
             throw new FlowbenchException(kind + " package " + p.dir() + " uses path " + pathId
@@ -60,67 +47,15 @@ abstract class ExternalFlowModel extends PredictionModel {
     abstract float[] run(float[] x, long[] xShape, float[] t, long[] labels, int n);
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String hash() {
-        return hash;
-    }
-
-    @Override
-    public int[] shape() {
-        return shape.clone();
-    }
-
-    @Override
-    public NoisePath path() {
-        return Paths.RECTIFIED_FLOW;
-    }
-
-    @Override
-    public List<String> classNames() {
-        return classNames;
-    }
-
-    @Override
-    public Parameterization nativeParameterization() {
-        return native_;
-    }
-
-    @Override
-    public String dtype() {
-        return "float32";
-    }
-
-    @Override
-    protected void predict(double[] x, int n, double t, int[] labels, double[] out) {
-        double[] ts = new double[n];
-        java.util.Arrays.fill(ts, t);
-        evaluate(x, n, ts, labels, out);
-    }
-
-    @Override
-    public void velocityAt(double[] x, int n, double[] t, int[] labels, double[] out) {
-        if (native_ == Parameterization.VELOCITY) {
-            evaluate(x, n, t, labels, out);
-        } else {
-            super.velocityAt(x, n, t, labels, out);
-        }
-    }
-
-    private synchronized void evaluate(double[] x, int n, double[] t, int[] labels, double[] out) {
+    final synchronized void evaluateNative(double[] x, int n, double[] t, int[] labels, double[] out) {
         int d = dim();
+        int[] shape = shape();
         long[] s = new long[shape.length + 1];
         s[0] = n;
         for (int i = 0; i < shape.length; i++) {
             s[i + 1] = shape[i];
         }
-        float[] xf = new float[n * d];
-        for (int i = 0; i < xf.length; i++) {
-            xf[i] = (float) x[i];
-        }
+        float[] xf = toFloat(x, n * d);
         float[] tf = new float[n];
         long[] lab = new long[n];
         for (int i = 0; i < n; i++) {
@@ -129,11 +64,9 @@ abstract class ExternalFlowModel extends PredictionModel {
         }
         float[] v = run(xf, s, tf, lab, n);
         if (v.length != n * d) {
-            throw new FlowbenchException("network " + id + " returned " + v.length + " values for " + n
+            throw new FlowbenchException("network " + id() + " returned " + v.length + " values for " + n
                     + " states of " + java.util.Arrays.toString(shape) + " (expected " + (n * d) + ")");
         }
-        for (int i = 0; i < n * d; i++) {
-            out[i] = v[i];
-        }
+        widen(v, out, n * d);
     }
 }

@@ -10,19 +10,24 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.random.NoiseSource;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The committed ONNX fixture (scripts/make_onnx_flow_fixture.py) against the analytic Gaussian it encodes. */
-class OnnxFlowModelTest {
+/**
+ * The committed external-network fixtures (scripts/make_external_flow_fixtures.py), a TorchScript and an ONNX
+ * module of the exact velocity field of N((1, −2), 0.5² I), against the analytic model they encode.
+ */
+class ExternalFlowFixturesTest {
     @TempDir
     Path dir;
 
-    Path fixture() throws Exception {
-        Path src = Path.of(getClass().getResource("onnx-gauss/flowbench-model.json").toURI()).getParent();
-        Path d = dir.resolve("onnx-gauss");
+    /** A writable copy of the fixture package, so that tests may tamper with it. */
+    private Path fixture(String name, String file) throws Exception {
+        Path src = Path.of(getClass().getResource(name + "/flowbench-model.json").toURI()).getParent();
+        Path d = dir.resolve(name);
         Files.createDirectories(d);
-        for (String f : new String[] {"flowbench-model.json", "model.onnx"}) {
+        for (String f : new String[] {"flowbench-model.json", file}) {
             Files.copy(src.resolve(f), d.resolve(f));
         }
         return d;
@@ -35,13 +40,15 @@ class OnnxFlowModelTest {
         return spec;
     }
 
-    @Test
-    void velocityAndSamplesEqualTheAnalyticModel() throws Exception {
-        try (FlowModel onnx = Models.open(fixture().toString()); FlowModel exact = Models.open(gaussSpec().toString())) {
-            assertEquals("float32", onnx.dtype());
-            // the probe printed by the fixture script (per-state times: 0.25 and 0.9)
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ts-gauss, model.pt", "onnx-gauss, model.onnx"})
+    void velocityAndSamplesEqualTheAnalyticModel(String name, String file) throws Exception {
+        try (FlowModel net = Models.open(fixture(name, file).toString());
+                FlowModel exact = Models.open(gaussSpec().toString())) {
+            assertEquals("float32", net.dtype());
+            // the probe printed by the fixture script (per-state times 0.25 and 0.9: network times 250 and 900)
             double[] v = new double[4];
-            onnx.velocityAt(new double[] {0.3, -0.7, 2.0, 1.0}, 2, new double[] {0.25, 0.9}, null, v);
+            net.velocityAt(new double[] {0.3, -0.7, 2.0, 1.0}, 2, new double[] {0.25, 0.9}, null, v);
             assertEquals(0.9405405521392822, v[0], 1e-6);
             assertEquals(-1.762162208557129, v[1], 1e-6);
             assertEquals(-0.3529413938522339, v[3], 1e-6);
@@ -57,7 +64,7 @@ class OnnxFlowModelTest {
             int steps = 40;
             for (int k = 0; k < steps; k++) {
                 double t = (double) k / steps;
-                onnx.velocity(a, n, t, null, va);
+                net.velocity(a, n, t, null, va);
                 exact.velocity(b, n, t, null, vb);
                 for (int i = 0; i < a.length; i++) {
                     a[i] += va[i] / steps;
@@ -73,23 +80,23 @@ class OnnxFlowModelTest {
         }
     }
 
-    @Test
-    void tamperedOrWrongNetworksAreRejected() throws Exception {
-        Path d = fixture();
-        byte[] b = Files.readAllBytes(d.resolve("model.onnx"));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ts-gauss, model.pt, TorchScript", "onnx-gauss, model.onnx, ONNX"})
+    void tamperedOrWrongNetworksAreRejected(String name, String file, String format) throws Exception {
+        Path d = fixture(name, file);
+        byte[] b = Files.readAllBytes(d.resolve(file));
         b[b.length / 2] ^= 1;
-        Files.write(d.resolve("model.onnx"), b);
+        Files.write(d.resolve(file), b);
         FlowbenchException e = assertThrows(FlowbenchException.class, () -> Models.open(d.toString()));
         assertTrue(e.getMessage().contains("sha256"), e.getMessage());
-        // a file that is not ONNX, listed with its correct hash: one clear error naming the file
-        Path junk = dir.resolve("junk");
+        // a file that is not a network, listed with its correct hash: one clear error naming the format
+        Path junk = dir.resolve("junk-" + name);
         Files.createDirectories(junk);
-        Files.writeString(junk.resolve("model.onnx"), "not a model");
+        Files.writeString(junk.resolve(file), "not a model");
         String manifest = Files.readString(d.resolve("flowbench-model.json"))
-                .replaceAll("\"sha256\": \"[0-9a-f]+\"", "\"sha256\": \"" + ModelPackage.sha256(junk.resolve("model.onnx"))
-                        + "\"");
+                .replaceAll("\"sha256\": \"[0-9a-f]+\"", "\"sha256\": \"" + ModelPackage.sha256(junk.resolve(file)) + "\"");
         Files.writeString(junk.resolve("flowbench-model.json"), manifest);
         FlowbenchException e2 = assertThrows(FlowbenchException.class, () -> Models.open(junk.toString()));
-        assertTrue(e2.getMessage().contains("cannot load ONNX network"), e2.getMessage());
+        assertTrue(e2.getMessage().contains("cannot load " + format + " network"), e2.getMessage());
     }
 }

@@ -1,0 +1,99 @@
+package org.flowbench.engine.model.pkg;
+
+import java.util.Arrays;
+import java.util.List;
+import org.flowbench.engine.model.NoisePath;
+import org.flowbench.engine.model.Parameterization;
+import org.flowbench.engine.model.Paths;
+import org.flowbench.engine.model.PredictionModel;
+
+/**
+ * What every network loaded from a model package shares: identity (id and weight hash), image shape, class names,
+ * the rectified-flow path, float32 weights and one native prediction. Subclasses only run their network, on a
+ * per-state time vector so that velocity calls with mixed times (and constant-time calls) are one batched call.
+ */
+abstract class PackagedFlowModel extends PredictionModel {
+    private final String id;
+    private final String hash;
+    private final int[] shape;
+    private final List<String> classNames;
+    private final Parameterization nativeParameterization;
+
+    PackagedFlowModel(String id, String hash, int[] shape, List<String> classNames, Parameterization nativeParameterization) {
+        this.id = id;
+        this.hash = hash;
+        this.shape = shape.clone();
+        this.classNames = List.copyOf(classNames);
+        this.nativeParameterization = nativeParameterization;
+    }
+
+    /** The native prediction for n states at per-state times t; labels may be null (all unconditional). */
+    abstract void evaluateNative(double[] x, int n, double[] t, int[] labels, double[] out);
+
+    /** The first len values of x in float32, the networks' input precision. */
+    static float[] toFloat(double[] x, int len) {
+        float[] f = new float[len];
+        for (int i = 0; i < len; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
+    }
+
+    /** The network's float32 output widened into out. */
+    static void widen(float[] v, double[] out, int len) {
+        for (int i = 0; i < len; i++) {
+            out[i] = v[i];
+        }
+    }
+
+    @Override
+    public final String id() {
+        return id;
+    }
+
+    @Override
+    public final String hash() {
+        return hash;
+    }
+
+    @Override
+    public final int[] shape() {
+        return shape.clone();
+    }
+
+    @Override
+    public final NoisePath path() {
+        return Paths.RECTIFIED_FLOW;
+    }
+
+    @Override
+    public final List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public final Parameterization nativeParameterization() {
+        return nativeParameterization;
+    }
+
+    @Override
+    public final String dtype() {
+        return "float32";
+    }
+
+    @Override
+    protected final void predict(double[] x, int n, double t, int[] labels, double[] out) {
+        double[] ts = new double[n];
+        Arrays.fill(ts, t);
+        evaluateNative(x, n, ts, labels, out);
+    }
+
+    @Override
+    public final void velocityAt(double[] x, int n, double[] t, int[] labels, double[] out) {
+        if (nativeParameterization == Parameterization.VELOCITY) {
+            evaluateNative(x, n, t, labels, out);
+        } else {
+            super.velocityAt(x, n, t, labels, out);
+        }
+    }
+}
