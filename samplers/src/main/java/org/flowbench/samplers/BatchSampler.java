@@ -18,7 +18,11 @@ import org.flowbench.engine.run.SamplingRequest;
  * implement {@link #integrate} for one batch through a {@link Batch}, which counts NFE, checks cancel and emits
  * previews.
  */
-public abstract class BatchSampler implements Sampler {
+public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C> {
+    protected BatchSampler(String id, String version, C config) {
+        super(id, version, config);
+    }
+
     /** Progress units (steps) one image costs, for progress and ETA; an estimate for adaptive methods. */
     protected abstract long stepsPerImage(FlowModel model);
 

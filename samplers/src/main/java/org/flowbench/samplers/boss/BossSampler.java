@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.RunManifest;
-import org.flowbench.samplers.BatchSampler;
+import org.flowbench.samplers.GridSampler;
 import org.flowbench.samplers.Param;
 
 /**
@@ -14,7 +14,7 @@ import org.flowbench.samplers.Param;
  * NFE per image: K (Euler) or 2K (Heun); the one-time N·M evaluations of the cost matrix are not part of any image's
  * NFE (the manifest records them as {@code scheduleNfe}, 0 when the schedule came from a cache).
  */
-public final class BossSampler extends BatchSampler {
+public final class BossSampler extends GridSampler<BossSampler.Config> {
     /** Parameters of BOSS. */
     public record Config(
             @Param(name = "steps", dflt = "8", min = 1, max = 10000, description = "K: number of sampling steps")
@@ -35,57 +35,39 @@ public final class BossSampler extends BatchSampler {
         }
     }
 
-    private final Config config;
-
     public BossSampler(Config config) {
-        this.config = config;
+        super("boss", "1", config);
     }
 
     /** The schedule for this config on a model (cached). */
     public BossSchedule schedule(FlowModel model) {
-        return BossSchedule.get(model, config.steps(), config.fine(), config.costSamples(), config.costSeed(),
+        return BossSchedule.get(model, config().steps(), config().fine(), config().costSamples(), config().costSeed(),
                 CancellationToken.NONE);
     }
 
-    @Override
-    public String id() {
-        return "boss";
-    }
+
+
+
 
     @Override
-    public String version() {
-        return "1";
-    }
-
-    @Override
-    public Config config() {
-        return config;
-    }
-
-    @Override
-    protected long stepsPerImage(FlowModel model) {
-        return config.steps();
-    }
-
-    @Override
-    protected double startTime(FlowModel model) {
-        return schedule(model).times()[0];
+    public double[] grid(FlowModel model) {
+        return schedule(model).times();
     }
 
     @Override
     protected void describe(FlowModel model, RunManifest.Builder manifest) {
+        super.describe(model, manifest);
         BossSchedule s = schedule(model);
-        manifest.put("times", Arrays.stream(s.times()).boxed().toList());
         manifest.put("fineIndices", Arrays.stream(s.indices()).boxed().toList());
         manifest.put("dpObjective", s.objective());
         manifest.put("scheduleFromCache", s.fromCache());
-        manifest.put("scheduleNfe", s.fromCache() ? 0 : (long) config.fine() * config.costSamples());
+        manifest.put("scheduleNfe", s.fromCache() ? 0 : (long) config().fine() * config().costSamples());
     }
 
     @Override
     protected void integrate(Batch b) {
         double[] t = schedule(b.model).times();
-        boolean heun = config.solver().equals("heun");
+        boolean heun = config().solver().equals("heun");
         int len = b.x.length;
         double[] x = b.x;
         double[] k1 = new double[len];

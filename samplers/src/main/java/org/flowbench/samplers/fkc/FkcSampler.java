@@ -18,8 +18,8 @@ import org.flowbench.engine.run.RunManifest;
 import org.flowbench.engine.run.SampleBatch;
 import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.samplers.BatchSampler;
+import org.flowbench.samplers.ConfiguredSampler;
 import org.flowbench.samplers.Param;
-import org.flowbench.samplers.Sampler;
 import org.flowbench.samplers.TimeGrid;
 
 /**
@@ -51,7 +51,7 @@ import org.flowbench.samplers.TimeGrid;
  * class-conditional network) each step makes one batched call of experts × particles states; NFE still counts
  * every state evaluated, so CFG+FKC with P particles costs 2·P·steps per image.
  */
-public final class FkcSampler implements Sampler {
+public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
     /** Parameters of FKC. */
     public record Config(
             @Param(name = "steps", dflt = "100", min = 1, max = 100000, description = "number of SDE steps") int steps,
@@ -132,29 +132,15 @@ public final class FkcSampler implements Sampler {
     record Expert(FlowModel model, int[] labels, double beta) {}
 
     private static final int INIT_STREAM = 0;
-    private final Config config;
-
     public FkcSampler(Config config) {
-        this.config = config;
+        super("fkc", "1", config);
     }
 
-    @Override
-    public String id() {
-        return "fkc";
-    }
 
-    @Override
-    public String version() {
-        return "1";
-    }
 
-    @Override
-    public Config config() {
-        return config;
-    }
 
     public double[] grid(FlowModel model) {
-        return TimeGrid.build(config.grid(), model.path(), config.steps(), config.rho(), config.times(), true);
+        return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), true);
     }
 
     /** ζ of the chosen SDE for a total exponent B. */
@@ -172,8 +158,8 @@ public final class FkcSampler implements Sampler {
                               CancellationToken cancel, Observer observer) {
         FlowModel second = null;
         try {
-            if (config.target().equals("product")) {
-                second = Models.open(config.expert2());
+            if (config().target().equals("product")) {
+                second = Models.open(config().expert2());
                 if (second.dim() != model.dim()) {
                     throw new FlowbenchException("expert2 " + second.id() + " has dimension " + second.dim()
                             + ", the model has " + model.dim());
@@ -196,8 +182,8 @@ public final class FkcSampler implements Sampler {
         double[] t = grid(model);
         int steps = t.length - 1;
         int d = model.dim();
-        boolean all = config.output().equals("all");
-        int pSize = config.particles();
+        boolean all = config().output().equals("all");
+        int pSize = config().particles();
         // group request images into chunks; each chunk is one run of the population loop
         List<int[]> chunks = new ArrayList<>(); // request-relative image indices
         if (all) {
@@ -292,10 +278,10 @@ public final class FkcSampler implements Sampler {
     private List<Expert> experts(FlowModel model, FlowModel second, int[] labels) {
         int n = labels.length;
         List<Expert> ex = new ArrayList<>();
-        switch (config.target()) {
+        switch (config().target()) {
             case "cfg" -> {
                 boolean anyLabel = Arrays.stream(labels).anyMatch(l -> l != FlowModel.UNCONDITIONAL);
-                double w = config.guidance();
+                double w = config().guidance();
                 if (!anyLabel || w == 1) {
                     ex.add(new Expert(model, labels, 1.0)); // unconditional images or w = 1: the plain SDE
                 } else {
@@ -305,16 +291,16 @@ public final class FkcSampler implements Sampler {
                     ex.add(new Expert(model, labels, w));
                 }
             }
-            case "anneal" -> ex.add(new Expert(model, labels, config.beta()));
+            case "anneal" -> ex.add(new Expert(model, labels, config().beta()));
             case "product" -> {
-                ex.add(new Expert(model, labels, config.beta()));
+                ex.add(new Expert(model, labels, config().beta()));
                 int[] l2 = second.classNames().isEmpty() ? new int[n] : labels;
                 if (second.classNames().isEmpty()) {
                     Arrays.fill(l2, FlowModel.UNCONDITIONAL);
                 }
-                ex.add(new Expert(second, l2, config.beta2() < 0 ? config.beta() : config.beta2()));
+                ex.add(new Expert(second, l2, config().beta2() < 0 ? config().beta() : config().beta2()));
             }
-            default -> throw new IllegalStateException(config.target());
+            default -> throw new IllegalStateException(config().target());
         }
         return ex;
     }
@@ -326,7 +312,7 @@ public final class FkcSampler implements Sampler {
         int d = model.dim();
         int steps = t.length - 1;
         int images = chunk.length;
-        int per = all ? 1 : config.particles();
+        int per = all ? 1 : config().particles();
         int n = all ? images : images * per;
         int len = n * d;
         // population layout and keys
@@ -339,7 +325,7 @@ public final class FkcSampler implements Sampler {
         if (all) {
             popStart[0] = 0;
             popSize[0] = images;
-            long block = (req.firstImage() + chunk[0]) / config.particles();
+            long block = (req.firstImage() + chunk[0]) / config().particles();
             popKey[0] = (block << 16) ^ (req.label(chunk[0]) + 1);
             for (int i = 0; i < images; i++) {
                 noiseKey[i] = req.firstImage() + chunk[i];
@@ -364,17 +350,17 @@ public final class FkcSampler implements Sampler {
         for (Expert x : ex) {
             bTotal += x.beta();
         }
-        if (config.target().equals("cfg")) {
+        if (config().target().equals("cfg")) {
             bTotal = 1; // (1 − w) + w, exactly
         }
         double[] betas = new double[e];
         for (int i = 0; i < e; i++) {
             betas[i] = ex.get(i).beta();
         }
-        double zeta = zeta(config.variant(), bTotal);
+        double zeta = zeta(config().variant(), bTotal);
         double driftC = 0.5 * zeta * zeta; // coefficient of g²·S on top of the target PF velocity V
-        boolean correct = config.correct();
-        double[] iv = config.activeInterval();
+        boolean correct = config().correct();
+        double[] iv = config().activeInterval();
         double span = path.tEnd() - path.tStart();
 
         // initial states: N(0, σ(t0)²/B)
@@ -387,7 +373,7 @@ public final class FkcSampler implements Sampler {
             x[i] *= std;
         }
         double[] logw = new double[n];
-        if (correct && config.init().equals("exact")) {
+        if (correct && config().init().equals("exact")) {
             initialWeights(ex, x, n, d, t[0], std, logw);
             for (int q = 0; q < pops; q++) {
                 resample(req, popKey[q], INIT_STREAM, popStart[q], popSize[q], x, logw, d, -1, diag, true);
@@ -409,7 +395,7 @@ public final class FkcSampler implements Sampler {
         double[] st = new double[len];
         double[] z = new double[len];
         double[] inc = new double[n];
-        boolean best = config.output().equals("best-weight");
+        boolean best = config().output().equals("best-weight");
         int[] chosen = new int[pops];
         for (int k = 0; k < steps; k++) {
             double ta = t[k];
@@ -504,11 +490,11 @@ public final class FkcSampler implements Sampler {
                     diag.incVar[k] += var / size;
                     for (int p = from; p < from + size; p++) {
                         double a = inc[p];
-                        if (config.center()) {
+                        if (config().center()) {
                             a -= mean;
                         }
-                        if (config.clamp() > 0) {
-                            a = Math.max(-config.clamp(), Math.min(config.clamp(), a));
+                        if (config().clamp() > 0) {
+                            a = Math.max(-config().clamp(), Math.min(config().clamp(), a));
                         }
                         logw[p] += a;
                     }
@@ -610,13 +596,13 @@ public final class FkcSampler implements Sampler {
         double[] p = Resampler.probabilities(logw, from, size);
         double ess = Resampler.ess(p);
         boolean uniform = Resampler.uniform(logw, from, size);
-        boolean none = config.resample().equals("none");
-        boolean due = !uniform && (force || (!none && (config.essThreshold() == 0
-                || ess < config.essThreshold() * size)));
+        boolean none = config().resample().equals("none");
+        boolean due = !uniform && (force || (!none && (config().essThreshold() == 0
+                || ess < config().essThreshold() * size)));
         int unique = size;
         if (due) {
             int[] a;
-            if (config.resample().equals("multinomial")) { // resample=none: one final systematic draw
+            if (config().resample().equals("multinomial")) { // resample=none: one final systematic draw
                 double[] us = new double[size];
                 for (int j = 0; j < size; j++) {
                     us[j] = NoiseSource.uniform(req.seed(), key, stream, j);

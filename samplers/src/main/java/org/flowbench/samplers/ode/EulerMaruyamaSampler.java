@@ -1,11 +1,9 @@
 package org.flowbench.samplers.ode;
 
-import java.util.Arrays;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.model.Parameterization;
-import org.flowbench.engine.run.RunManifest;
-import org.flowbench.samplers.BatchSampler;
+import org.flowbench.samplers.GridSampler;
 import org.flowbench.samplers.Param;
 import org.flowbench.samplers.TimeGrid;
 
@@ -15,7 +13,7 @@ import org.flowbench.samplers.TimeGrid;
  * One field evaluation per step: the score is the exact conversion of the same prediction. Step k's noise is
  * stream k of the image, so runs are reproducible per image.
  */
-public final class EulerMaruyamaSampler extends BatchSampler {
+public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler.Config> {
     /** Parameters of Euler–Maruyama. */
     public record Config(
             @Param(name = "steps", dflt = "200", min = 1, max = 100000, description = "number of SDE steps") int steps,
@@ -26,45 +24,20 @@ public final class EulerMaruyamaSampler extends BatchSampler {
             @Param(name = "noise", dflt = "1", min = 0, max = 10,
                     description = "η: scale of the diffusion; 1 = the path's reverse SDE, 0 = the ODE") double noise) {}
 
-    private final Config config;
-
     public EulerMaruyamaSampler(Config config) {
-        this.config = config;
+        super("euler-maruyama", "1", config);
     }
 
+    @Override
     public double[] grid(FlowModel model) {
-        return TimeGrid.build(config.grid(), model.path(), config.steps(), config.rho(), config.times(), true);
+        return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), true);
     }
 
-    @Override
-    public String id() {
-        return "euler-maruyama";
-    }
 
-    @Override
-    public String version() {
-        return "1";
-    }
 
-    @Override
-    public Config config() {
-        return config;
-    }
 
-    @Override
-    protected long stepsPerImage(FlowModel model) {
-        return config.steps();
-    }
 
-    @Override
-    protected double startTime(FlowModel model) {
-        return grid(model)[0];
-    }
 
-    @Override
-    protected void describe(FlowModel model, RunManifest.Builder manifest) {
-        manifest.put("times", Arrays.stream(grid(model)).boxed().toList());
-    }
 
     @Override
     protected void integrate(Batch b) {
@@ -84,7 +57,7 @@ public final class EulerMaruyamaSampler extends BatchSampler {
                 System.arraycopy(x, 0, x0, 0, len);
             }
             b.velocity(t0, x, v);
-            double g2 = config.noise() * path.diffusionSquared(t0);
+            double g2 = config().noise() * path.diffusionSquared(t0);
             if (g2 > 0) {
                 Parameterization.convert(path, t0, Parameterization.VELOCITY, Parameterization.SCORE, x, v, s, len);
                 b.noise(k + 1, z);

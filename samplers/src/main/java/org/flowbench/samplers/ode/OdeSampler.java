@@ -1,14 +1,12 @@
 package org.flowbench.samplers.ode;
 
-import java.util.Arrays;
 import org.flowbench.engine.model.FlowModel;
-import org.flowbench.engine.run.RunManifest;
-import org.flowbench.samplers.BatchSampler;
+import org.flowbench.samplers.GridSampler;
 import org.flowbench.samplers.Param;
 import org.flowbench.samplers.TimeGrid;
 
 /** Fixed-step solvers of the probability-flow ODE dx/dt = v(x, t): Euler (1 NFE/step), Heun (2), RK4 (4). */
-public final class OdeSampler extends BatchSampler {
+public final class OdeSampler extends GridSampler<OdeSampler.Config> {
     /** The fixed-step methods, with their stable ids. */
     public enum Method {
         EULER("euler", "explicit Euler on the probability-flow ODE, 1 NFE per step", 1),
@@ -36,46 +34,22 @@ public final class OdeSampler extends BatchSampler {
             String times) {}
 
     private final Method method;
-    private final Config config;
 
     public OdeSampler(Method method, Config config) {
+        super(method.id, "1", config);
         this.method = method;
-        this.config = config;
     }
 
+    @Override
     public double[] grid(FlowModel model) {
-        return TimeGrid.build(config.grid(), model.path(), config.steps(), config.rho(), config.times(), false);
+        return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), false);
     }
 
-    @Override
-    public String id() {
-        return method.id;
-    }
 
-    @Override
-    public String version() {
-        return "1";
-    }
 
-    @Override
-    public Config config() {
-        return config;
-    }
 
-    @Override
-    protected long stepsPerImage(FlowModel model) {
-        return config.steps();
-    }
 
-    @Override
-    protected double startTime(FlowModel model) {
-        return grid(model)[0];
-    }
 
-    @Override
-    protected void describe(FlowModel model, RunManifest.Builder manifest) {
-        manifest.put("times", Arrays.stream(grid(model)).boxed().toList());
-    }
 
     @Override
     protected void integrate(Batch b) {

@@ -11,7 +11,7 @@ import org.flowbench.samplers.Param;
  * so an image's path (and its NFE) never depends on the other images of its batch; the states still advance
  * together, one batched evaluation per stage over the images that are not finished.
  */
-public final class Rk45Sampler extends BatchSampler {
+public final class Rk45Sampler extends BatchSampler<Rk45Sampler.Config> {
     /** Parameters of the adaptive solver. */
     public record Config(
             @Param(name = "rtol", dflt = "1e-5", min = 1e-12, max = 1, description = "relative tolerance") double rtol,
@@ -32,26 +32,12 @@ public final class Rk45Sampler extends BatchSampler {
     /** 5th-order weights minus the embedded 4th-order ones. */
     private static final double[] E = {71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40};
 
-    private final Config config;
-
     public Rk45Sampler(Config config) {
-        this.config = config;
+        super("rk45", "1", config);
     }
 
-    @Override
-    public String id() {
-        return "rk45";
-    }
 
-    @Override
-    public String version() {
-        return "1";
-    }
 
-    @Override
-    public Config config() {
-        return config;
-    }
 
     @Override
     protected long stepsPerImage(FlowModel model) {
@@ -72,7 +58,7 @@ public final class Rk45Sampler extends BatchSampler {
         double[] t = new double[n];
         double[] h = new double[n];
         java.util.Arrays.fill(t, model.path().tStart());
-        java.util.Arrays.fill(h, config.h0());
+        java.util.Arrays.fill(h, config().h0());
         int[] attempts = new int[n];
         boolean[] done = new boolean[n];
         double[][] k = new double[7][n * d];
@@ -138,7 +124,7 @@ public final class Rk45Sampler extends BatchSampler {
                         est += E[j] * ka[j][p];
                     }
                     est *= ha[a];
-                    double sc = config.atol() + config.rtol() * Math.max(Math.abs(xa[p]), Math.abs(xs[p]));
+                    double sc = config().atol() + config().rtol() * Math.max(Math.abs(xa[p]), Math.abs(xs[p]));
                     err += (est / sc) * (est / sc);
                 }
                 err = Math.sqrt(err / d);
@@ -157,9 +143,9 @@ public final class Rk45Sampler extends BatchSampler {
                 }
                 double factor = err == 0 ? 5 : Math.min(5, Math.max(0.2, 0.9 * Math.pow(err, -0.2)));
                 h[i] = ha[a] * (err <= 1 ? factor : Math.min(1, factor));
-                if (!done[i] && attempts[i] >= config.maxSteps()) {
+                if (!done[i] && attempts[i] >= config().maxSteps()) {
                     throw new FlowbenchException("rk45: image " + (b.firstImage + i) + " needed more than "
-                            + config.maxSteps() + " steps", "raise max-steps or loosen rtol/atol");
+                            + config().maxSteps() + " steps", "raise max-steps or loosen rtol/atol");
                 }
             }
             int every = b.request.previewEvery();

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * (2 · particles · steps per image) from one batched network call per step, bit-for-bit determinism, batch
  * invariance (image i is a pure function of seed, i and label), shape and finiteness, and that each output image
  * is one of the particles of its own final population; and that {@code correct=false} is the same image with
- * particles = 8 or 1.
+ * particles = 8 or 1. Results that come from network calls of different batch sizes agree to float32 precision, not
+ * bit for bit: PyTorch's CPU kernels may block a batch of 4 differently from one of 32 (seen on an AVX-512 machine as
+ * a relative difference of 2e-8).
  */
 @Tag("slow")
 class FkcFashionFlowTest {
@@ -78,7 +80,7 @@ class FkcFashionFlowTest {
             SampleBatch again = SamplerRegistry.create("fkc", PARAMS).sample(
                     new SamplingRequest(5, 1, 1, 8, new int[] {8}, 0), net, ProgressListener.NONE,
                     CancellationToken.NONE);
-            assertArrayEquals(Arrays.copyOfRange(a.samples(), d, 2 * d), again.samples());
+            assertSameImages(Arrays.copyOfRange(a.samples(), d, 2 * d), again.samples());
             assertEquals(2 * 8 * 4, again.nfe()[0]);
             // correct=false with output=first returns particle 0, whose noise keys do not depend on the population
             // size: the heuristic baseline is the same image with particles=1, at 1/8 of the cost
@@ -89,9 +91,24 @@ class FkcFashionFlowTest {
             off.put("particles", "1");
             SampleBatch off1 = SamplerRegistry.create("fkc", off).sample(req, net, ProgressListener.NONE,
                     CancellationToken.NONE);
-            assertArrayEquals(off8.samples(), off1.samples());
+            assertSameImages(off8.samples(), off1.samples());
             assertEquals(2 * 4, off1.nfe()[0]);
-            assertTrue(!Arrays.equals(off1.samples(), a.samples()), "the weights changed nothing");
+            assertTrue(maxRelativeDifference(off1.samples(), a.samples()) > 1e-3, "the weights changed nothing");
         }
+    }
+
+    /** The same images up to float32 rounding of the network (its inputs and outputs are float32). */
+    private static void assertSameImages(double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length);
+        double diff = maxRelativeDifference(expected, actual);
+        assertTrue(diff < 1e-5, "images differ by " + diff + " (relative)");
+    }
+
+    private static double maxRelativeDifference(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]) / (1 + Math.abs(a[i])));
+        }
+        return m;
     }
 }
