@@ -1,16 +1,28 @@
 #!/usr/bin/env python3
 """PyTorch-eager baseline for docs/benchmarks.md: the flow-unet-v1 network (channels 16/48/64, embedding 128,
-10 classes + null, GroupNorm 8, SiLU, avg-pool down, nearest up) at batch 64 of 1x28x28, forward alone and
-forward + backward, 1 thread, median of 5 after 2 warm-up runs. Run: /usr/bin/python3 scripts/bench_unet_eager.py"""
+10 classes + null, GroupNorm 8, SiLU, avg-pool down, nearest up) at batch 64 of 1x28x28: forward alone, forward +
+backward, one training step (rectified-flow loss, Adam), and Euler sampling of 192 images in batches of 64 with 1
+and 50 steps; median of 5 after 2 warm-up runs. The Java side is FashionFlowBenchmarkTest and `flowbench train flow`.
+Run: /usr/bin/python3 scripts/bench_unet_eager.py [THREADS] (default 1)
+
+With --torchscript DIR it also writes the same network, traced, as a TorchScript model package into DIR, so that
+FashionFlowBenchmarkTest -Dflowbench.bench.model=DIR times this very network in Flowbench's PyTorch engine: the
+difference between that and builtin:fashion-flow is Flowbench's own network code, the rest is the PyTorch build."""
+import hashlib
+import json
 import math
+import os
 import statistics
+import sys
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(1)
+TS_DIR = sys.argv[sys.argv.index("--torchscript") + 1] if "--torchscript" in sys.argv else None
+args = [a for a in sys.argv[1:] if not a.startswith("--") and a != TS_DIR]
+torch.set_num_threads(int(args[0]) if args else 1)
 
 
 class Block(nn.Module):
@@ -85,4 +97,56 @@ def step():
     net(x, t, y).square().mean().backward()
 
 
-print("torch %s fwd %.3f s  fwd+bwd %.3f s" % (torch.__version__, timed(fwd), timed(step)))
+opt = torch.optim.Adam(net.parameters(), lr=5e-4)
+
+
+def train_step():
+    x1 = torch.randn(64, 1, 28, 28)
+    x0 = torch.randn(64, 1, 28, 28)
+    tt = torch.rand(64)
+    xt = tt[:, None, None, None] * x1 + (1 - tt[:, None, None, None]) * x0
+    opt.zero_grad()
+    (net(xt, tt, y) - (x1 - x0)).square().mean().backward()
+    opt.step()
+
+
+def sample(steps):
+    with torch.no_grad():
+        for _ in range(3):
+            z = torch.randn(64, 1, 28, 28)
+            for k in range(steps):
+                z = z + net(z, torch.full((64,), k / steps), y) / steps
+
+
+class NullLabel(nn.Module):
+    """Flowbench passes label -1 for unconditional; the network's null class is 10."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x, t, labels):
+        return self.net(x, t, torch.where(labels < 0, torch.full_like(labels, 10), labels))
+
+
+if TS_DIR:
+    os.makedirs(TS_DIR, exist_ok=True)
+    with torch.no_grad():
+        torch.jit.trace(NullLabel(net), (x, t, y)).save(os.path.join(TS_DIR, "model.pt"))
+    pt = os.path.join(TS_DIR, "model.pt")
+    with open(os.path.join(TS_DIR, "flowbench-model.json"), "w") as f:
+        json.dump({"format": "flowbench-model/1", "name": "unet-eager-traced", "kind": "flow",
+                   "architecture": "torchscript", "file": "model.pt", "parameterization": "velocity",
+                   "path": "rectified-flow", "networkTimeScale": 1.0, "imageShape": [1, 28, 28],
+                   "conditioning": {"type": "none", "classNames": []},
+                   "weights": {"model.pt": {"sha256": hashlib.sha256(open(pt, "rb").read()).hexdigest(),
+                                            "bytes": os.path.getsize(pt)}},
+                   "provenance": {"command": "python3 scripts/bench_unet_eager.py --torchscript " + TS_DIR}}, f)
+    print("wrote", TS_DIR)
+
+fwd_s, step_s, train_s = timed(fwd), timed(step), timed(train_step)
+print("torch %s, %d threads: fwd %.4f s  fwd+bwd %.4f s  train step %.4f s (%.1f img/s)"
+      % (torch.__version__, torch.get_num_threads(), fwd_s, step_s, train_s, 64 / train_s))
+for steps in (1, 50):
+    s = timed(lambda: sample(steps))
+    print("euler %d steps: 192 images %.3f s = %.2f img/s" % (steps, s, 192 / s))
