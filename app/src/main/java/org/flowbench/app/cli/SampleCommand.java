@@ -30,10 +30,12 @@ public final class SampleCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "builtin:NAME, a model package folder, or a spec .json")
+    @Option(names = "--model", defaultValue = "builtin:fashion-flow",
+            description = "builtin:NAME, a model package folder, or a spec .json (default ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--sampler", required = true, description = "sampler id (see --list-samplers)")
+    @Option(names = "--sampler", defaultValue = "euler",
+            description = "sampler id (default ${DEFAULT-VALUE}, 32 steps; see flowbench samplers)")
     String sampler;
 
     @Option(names = "--steps", description = "number of steps (sets the 'steps' parameter)")

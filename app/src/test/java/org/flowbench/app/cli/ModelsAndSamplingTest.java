@@ -88,6 +88,31 @@ class ModelsAndSamplingTest {
     }
 
     @Test
+    void samplersListsIdsAndParametersAndSampleDefaultsToEuler32() throws Exception {
+        String[] r = run("samplers");
+        assertEquals("0", r[0], r[2]);
+        for (String id : SamplerRegistry.ids()) {
+            assertTrue(r[1].contains(id), r[1]);
+        }
+        r = run("samplers", "fkc");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("particles") && r[1].contains("guidance"), r[1]);
+        r = run("samplers", "no-such");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("unknown sampler 'no-such'"), r[2]);
+        // no --sampler: Euler with its default 32 steps (the model default, builtin:fashion-flow, needs no flag either)
+        Path p = TinyPackages.flow(dir.resolve("tiny-default"));
+        Path npy = dir.resolve("d.npy");
+        Path manifest = dir.resolve("d.json");
+        r = run("sample", "--model", p.toString(), "--n", "2", "--out", npy.toString(), "--manifest",
+                manifest.toString(), "--quiet");
+        assertEquals("0", r[0], r[2]);
+        JsonNode m = Json.MAPPER.readTree(manifest.toFile());
+        assertEquals("euler", m.get("sampler").asText(), m.toString());
+        assertEquals(32, m.get("params").get("steps").asInt(), m.toString());
+    }
+
+    @Test
     void sampleWritesAPngGridWithTheRecipeAndExportWritesSafetensors() throws Exception {
         Path p = TinyPackages.flow(dir.resolve("tiny"));
         Path png = dir.resolve("grid.png");
