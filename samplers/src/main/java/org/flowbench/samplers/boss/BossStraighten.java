@@ -301,16 +301,7 @@ public final class BossStraighten {
     public static void writePackage(Path dir, VelocityMlp net, ParamStore weights, FlowModel teacher,
                                     String parentRef, BossSchedule schedule, Map<String, Object> provenance)
             throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", dir.getFileName().toString());
-        m.put("kind", "flow");
-        m.put("architecture", VelocityMlp.ARCHITECTURE);
-        m.put("config", net.config());
-        m.put("parameterization", "velocity");
-        m.put("path", "rectified-flow");
-        m.put("timeConvention", "t=0 noise, t=1 data; x_t = t*x1 + (1-t)*x0");
-        m.put("imageShape", List.of(net.dim()));
-        m.put("weightsAre", "EMA");
+        Map<String, Object> m = mlpManifest(dir, net, "t=0 noise, t=1 data; x_t = t*x1 + (1-t)*x0");
         Map<String, Object> boss = bossSection(teacher, parentRef, schedule);
         m.put("boss", boss);
         m.put("provenance", provenance);
@@ -359,9 +350,8 @@ public final class BossStraighten {
         return boss;
     }
 
-    /** Writes a flow-matching teacher MLP as a model package. */
-    public static void writeTeacherPackage(Path dir, VelocityMlp net, ParamStore weights, FlowModel data,
-                                           Map<String, Object> provenance) throws IOException {
+    /** The manifest fields every velocity-MLP package has (EMA weights on the rectified-flow path). */
+    private static Map<String, Object> mlpManifest(Path dir, VelocityMlp net, String timeConvention) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", dir.getFileName().toString());
         m.put("kind", "flow");
@@ -369,9 +359,17 @@ public final class BossStraighten {
         m.put("config", net.config());
         m.put("parameterization", "velocity");
         m.put("path", "rectified-flow");
-        m.put("timeConvention", "t=0 noise, t=1 data; x_t = t*x1 + (1-t)*x0; velocity target x1 - x0");
+        m.put("timeConvention", timeConvention);
         m.put("imageShape", List.of(net.dim()));
         m.put("weightsAre", "EMA");
+        return m;
+    }
+
+    /** Writes a flow-matching teacher MLP as a model package. */
+    public static void writeTeacherPackage(Path dir, VelocityMlp net, ParamStore weights, FlowModel data,
+                                           Map<String, Object> provenance) throws IOException {
+        Map<String, Object> m = mlpManifest(dir, net,
+                "t=0 noise, t=1 data; x_t = t*x1 + (1-t)*x0; velocity target x1 - x0");
         m.put("trainedOn", Map.of("model", data.id(), "hash", data.hash()));
         m.put("provenance", provenance);
         ModelPackage.write(dir, m, weights, Map.of("architecture", VelocityMlp.ARCHITECTURE),
