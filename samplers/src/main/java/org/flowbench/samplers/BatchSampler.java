@@ -141,8 +141,18 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
         }
 
         /**
+         * A copy of the states at the start of step {@code k} (1-based) if that step emits a preview, else null:
+         * pass it to {@link #stepDone} with the velocity evaluated there.
+         */
+        public double[] previewStart(int k) {
+            int every = request.previewEvery();
+            return every > 0 && k % every == 0 ? x.clone() : null;
+        }
+
+        /**
          * Marks the end of step {@code k} (1-based) that started at (t, xAtT) with velocity vAtT there: checks cancel,
-         * reports progress, and emits the preview x̂1 computed from that velocity (no extra evaluation).
+         * reports progress, and emits the preview x̂1 computed from that velocity (no extra evaluation) when xAtT
+         * and vAtT are given and the step is a preview step.
          */
         public void stepDone(int k, double t, double[] xAtT, double[] vAtT) {
             stepsHere++;
@@ -150,7 +160,7 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
             done[0] = before + n;
             listener.progress(Math.min(done[0], total), total, "steps");
             int every = request.previewEvery();
-            if (every > 0 && k % every == 0 && vAtT != null) {
+            if (every > 0 && k % every == 0 && xAtT != null && vAtT != null) {
                 double[] x1 = new double[xAtT.length];
                 Parameterization.convert(model.path(), t, Parameterization.VELOCITY, Parameterization.DATA, xAtT, vAtT,
                         x1, xAtT.length);

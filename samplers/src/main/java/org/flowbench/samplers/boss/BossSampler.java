@@ -73,13 +73,10 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
         double[] k1 = new double[len];
         double[] k2 = heun ? new double[len] : null;
         double[] tmp = heun ? new double[len] : null;
-        double[] x0 = b.request.previewEvery() > 0 ? new double[len] : null;
         for (int k = 0; k < t.length - 1; k++) {
             double t0 = t[k];
             double h = t[k + 1] - t0;
-            if (x0 != null) {
-                System.arraycopy(x, 0, x0, 0, len);
-            }
+            double[] x0 = b.previewStart(k + 1);
             b.velocity(t0, x, k1);
             if (heun) {
                 for (int i = 0; i < len; i++) {

@@ -48,14 +48,10 @@ public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler
         double[] v = new double[len];
         double[] s = new double[len];
         double[] z = new double[len];
-        double[] x0 = b.request.previewEvery() > 0 ? new double[len] : null;
         for (int k = 0; k < t.length - 1; k++) {
             double t0 = t[k];
             double h = t[k + 1] - t0;
-            boolean previewHere = x0 != null && (k + 1) % b.request.previewEvery() == 0;
-            if (previewHere) {
-                System.arraycopy(x, 0, x0, 0, len);
-            }
+            double[] x0 = b.previewStart(k + 1);
             b.velocity(t0, x, v);
             double g2 = config().noise() * path.diffusionSquared(t0);
             if (g2 > 0) {
@@ -70,7 +66,7 @@ public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler
                     x[i] += h * v[i];
                 }
             }
-            b.stepDone(k + 1, t0, previewHere ? x0 : null, previewHere ? v : null);
+            b.stepDone(k + 1, t0, x0, v);
         }
     }
 }
