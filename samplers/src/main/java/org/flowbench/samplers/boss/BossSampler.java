@@ -45,10 +45,6 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
                 CancellationToken.NONE);
     }
 
-
-
-
-
     @Override
     public double[] grid(FlowModel model) {
         return schedule(model).times();

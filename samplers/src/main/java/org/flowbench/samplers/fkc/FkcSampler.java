@@ -132,12 +132,10 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
     record Expert(FlowModel model, int[] labels, double beta) {}
 
     private static final int INIT_STREAM = 0;
+
     public FkcSampler(Config config) {
         super("fkc", "1", config);
     }
-
-
-
 
     public double[] grid(FlowModel model) {
         return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), true);

@@ -33,12 +33,6 @@ public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler
         return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), true);
     }
 
-
-
-
-
-
-
     @Override
     protected void integrate(Batch b) {
         NoisePath path = b.model.path();

@@ -45,12 +45,6 @@ public final class OdeSampler extends GridSampler<OdeSampler.Config> {
         return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), false);
     }
 
-
-
-
-
-
-
     @Override
     protected void integrate(Batch b) {
         double[] t = grid(b.model);

@@ -36,9 +36,6 @@ public final class Rk45Sampler extends BatchSampler<Rk45Sampler.Config> {
         super("rk45", "1", config);
     }
 
-
-
-
     @Override
     protected long stepsPerImage(FlowModel model) {
         return 50;
