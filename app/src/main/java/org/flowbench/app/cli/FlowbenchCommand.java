@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 /** The root command: {@code flowbench [command]}. */
 @Command(name = "flowbench", mixinStandardHelpOptions = true, versionProvider = FlowbenchCommand.Version.class,
         description = "Flowbench: run diffusion and flow samplers side by side and measure quality and cost.",
-        subcommands = {ModelsCommand.class, SamplersCommand.class, SampleCommand.class, RunCommand.class, GuiCommand.class,
-                TrainCommand.class, ExportCommand.class, BossCommand.class, StatsCommand.class, FidCommand.class,
-                DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ModelsCommand.class, SamplersCommand.class, SampleCommand.class, RunCommand.class,
+                GuiCommand.class, TrainCommand.class, ExportCommand.class, BossCommand.class, StatsCommand.class,
+                FidCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class FlowbenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

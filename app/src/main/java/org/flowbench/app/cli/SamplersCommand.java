@@ -25,14 +25,15 @@ public final class SamplersCommand implements Callable<Integer> {
                 out.printf("%-16s %s%n", e.id(), e.description());
             }
             out.println();
-            out.println("flowbench samplers ID lists a sampler's parameters; set them with --steps N and --param name=value.");
+            out.println("flowbench samplers ID lists a sampler's parameters; "
+                    + "set them with --steps N and --param name=value.");
             return 0;
         }
         SamplerRegistry.Entry e = SamplerRegistry.get(id);
         out.printf("%s: %s%n%n", e.id(), e.description());
         for (ParamSpec p : e.params()) {
-            out.printf("  %-16s default %-10s %s; %s%n", p.name(), p.defaultValue().isEmpty() ? "(none)" : p.defaultValue(),
-                    p.rangeText(), p.description());
+            String dflt = p.defaultValue().isEmpty() ? "(none)" : p.defaultValue();
+            out.printf("  %-16s default %-10s %s; %s%n", p.name(), dflt, p.rangeText(), p.description());
         }
         return 0;
     }
