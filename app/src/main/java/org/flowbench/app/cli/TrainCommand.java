@@ -1,18 +1,40 @@
 package org.flowbench.app.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.flowbench.engine.io.AtomicFiles;
+import org.flowbench.engine.io.Json;
+import org.flowbench.engine.metrics.GaussianStats;
+import org.flowbench.engine.metrics.Quantisation;
+import org.flowbench.engine.metrics.ReferenceStats;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.Models;
+import org.flowbench.engine.model.pkg.ClassifierModel;
+import org.flowbench.engine.model.pkg.ModelPackage;
+import org.flowbench.engine.model.pkg.PackageResolver;
 import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.ProgressListener;
+import org.flowbench.engine.run.SampleBatch;
+import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.engine.train.ClassifierRecipe;
 import org.flowbench.engine.train.FlowRecipe;
 import org.flowbench.engine.train.Recipe;
+import org.flowbench.engine.train.ReferenceStatistics;
 import org.flowbench.engine.train.Trainer;
-import picocli.CommandLine;
+import org.flowbench.samplers.Sampler;
+import org.flowbench.samplers.SamplerRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code flowbench train flow|classifier}: the recipes of the built-in models, resumable. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
@@ -309,7 +331,7 @@ public final class TrainCommand implements Runnable {
 
         @Option(names = "--run", required = true,
                 description = "SAMPLER:STEPS to evaluate, e.g. heun:50, euler:1, rk45:0 (repeatable)")
-        java.util.List<String> runs;
+        List<String> runs;
 
         @Option(names = "--n", defaultValue = "10000", description = "samples per run (default ${DEFAULT-VALUE})")
         int n;
@@ -317,100 +339,130 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
         int batch;
 
-        @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
-        long seed;
+        @Option(names = "--seed", defaultValue = "0",
+                description = "seed (default ${DEFAULT-VALUE}); repeat it to see the seed-to-seed spread (mean ± sd)")
+        List<Long> seeds;
 
-        @Option(names = "--json", description = "append one JSON line per run to this file")
+        @Option(names = "--json", description = "append one JSON line per run and seed to this file")
         Path json;
+
+        /** One run's figures: n samples of one sampler configuration from one seed. */
+        record Row(double classified, double fid, double nfePerImage, double wallSeconds) {}
 
         @Override
         public Integer call() throws Exception {
-            Path cls = org.flowbench.engine.model.pkg.PackageResolver.builtinDir("fashion-classifier");
-            org.flowbench.engine.metrics.ReferenceStats ref = org.flowbench.engine.metrics.ReferenceStats.read(
-                    cls.resolve(org.flowbench.engine.train.ReferenceStatistics.FILE));
-            try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(model);
-                 org.flowbench.engine.model.pkg.ClassifierModel c = org.flowbench.engine.model.pkg.ClassifierModel.open(
-                         org.flowbench.engine.model.pkg.ModelPackage.open(cls))) {
+            Path cls = PackageResolver.builtinDir("fashion-classifier");
+            ReferenceStats ref = ReferenceStats.read(cls.resolve(ReferenceStatistics.FILE));
+            PrintWriter out = spec.commandLine().getOut();
+            try (FlowModel m = Models.open(model); ClassifierModel c = ClassifierModel.open(ModelPackage.open(cls))) {
                 int classes = m.classNames().size();
                 int[] labels = new int[n];
                 for (int i = 0; i < n; i++) {
                     labels[i] = classes == 0 ? -1 : i % classes;
                 }
                 for (String r : runs) {
-                    String[] sp = r.split(":");
-                    java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
-                    if (sp.length > 1 && !sp[1].equals("0")) {
-                        params.put("steps", sp[1]);
-                    }
-                    org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sp[0], params);
-                    long t0 = System.nanoTime();
-                    java.io.PrintWriter err = spec.commandLine().getErr();
-                    long[] lastReport = {t0};
-                    int[] finished = {0};
-                    // a line every 30 s: runs take up to an hour on 2 cores
-                    org.flowbench.engine.run.ProgressListener progress = new org.flowbench.engine.run.ProgressListener() {
-                        @Override
-                        public void batchDone(org.flowbench.engine.run.SampleBatch done) {
-                            finished[0] += done.count();
-                            long now = System.nanoTime();
-                            if (now - lastReport[0] > 30e9 && finished[0] < n) {
-                                lastReport[0] = now;
-                                double el = (now - t0) / 1e9;
-                                err.printf(java.util.Locale.ROOT, "%s: %d/%d images, %.0f s, about %.0f s left%n", r,
-                                        finished[0], n, el, el / finished[0] * (n - finished[0]));
-                                err.flush();
-                            }
-                        }
-                    };
-                    org.flowbench.engine.run.SampleBatch b = s.sample(new org.flowbench.engine.run.SamplingRequest(seed,
-                            0, n, batch, labels, 0), m, progress, CancellationToken.NONE);
-                    double wall = (System.nanoTime() - t0) / 1e9;
-                    double[] x = org.flowbench.engine.metrics.Quantisation.applied(
-                            ref.identity().quantisation(), b.samples(), b.samples().length);
-                    org.flowbench.engine.metrics.GaussianStats g = new org.flowbench.engine.metrics.GaussianStats(c.dim());
-                    int d = m.dim();
-                    int ok = 0;
-                    for (int i0 = 0; i0 < n; i0 += 500) {
-                        int k = Math.min(500, n - i0);
-                        double[] xi = java.util.Arrays.copyOfRange(x, i0 * d, (i0 + k) * d);
-                        double[] f = new double[k * c.dim()];
-                        c.features(xi, k, f);
-                        g.addBatch(f, k);
-                        int[] pred = c.predict(xi, k);
-                        for (int i = 0; i < k; i++) {
-                            ok += pred[i] == labels[i0 + i] ? 1 : 0;
+                    List<Row> rows = new ArrayList<>();
+                    for (long seed : seeds) {
+                        Row row = evaluate(m, c, ref, r, seed, labels);
+                        rows.add(row);
+                        Map<String, Object> j = new LinkedHashMap<>();
+                        j.put("model", model);
+                        j.put("modelHash", m.hash());
+                        j.put("run", r);
+                        j.put("n", n);
+                        j.put("seed", seed);
+                        j.put("nfePerImage", row.nfePerImage());
+                        j.put("classifiedAsPrompted", row.classified());
+                        j.put("fid", row.fid());
+                        j.put("wallSeconds", row.wallSeconds()); // sampling only, not the classifier and FID
+                        String line = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j);
+                        out.println(line);
+                        out.flush();
+                        if (json != null) {
+                            appendLine(json, line);
                         }
                     }
-                    org.flowbench.engine.metrics.ReferenceStats mine = new org.flowbench.engine.metrics.ReferenceStats(
-                            org.flowbench.engine.metrics.ReferenceStats.Identity.of(model, r, c,
-                                    ref.identity().quantisation()), g);
-                    double fid = mine.fid(ref);
-                    long nfe = 0;
-                    for (long v : b.nfe()) {
-                        nfe += v;
-                    }
-                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
-                    row.put("model", model);
-                    row.put("modelHash", m.hash());
-                    row.put("run", r);
-                    row.put("n", n);
-                    row.put("seed", seed);
-                    row.put("nfePerImage", nfe / (double) n);
-                    row.put("classifiedAsPrompted", ok / (double) n);
-                    row.put("fid", fid);
-                    row.put("wallSeconds", wall); // sampling only, not the classifier and FID
-                    String line = org.flowbench.engine.io.Json.MAPPER.copy()
-                            .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                            .writeValueAsString(row);
-                    spec.commandLine().getOut().println(line);
-                    spec.commandLine().getOut().flush();
-                    if (json != null) {
-                        java.nio.file.Files.writeString(json, line + "\n", java.nio.file.StandardOpenOption.CREATE,
-                                java.nio.file.StandardOpenOption.APPEND);
+                    if (rows.size() > 1) {
+                        out.printf(Locale.ROOT, "%s over %d seeds: FID %.3f ± %.3f, classified as prompted %.2f ± %.2f %%%n",
+                                r, rows.size(), mean(rows, Row::fid), sd(rows, Row::fid),
+                                100 * mean(rows, Row::classified), 100 * sd(rows, Row::classified));
                     }
                 }
             }
             return 0;
+        }
+
+        private Row evaluate(FlowModel m, ClassifierModel c, ReferenceStats ref, String r, long seed, int[] labels) {
+            String[] sp = r.split(":");
+            Map<String, String> params = new LinkedHashMap<>();
+            if (sp.length > 1 && !sp[1].equals("0")) {
+                params.put("steps", sp[1]);
+            }
+            Sampler s = SamplerRegistry.create(sp[0], params);
+            long t0 = System.nanoTime();
+            PrintWriter err = spec.commandLine().getErr();
+            long[] lastReport = {t0};
+            int[] finished = {0};
+            // a line every 30 s: runs take up to an hour on 2 cores
+            ProgressListener progress = new ProgressListener() {
+                @Override
+                public void batchDone(SampleBatch done) {
+                    finished[0] += done.count();
+                    long now = System.nanoTime();
+                    if (now - lastReport[0] > 30e9 && finished[0] < n) {
+                        lastReport[0] = now;
+                        double el = (now - t0) / 1e9;
+                        err.printf(Locale.ROOT, "%s seed %d: %d/%d images, %.0f s, about %.0f s left%n", r, seed,
+                                finished[0], n, el, el / finished[0] * (n - finished[0]));
+                        err.flush();
+                    }
+                }
+            };
+            SampleBatch b = s.sample(new SamplingRequest(seed, 0, n, batch, labels, 0), m, progress,
+                    CancellationToken.NONE);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double[] x = Quantisation.applied(ref.identity().quantisation(), b.samples(), b.samples().length);
+            GaussianStats g = new GaussianStats(c.dim());
+            int d = m.dim();
+            int ok = 0;
+            for (int i0 = 0; i0 < n; i0 += 500) {
+                int k = Math.min(500, n - i0);
+                double[] xi = java.util.Arrays.copyOfRange(x, i0 * d, (i0 + k) * d);
+                double[] f = new double[k * c.dim()];
+                c.features(xi, k, f);
+                g.addBatch(f, k);
+                int[] pred = c.predict(xi, k);
+                for (int i = 0; i < k; i++) {
+                    ok += pred[i] == labels[i0 + i] ? 1 : 0;
+                }
+            }
+            ReferenceStats mine = new ReferenceStats(
+                    ReferenceStats.Identity.of(model, r, c, ref.identity().quantisation()), g);
+            long nfe = 0;
+            for (long v : b.nfe()) {
+                nfe += v;
+            }
+            return new Row(ok / (double) n, mine.fid(ref), nfe / (double) n, wall);
+        }
+
+        /** Appends a line by rewriting the file atomically, so an interrupted run never leaves half a line. */
+        private static void appendLine(Path file, String line) throws java.io.IOException {
+            String before = Files.exists(file) ? Files.readString(file) : "";
+            if (!before.isEmpty() && !before.endsWith("\n")) {
+                before += "\n";
+            }
+            AtomicFiles.write(file, (before + line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        private static double mean(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+            return rows.stream().mapToDouble(f).average().orElse(Double.NaN);
+        }
+
+        /** Sample standard deviation (n − 1). */
+        private static double sd(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+            double mu = mean(rows, f);
+            double ss = rows.stream().mapToDouble(f).map(v -> (v - mu) * (v - mu)).sum();
+            return Math.sqrt(ss / (rows.size() - 1));
         }
     }
 }
