@@ -148,7 +148,7 @@ public final class FidCommand implements Callable<Integer> {
                 bn.put("replicates", iv.replicates());
                 bn.put("n", iv.n());
             }
-            out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+            out.println(Json.COMPACT.writeValueAsString(o));
             return;
         }
         out.println(String.format(Locale.ROOT, "FID %.6f  (N_a = %d, N_b = %d, d = %d, features %s)", fid,

@@ -1,7 +1,6 @@
 package org.flowbench.app.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +77,7 @@ public final class TrainCommand implements Runnable {
             return new Recipe(data, o, steps, batch, seed, lr, warmup, ema, resume, checkpointSeconds, command, gitCommit());
         }
 
-        /** Trains r into r.out() (created first). */
-
+        /** Trains r into r.out(), which {@link #call} has created. */
         abstract Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception;
 
         @Override
@@ -375,7 +373,7 @@ public final class TrainCommand implements Runnable {
                         j.put("classifiedAsPrompted", row.classified());
                         j.put("fid", row.fid());
                         j.put("wallSeconds", row.wallSeconds()); // sampling only, not the classifier and FID
-                        String line = Json.MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j);
+                        String line = Json.COMPACT.writeValueAsString(j);
                         out.println(line);
                         out.flush();
                         if (json != null) {

@@ -1,6 +1,7 @@
 package org.flowbench.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.flowbench.app.cli.CliTests.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,10 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelsAndSamplingTest {
     @TempDir
     Path dir;
-
-    private static String[] run(String... args) {
-        return CliTests.run(args);
-    }
 
     @Test
     void flowPackageSamplesWithEuler() throws Exception {

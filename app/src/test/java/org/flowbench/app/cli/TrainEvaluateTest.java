@@ -1,5 +1,6 @@
 package org.flowbench.app.cli;
 
+import static org.flowbench.app.cli.CliTests.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,10 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainEvaluateTest {
     @TempDir
     Path dir;
-
-    private static String[] run(String... args) {
-        return CliTests.run(args);
-    }
 
     @Test
     void rowsPerSeedAppendedWithASpreadSummary() throws Exception {

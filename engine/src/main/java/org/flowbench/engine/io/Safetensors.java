@@ -55,8 +55,7 @@ public final class Safetensors {
         }
         byte[] json;
         try {
-            json = Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsBytes(header);
+            json = Json.COMPACT.writeValueAsBytes(header);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -62,7 +62,7 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
 
     @Override
     protected void integrate(Batch b) {
-        double[] t = schedule(b.model).times();
+        double[] t = grid(b.model);
         boolean heun = config().solver().equals("heun");
         int len = b.x.length;
         double[] x = b.x;

@@ -226,8 +226,7 @@ public record MixtureSpec(String path, double[] weights, double[][] means, doubl
     /** sha256 of the canonical JSON form: the identity of an analytic model. */
     public String hash() {
         try {
-            byte[] bytes = Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(toJson()).getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = Json.COMPACT.writeValueAsString(toJson()).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -38,13 +38,9 @@ public final class NetworkFlowModel extends PackagedFlowModel {
         return weights;
     }
 
-    @Override
-    void evaluateNative(double[] x, int n, double[] t, int[] labels, double[] out) {
-        evaluate(x, n, t, labels, out);
-    }
-
     /** Raw network velocities; labels may be null (all unconditional). */
-    public synchronized void evaluate(double[] x, int n, double[] t, int[] labels, double[] out) {
+    @Override
+    synchronized void evaluateNative(double[] x, int n, double[] t, int[] labels, double[] out) {
         int d = dim();
         float[] xf = toFloat(x, n * d);
         float[] tf = toFloat(t, n);
