@@ -2,7 +2,6 @@ package org.flowbench.engine;
 
 import java.io.InputStream;
 import java.util.Properties;
-import org.flowbench.engine.model.FlowModel;
 
 /** Versions recorded in every manifest. */
 public final class Versions {
@@ -32,9 +31,9 @@ public final class Versions {
         return PROPS.getProperty("pytorch", "unknown");
     }
 
-    /** What computed the model's field: the JVM for analytic models, DJL + PyTorch for networks. */
-    public static String engine(FlowModel model) {
-        return "float64".equals(model.dtype()) ? "java " + System.getProperty("java.version")
+    /** What computed a model's field, by its dtype: the JVM for analytic models (float64), DJL + PyTorch for networks. */
+    public static String engine(String dtype) {
+        return "float64".equals(dtype) ? "java " + System.getProperty("java.version")
                 : "DJL " + djl() + " / PyTorch " + pytorch() + " on java " + System.getProperty("java.version");
     }
 }

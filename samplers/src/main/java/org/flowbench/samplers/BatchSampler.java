@@ -90,7 +90,7 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
                 .put("labels", req.labels() == null ? null : java.util.Arrays.stream(req.labels()).boxed().toList())
                 .put("device", model.device())
                 .put("dtype", model.dtype())
-                .put("engine", Versions.engine(model))
+                .put("engine", Versions.engine(model.dtype()))
                 .put("appVersion", Versions.app());
     }
 

@@ -6,18 +6,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.ServiceLoader;
 import org.flowbench.engine.FlowbenchException;
-import org.flowbench.samplers.boss.BossSampler;
-import org.flowbench.samplers.fkc.FkcSampler;
-import org.flowbench.samplers.ode.EulerMaruyamaSampler;
-import org.flowbench.samplers.ode.OdeSampler;
-import org.flowbench.samplers.ode.Rk45Sampler;
+import org.flowbench.engine.model.Capabilities;
+import org.flowbench.engine.model.Model;
 
-/** Stable sampler ids → factories. The ids are part of project files and must never change meaning. */
+/**
+ * Stable sampler ids → factories, discovered from {@link SamplerProvider}s. The ids are part of project files and
+ * must never change meaning.
+ */
 public final class SamplerRegistry {
-    /** A registered sampler family. */
+    /** A registered sampler: its id, what it does, its config record, its factory and the capabilities it needs. */
     public record Entry(String id, String description, Class<? extends Record> configType,
-                        Function<Record, Sampler> factory) {
+                        Function<Record, Sampler> factory, List<Class<?>> needs) {
+        public Entry {
+            needs = List.copyOf(needs);
+        }
+
+        /** Null if the sampler can run on {@code model}; otherwise why not, in words. */
+        public String unavailableOn(Model model) {
+            for (Class<?> c : needs) {
+                if (model.as(c).isEmpty()) {
+                    return id + " needs " + Capabilities.describe(c) + "; " + model.id() + " has none";
+                }
+            }
+            return null;
+        }
+
+        /** Throws one clear error if the sampler cannot run on {@code model}. */
+        public void checkModel(Model model) {
+            String why = unavailableOn(model);
+            if (why != null) {
+                throw new FlowbenchException(why, "run 'flowbench samplers' to see what each sampler needs");
+            }
+        }
+
         public List<ParamSpec> params() {
             return Configs.specs(configType);
         }
@@ -30,17 +53,9 @@ public final class SamplerRegistry {
     private static final Map<String, Entry> ENTRIES = Collections.synchronizedMap(new LinkedHashMap<>());
 
     static {
-        for (OdeSampler.Method m : OdeSampler.Method.values()) {
-            register(new Entry(m.id, m.description, OdeSampler.Config.class, c -> new OdeSampler(m, (OdeSampler.Config) c)));
+        for (SamplerProvider p : ServiceLoader.load(SamplerProvider.class, SamplerRegistry.class.getClassLoader())) {
+            p.samplers().forEach(SamplerRegistry::register);
         }
-        register(new Entry("rk45", "adaptive Dormand–Prince 5(4), per-image step control", Rk45Sampler.Config.class,
-                c -> new Rk45Sampler((Rk45Sampler.Config) c)));
-        register(new Entry("euler-maruyama", "Euler–Maruyama on the reverse SDE of the model's path",
-                EulerMaruyamaSampler.Config.class, c -> new EulerMaruyamaSampler((EulerMaruyamaSampler.Config) c)));
-        register(new Entry("boss", "BOSS: Euler/Heun on Bellman-optimal step times chosen from a fine grid",
-                BossSampler.Config.class, c -> new BossSampler((BossSampler.Config) c)));
-        register(new Entry("fkc", "Feynman–Kac correctors: weighted SDE + resampling for CFG, annealing, products",
-                FkcSampler.Config.class, c -> new FkcSampler((FkcSampler.Config) c)));
     }
 
     private SamplerRegistry() {}

@@ -78,6 +78,7 @@ public final class SampleCommand implements Callable<Integer> {
             throw new FlowbenchException("--out must end in .npy or .png, got " + out);
         }
         try (FlowModel m = Models.open(model)) {
+            SamplerRegistry.get(sampler).checkModel(m);
             int label = Conditioner.forModel(m).label(prompt);
             int[] labels = new int[n];
             java.util.Arrays.fill(labels, label);

@@ -1,6 +1,7 @@
 package org.flowbench.app.cli;
 
 import java.util.concurrent.Callable;
+import org.flowbench.engine.model.Capabilities;
 import org.flowbench.samplers.ParamSpec;
 import org.flowbench.samplers.SamplerRegistry;
 import picocli.CommandLine;
@@ -30,7 +31,8 @@ public final class SamplersCommand implements Callable<Integer> {
             return 0;
         }
         SamplerRegistry.Entry e = SamplerRegistry.get(id);
-        out.printf("%s: %s%n%n", e.id(), e.description());
+        out.printf("%s: %s%n", e.id(), e.description());
+        out.printf("needs %s%n%n", String.join(", ", e.needs().stream().map(Capabilities::describe).toList()));
         for (ParamSpec p : e.params()) {
             String dflt = p.defaultValue().isEmpty() ? "(none)" : p.defaultValue();
             out.printf("  %-16s default %-10s %s; %s%n", p.name(), dflt, p.rangeText(), p.description());

@@ -1,6 +1,5 @@
 package org.flowbench.app.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,10 +9,9 @@ import java.util.concurrent.Callable;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
-import org.flowbench.engine.model.analytic.GaussianMixture;
-import org.flowbench.engine.model.pkg.MlpFlowModel;
+import org.flowbench.engine.model.KnownDistribution;
+import org.flowbench.engine.model.TrainableNetwork;
 import org.flowbench.engine.model.pkg.ModelPackage;
-import org.flowbench.engine.model.pkg.NetworkFlowModel;
 import org.flowbench.engine.model.pkg.PackageResolver;
 import org.flowbench.engine.nn.ParamStore;
 import org.flowbench.engine.nn.VelocityMlp;
@@ -100,42 +98,45 @@ public final class TrainBossCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-        try (FlowModel m = Models.open(model); NDManager base = NDManager.newBaseManager()) {
-            VelocityMlp mlp = null;
-            BossStraighten.Student student;
+        try (FlowModel m = Models.open(model)) {
+            VelocityMlp mlp = null; // set when the student is written as a velocity-MLP package
+            boolean mlpPackage = false;
+            TrainableNetwork student;
             ParamStore teacherW;
             String parent = model;
             FlowModel teacher = m;
             int classes = 0;
-            if (m instanceof MlpFlowModel mm) {
-                mlp = mm.net();
-                student = BossStraighten.mlp(mlp);
-                teacherW = mm.weights();
-            } else if (m instanceof NetworkFlowModel nm) {
-                // the image UNet: paths (and chords) for every class in turn, so the student keeps its conditioning
-                student = BossStraighten.unet(nm.net(), nm.shape());
-                teacherW = nm.weights();
-                classes = nm.classNames().size();
-            } else if (m instanceof GaussianMixture) {
-                var g = BossStraighten.requireMixture(m);
+            java.util.Optional<TrainableNetwork> network = m.as(TrainableNetwork.class);
+            if (network.isPresent()) {
+                student = network.get();
+                teacherW = student.weights();
+                if (VelocityMlp.ARCHITECTURE.equals(student.architecture())) {
+                    mlp = VelocityMlp.fromConfig(student.architectureConfig());
+                    mlpPackage = true;
+                } else {
+                    // an image network: paths (and chords) for every class in turn, so the student keeps its classes
+                    classes = student.classNames().size();
+                }
+            } else if (m.as(KnownDistribution.class).isPresent()) {
+                KnownDistribution g = BossStraighten.requireMixture(m);
                 mlp = new VelocityMlp(g.dim(), 128);
-                student = BossStraighten.mlp(mlp);
                 err.println("training the teacher MLP by flow matching on " + m.id());
-                teacherW = BossStraighten.trainTeacher(base, g, mlp, new BossStraighten.Settings(teacherSteps, 256,
+                teacherW = BossStraighten.trainTeacher(g, mlp, new BossStraighten.Settings(teacherSteps, 256,
                         teacherLr, warmup, ema, seed), l, cancel);
                 parent = dir.resolve("teacher").toString();
                 teacher = BossStraighten.model(parent, mlp, teacherW);
+                student = teacher.require(TrainableNetwork.class, "train boss");
             } else {
                 throw new FlowbenchException("train boss fine-tunes a velocity network (an analytic mixture's MLP "
                         + "teacher, a velocity-MLP package or a flow-unet-v1 package); " + model + " is a "
-                        + m.getClass().getSimpleName(), "straighten the unguided model (without ?cfg=), then sample it "
+                        + "model without a trainable network", "straighten the unguided model (without ?cfg=), then sample it "
                         + "with guidance");
             }
             BossSchedule s = BossSchedule.get(teacher, k, fine, costSamples, costSeed, cancel);
             err.println("Bellman times " + java.util.Arrays.toString(s.times()) + "; fine-tuning on " + tuples
                     + " teacher paths");
             BossStraighten.Tuples data = BossStraighten.tuples(teacher, s, tuples, seed + 1, classes);
-            ParamStore studentW = BossStraighten.fineTune(base, student, teacherW, data, new BossStraighten.Settings(
+            ParamStore studentW = BossStraighten.fineTune(student, teacherW, data, new BossStraighten.Settings(
                     finetuneSteps, batch, lr, warmup, ema, seed + 2), l, cancel);
             Path studentDir = dir.resolve("student");
             long evalSeed = seed + 1_000_003;
@@ -155,7 +156,7 @@ public final class TrainBossCommand implements Callable<Integer> {
                 FlowModel sm = BossStraighten.model(studentDir.toString(), mlp, studentW);
                 double es = BossStraighten.endpointError(sm, s.times(), held);
                 prov.put("heldOutStudentError", es);
-                if (!(m instanceof MlpFlowModel)) {
+                if (!mlpPackage) {
                     Map<String, Object> tprov = new LinkedHashMap<>(prov);
                     tprov.put("trainedOn", m.id());
                     tprov.put("teacherSteps", teacherSteps);
@@ -163,9 +164,7 @@ public final class TrainBossCommand implements Callable<Integer> {
                 }
                 BossStraighten.writePackage(studentDir, mlp, studentW, teacher, parent, s, prov);
             } else {
-                NetworkFlowModel nm = (NetworkFlowModel) m;
-                try (NetworkFlowModel sm = new NetworkFlowModel(studentDir.toString(), "student", nm.net(), studentW,
-                        nm.shape(), nm.classNames())) {
+                try (FlowModel sm = student.withWeights(studentDir.toString(), studentW)) {
                     prov.put("heldOutStudentError", BossStraighten.endpointError(sm, s.times(), held));
                 }
                 BossStraighten.writeDerivedPackage(studentDir, ModelPackage.open(PackageResolver.packageDir(model)),

@@ -1,6 +1,5 @@
 package org.flowbench.app.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +77,7 @@ public final class TrainCommand implements Runnable {
         }
 
         /** Trains r into r.out(), which {@link #call} has created. */
-        abstract Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception;
+        abstract Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception;
 
         @Override
         public Integer call() throws Exception {
@@ -105,9 +104,9 @@ public final class TrainCommand implements Runnable {
                 }
             };
             Trainer.Result res;
-            try (NDManager m = NDManager.newBaseManager()) {
+            try {
                 Files.createDirectories(r.out());
-                res = train(r, m, l, cancel);
+                res = train(r, l, cancel);
             } finally {
                 done.countDown();
                 try {
@@ -185,8 +184,8 @@ public final class TrainCommand implements Runnable {
         }
 
         @Override
-        Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
-            return FlowRecipe.run(r, m, l, c);
+        Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
+            return FlowRecipe.run(r, l, c);
         }
     }
 
@@ -216,8 +215,8 @@ public final class TrainCommand implements Runnable {
         }
 
         @Override
-        Trainer.Result train(Recipe r, NDManager m, Trainer.Listener l, CancellationToken c) throws Exception {
-            return ClassifierRecipe.run(r, m, l, c);
+        Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
+            return ClassifierRecipe.run(r, l, c);
         }
     }
 

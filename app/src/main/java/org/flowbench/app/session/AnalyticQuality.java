@@ -8,7 +8,7 @@ import org.flowbench.engine.metrics.Frechet;
 import org.flowbench.engine.metrics.GaussianStats;
 import org.flowbench.engine.metrics.Kid;
 import org.flowbench.engine.metrics.Linalg;
-import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.model.KnownDistribution;
 
 /**
  * Quality of samples from an analytic mixture, against the exact target: FID against the exact data mean and
@@ -20,7 +20,7 @@ final class AnalyticQuality implements QualityEvaluator {
     static final int KID_SUBSETS = 5;
     static final int KID_SUBSET_SIZE = 200;
 
-    private final GaussianMixture mixture;
+    private final KnownDistribution mixture;
     private final int label;
     private final int d;
     private final long[] counts;
@@ -30,7 +30,7 @@ final class AnalyticQuality implements QualityEvaluator {
     private long total;
     private double[] exact;
 
-    AnalyticQuality(GaussianMixture mixture, int label) {
+    AnalyticQuality(KnownDistribution mixture, int label) {
         this.mixture = mixture;
         this.label = label;
         this.d = mixture.dim();

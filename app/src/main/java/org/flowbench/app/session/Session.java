@@ -17,7 +17,7 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.Conditioner;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
-import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.SampleBatch;
@@ -306,14 +306,16 @@ public final class Session {
             keepLimit = model.dim() <= 3 ? project.n() : Math.min(project.n(), 64);
             qualityScheduler = new LatestWins(metricsThread);
             try {
+                SamplerRegistry.get(spec.sampler()).checkModel(model);
                 sampler = SamplerRegistry.create(spec.sampler(), spec.params());
             } catch (FlowbenchException e) {
                 fail(e.oneLine());
                 return;
             }
             try {
-                if (model instanceof GaussianMixture gm) {
-                    modes = new AnalyticQuality(gm, label);
+                java.util.Optional<KnownDistribution> known = model.as(KnownDistribution.class);
+                if (known.isPresent()) {
+                    modes = new AnalyticQuality(known.get(), label);
                     quality = modes;
                 } else {
                     quality = Metrics.forModel(model, project.referenceStats());

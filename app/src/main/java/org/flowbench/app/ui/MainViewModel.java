@@ -38,7 +38,7 @@ import org.flowbench.engine.model.Conditioner;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.ModelResolver;
 import org.flowbench.engine.model.Models;
-import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.SampleBatch;
@@ -59,7 +59,7 @@ public final class MainViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(MainViewModel.class);
 
     /** What the views need to know about the selected model. */
-    public record ModelView(String ref, int[] shape, GaussianMixture mixture, List<String> classNames, String hash,
+    public record ModelView(String ref, int[] shape, KnownDistribution mixture, List<String> classNames, String hash,
                             String error) {
         public boolean isImage() {
             return shape != null && shape.length == 3;
@@ -181,7 +181,7 @@ public final class MainViewModel {
             gate.join();
             ModelView mv;
             try (FlowModel m = opener.open(ref)) {
-                mv = new ModelView(ref, m.shape().clone(), m instanceof GaussianMixture gm ? gm : null,
+                mv = new ModelView(ref, m.shape().clone(), m.as(KnownDistribution.class).orElse(null),
                         List.copyOf(m.classNames()), m.hash(), null);
             } catch (RuntimeException e) {
                 mv = new ModelView(ref, null, null, List.of(), null,

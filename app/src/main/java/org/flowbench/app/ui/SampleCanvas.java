@@ -7,7 +7,7 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.image.PixelWriter;
 import javafx.scene.image.WritableImage;
 import javafx.scene.paint.Color;
-import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.model.KnownDistribution;
 
 /**
  * Draws a lane's samples: for 2-D models a scatter over the exact target density (heat map), finished samples as
@@ -303,7 +303,7 @@ public final class SampleCanvas extends Canvas {
     /** The exact data density as a heat map, ARGB row-major (cached per model, size and theme). */
     static int[] density(MainViewModel.ModelView m, int size, double cy, boolean dark) {
         return DENSITY.computeIfAbsent(key(m, size, dark), k -> {
-            GaussianMixture gm = m.mixture();
+            KnownDistribution gm = m.mixture();
             double[] logp = new double[size * size];
             double max = Double.NEGATIVE_INFINITY;
             double[] pt = new double[2];

@@ -8,15 +8,9 @@ import java.util.List;
  * null class). Implementations must make image i's result depend only on image i's state, time and label, so
  * that samples do not depend on the batch they are computed in.
  */
-public interface FlowModel extends VelocityField, ScoreField, Denoiser, AutoCloseable {
+public interface FlowModel extends Model, VelocityField, ScoreField, Denoiser {
     /** A label meaning "no class": the unconditional model. */
     int UNCONDITIONAL = -1;
-
-    /** The reference the user gave (builtin:2modes, a folder, a spec file). */
-    String id();
-
-    /** A content hash identifying the weights or the analytic spec (sha256 hex). */
-    String hash();
 
     /** Shape of one sample, e.g. [2] or [1, 28, 28]. */
     int[] shape();
@@ -63,7 +57,4 @@ public interface FlowModel extends VelocityField, ScoreField, Denoiser, AutoClos
             System.arraycopy(vi, 0, out, i * d, d);
         }
     }
-
-    @Override
-    default void close() {}
 }

@@ -1,22 +1,23 @@
 package org.flowbench.engine.model;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.flowbench.engine.FlowbenchException;
-import org.flowbench.engine.model.analytic.GaussianMixture;
-import org.flowbench.engine.model.analytic.MixtureSpec;
-import org.flowbench.engine.model.analytic.Presets;
 
-/** Opens models by reference. Analytic presets and spec files are built in; other kinds register a resolver. */
+/**
+ * Opens models by reference. Model kinds are {@link ModelResolver}s found by {@link ServiceLoader} (model packages,
+ * analytic presets and spec files); tests and plug-ins may {@link #register} more, tried first.
+ */
 public final class Models {
     private static final List<ModelResolver> RESOLVERS = new CopyOnWriteArrayList<>();
 
     static {
-        RESOLVERS.add(new AnalyticResolver());
-        RESOLVERS.add(0, new org.flowbench.engine.model.pkg.PackageResolver());
+        // model kinds are discovered (META-INF/services), in the order listed there: packages before analytic specs
+        for (ModelResolver r : ServiceLoader.load(ModelResolver.class, Models.class.getClassLoader())) {
+            RESOLVERS.add(r);
+        }
     }
 
     private Models() {}
@@ -49,33 +50,5 @@ public final class Models {
             out.addAll(RESOLVERS.get(i).builtins());
         }
         return out;
-    }
-
-    /** builtin:PRESET and *.json mixture specs. */
-    static final class AnalyticResolver implements ModelResolver {
-        @Override
-        public FlowModel open(String ref) {
-            if (ref.startsWith("builtin:")) {
-                Presets.Preset p = Presets.get(ref.substring("builtin:".length()));
-                return p == null ? null : new GaussianMixture(ref, p.spec());
-            }
-            Path file = Path.of(ref);
-            if (ref.endsWith(".json") && !Files.isDirectory(file)) {
-                if (!Files.isRegularFile(file)) {
-                    throw new FlowbenchException("model spec " + ref + " does not exist");
-                }
-                return new GaussianMixture(ref, MixtureSpec.read(file));
-            }
-            return null;
-        }
-
-        @Override
-        public List<ModelInfo> builtins() {
-            List<ModelInfo> out = new ArrayList<>();
-            for (Presets.Preset p : Presets.all().values()) {
-                out.add(new ModelInfo("builtin:" + p.name(), "analytic " + p.spec().noisePath().id(), p.description()));
-            }
-            return out;
-        }
     }
 }

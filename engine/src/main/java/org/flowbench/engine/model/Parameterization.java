@@ -67,4 +67,72 @@ public enum Parameterization {
             };
         }
     }
+
+    /**
+     * The same conversion as an affine map per state: out = A·x + B·pred, returned as {A, B}. The tensor tier
+     * applies it with per-state coefficients (one multiply-add, differentiable in x and pred).
+     */
+    public static double[] affine(NoisePath path, double t, Parameterization from, Parameterization to) {
+        if (from == to) {
+            return new double[] {0, 1};
+        }
+        double a = path.alpha(t);
+        double s = path.sigma(t);
+        double da = path.dAlpha(t);
+        double ds = path.dSigma(t);
+        double det = a * ds - s * da;
+        // (x̂1, ε̂) = (p1·x + q1·pred, p2·x + q2·pred)
+        double p1;
+        double q1;
+        double p2;
+        double q2;
+        switch (from) {
+            case DATA -> {
+                p1 = 0;
+                q1 = 1;
+                p2 = 1 / s;
+                q2 = -a / s;
+            }
+            case EPSILON -> {
+                p1 = 1 / a;
+                q1 = -s / a;
+                p2 = 0;
+                q2 = 1;
+            }
+            case SCORE -> {
+                p1 = 1 / a;
+                q1 = s * s / a;
+                p2 = 0;
+                q2 = -s;
+            }
+            default -> {
+                p1 = ds / det;
+                q1 = -s / det;
+                p2 = -da / det;
+                q2 = a / det;
+            }
+        }
+        // out = c1·x̂1 + c2·ε̂
+        double c1;
+        double c2;
+        switch (to) {
+            case DATA -> {
+                c1 = 1;
+                c2 = 0;
+            }
+            case EPSILON -> {
+                c1 = 0;
+                c2 = 1;
+            }
+            case SCORE -> {
+                c1 = 0;
+                c2 = -1 / s;
+            }
+            default -> {
+                c1 = da;
+                c2 = ds;
+            }
+        }
+        return new double[] {c1 * p1 + c2 * p2, c1 * q1 + c2 * q2};
+    }
 }

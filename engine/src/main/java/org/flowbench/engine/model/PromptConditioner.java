@@ -79,7 +79,7 @@ public final class PromptConditioner implements Conditioner {
                 "Sneaker", "Bag", "Ankle boot"))) {
             return null;
         }
-        Path models = org.flowbench.engine.model.pkg.PackageResolver.modelsDir();
+        Path models = ModelHome.modelsDir();
         List<Path> candidates = new ArrayList<>();
         String home = System.getProperty("flowbench.home");
         if (home != null) {

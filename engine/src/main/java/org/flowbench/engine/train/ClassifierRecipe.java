@@ -59,11 +59,11 @@ public final class ClassifierRecipe {
     }
 
     /** Test-set accuracy of weights {@code w}. */
-    public static double accuracy(NDManager base, ClassifierCnn net, ParamStore w, ImageDataset ds) {
+    public static double accuracy(ClassifierCnn net, ParamStore w, ImageDataset ds) {
         int correct = 0;
         int d = ds.dim();
         int bs = 500;
-        try (NDManager m = base.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager()) {
             NDParams p = w.materialize(m, false);
             for (int s = 0; s < ds.size(); s += bs) {
                 int n = Math.min(bs, ds.size() - s);
@@ -84,7 +84,7 @@ public final class ClassifierRecipe {
         return correct / (double) ds.size();
     }
 
-    public static Trainer.Result run(Recipe r, NDManager base, Trainer.Listener listener, CancellationToken cancel)
+    public static Trainer.Result run(Recipe r, Trainer.Listener listener, CancellationToken cancel)
             throws IOException {
         ImageDataset train = org.flowbench.engine.data.Datasets.load(r.data(), "train");
         if (!java.util.Arrays.equals(train.shape(), new int[] {1, 28, 28}) || train.classNames().isEmpty()) {
@@ -104,12 +104,12 @@ public final class ClassifierRecipe {
         if (r.resume() && Files.isRegularFile(r.checkpoint())) {
             tr.resume(r.checkpoint());
         }
-        Trainer.Result res = tr.run(base, source(train, r.batch(), r.seed()), loss(net, train.shape()), listener, cancel);
+        Trainer.Result res = tr.run(source(train, r.batch(), r.seed()), loss(net, train.shape()), listener, cancel);
         if (res.finished()) {
             // IDX folders have a test split; for NPY files and image folders this is the training data itself.
             ImageDataset test = org.flowbench.engine.data.Datasets.load(r.data(), "test");
-            double accEma = accuracy(base, net, tr.ema(), test);
-            double accRaw = accuracy(base, net, tr.params(), test);
+            double accEma = accuracy(net, tr.ema(), test);
+            double accRaw = accuracy(net, tr.params(), test);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", "fashion-classifier");
             m.put("kind", "classifier");

@@ -70,7 +70,7 @@ public final class FlowRecipe {
     }
 
     /** Trains (or resumes) and, when all steps are done, writes the package from the EMA weights. */
-    public static Trainer.Result run(Recipe r, NDManager base, Trainer.Listener listener, CancellationToken cancel)
+    public static Trainer.Result run(Recipe r, Trainer.Listener listener, CancellationToken cancel)
             throws IOException {
         ImageDataset ds = org.flowbench.engine.data.Datasets.load(r.data(), "train");
         int[] sh = ds.shape();
@@ -90,7 +90,7 @@ public final class FlowRecipe {
         if (r.resume() && Files.isRegularFile(r.checkpoint())) {
             tr.resume(r.checkpoint());
         }
-        Trainer.Result res = tr.run(base, source(ds, r.batch(), r.seed()), loss(net, ds.shape()), listener, cancel);
+        Trainer.Result res = tr.run(source(ds, r.batch(), r.seed()), loss(net, ds.shape()), listener, cancel);
         if (res.finished()) {
             writePackage(r, net, tr, ds);
         }

@@ -162,6 +162,14 @@ public final class Trainer<B> {
         return z ^ (z >>> 31);
     }
 
+    /** {@link #run(NDManager, BatchSource, Loss, Listener, CancellationToken)} in a manager of its own. */
+    public Result run(BatchSource<B> source, Loss<B> loss, Listener listener, CancellationToken cancel)
+            throws IOException {
+        try (NDManager base = NDManager.newBaseManager()) {
+            return run(base, source, loss, listener, cancel);
+        }
+    }
+
     /** Runs until {@code cfg.steps()} steps are done or cancel is requested (then writes a checkpoint). */
     public Result run(NDManager base, BatchSource<B> source, Loss<B> loss, Listener listener, CancellationToken cancel)
             throws IOException {

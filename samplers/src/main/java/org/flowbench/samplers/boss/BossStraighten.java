@@ -1,8 +1,5 @@
 package org.flowbench.samplers.boss;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
-import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.model.KnownDistribution;
+import org.flowbench.engine.model.TrainableNetwork;
 import org.flowbench.engine.model.pkg.MlpFlowModel;
 import org.flowbench.engine.model.pkg.ModelPackage;
 import org.flowbench.engine.nn.ParamStore;
@@ -18,6 +16,7 @@ import org.flowbench.engine.nn.VelocityMlp;
 import org.flowbench.engine.random.NoiseSource;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.train.Trainer;
+import org.flowbench.engine.train.VelocityRegression;
 
 /**
  * Phase 2 of BOSS (straightening) on top of the project's {@link Trainer}:
@@ -42,58 +41,26 @@ public final class BossStraighten {
     /** Chord tuples, flattened: z0, z1 (n × d), t0, t1 (n), and the class each path was conditioned on (−1: none). */
     public record Tuples(int n, int dim, float[] z0, float[] z1, float[] t0, float[] t1, int[] labels) {}
 
-    /** The network being fine-tuned: its velocity for a batch of n states at per-state times and classes. */
-    public interface Student {
-        NDArray velocity(NDManager m, org.flowbench.engine.nn.NDParams p, float[] z, float[] t, int[] labels, int n);
-    }
-
-    /** A velocity MLP (input: the state with the time appended; unconditional). */
-    public static Student mlp(VelocityMlp net) {
-        return (m, p, z, t, labels, n) -> {
-            int d = net.dim();
-            float[] in = new float[n * (d + 1)];
-            for (int j = 0; j < n; j++) {
-                System.arraycopy(z, j * d, in, j * (d + 1), d);
-                in[j * (d + 1) + d] = t[j];
-            }
-            return net.forward(p, m.create(in, new Shape(n, d + 1)));
-        };
-    }
-
-    /** The image UNet on [C, H, W] states, class-conditional (−1 = the null class). */
-    public static Student unet(org.flowbench.engine.nn.FlowUNet net, int[] shape) {
-        return (m, p, z, t, labels, n) -> net.forward(p, m.create(z, new Shape(n, shape[0], shape[1], shape[2])), t,
-                labels);
-    }
-
     private static Trainer.Config config(Settings s) {
         return Trainer.Config.defaults(s.steps(), s.seed()).withLr(s.lr()).withWarmup(s.warmup()).withEma(s.ema())
                 .withCheckpointSeconds(Double.POSITIVE_INFINITY);
     }
 
-    /** A training batch: states, times, classes and velocity targets. */
-    private record Batch(float[] z, float[] t, int[] labels, float[] target, int n) {}
-
-    /** Mean over the batch of the per-sample mean over dimensions of the squared error (all sizes are equal). */
-    private static NDArray mse(NDManager m, Student net, org.flowbench.engine.nn.NDParams p, Batch b) {
-        NDArray v = net.velocity(m, p, b.z(), b.t(), b.labels(), b.n());
-        return v.sub(m.create(b.target(), v.getShape())).square().mean();
-    }
-
     /** Flow-matching teacher on the mixture's data distribution (label −1). Returns the EMA weights. */
-    public static ParamStore trainTeacher(NDManager base, GaussianMixture data, VelocityMlp net, Settings s,
+    public static ParamStore trainTeacher(KnownDistribution data, VelocityMlp net, Settings s,
                                           Trainer.Listener listener, CancellationToken cancel) throws IOException {
         int d = data.dim();
         int pool = 100_000;
         double[] x1 = data.sampleData(s.seed() ^ 0x5DEECE66DL, pool, -1);
-        Trainer<Batch> tr = new Trainer<>(config(s), net.init(s.seed()));
-        Student student = mlp(net);
+        ParamStore init = net.init(s.seed());
+        Trainer<VelocityRegression.Batch> tr = new Trainer<>(config(s), init);
+        TrainableNetwork student = MlpFlowModel.of("teacher", net, init);
         int[] none = new int[s.batch()];
         java.util.Arrays.fill(none, -1);
-        Trainer.BatchSource<Batch> src = (step, rng) -> {
+        Trainer.BatchSource<VelocityRegression.Batch> src = (step, rng) -> {
             int n = s.batch();
             float[] xt = new float[n * d];
-            float[] ts = new float[n];
+            double[] ts = new double[n];
             float[] target = new float[n * d];
             for (int j = 0; j < n; j++) {
                 int idx = rng.nextInt(pool);
@@ -106,9 +73,9 @@ public final class BossStraighten {
                 }
                 ts[j] = (float) t;
             }
-            return new Batch(xt, ts, none, target, n);
+            return new VelocityRegression.Batch(xt, ts, none, target, n);
         };
-        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, student, p, b), listener, cancel);
+        Trainer.Result r = tr.run(src, VelocityRegression.loss(student), listener, cancel);
         if (r.cancelled()) {
             throw new CancellationToken.CancelledException();
         }
@@ -220,14 +187,14 @@ public final class BossStraighten {
     }
 
     /** Fine-tunes a copy of {@code teacher} on the chord targets; returns the EMA weights. */
-    public static ParamStore fineTune(NDManager base, Student net, ParamStore teacher, Tuples data, Settings s,
+    public static ParamStore fineTune(TrainableNetwork net, ParamStore teacher, Tuples data, Settings s,
                                       Trainer.Listener listener, CancellationToken cancel) throws IOException {
         int d = data.dim();
-        Trainer<Batch> tr = new Trainer<>(config(s), teacher);
-        Trainer.BatchSource<Batch> src = (step, rng) -> {
+        Trainer<VelocityRegression.Batch> tr = new Trainer<>(config(s), teacher);
+        Trainer.BatchSource<VelocityRegression.Batch> src = (step, rng) -> {
             int n = s.batch();
             float[] z = new float[n * d];
-            float[] t = new float[n];
+            double[] t = new double[n];
             int[] labels = new int[n];
             float[] target = new float[n * d];
             for (int j = 0; j < n; j++) {
@@ -240,9 +207,9 @@ public final class BossStraighten {
                 t[j] = data.t0()[r];
                 labels[j] = data.labels()[r];
             }
-            return new Batch(z, t, labels, target, n);
+            return new VelocityRegression.Batch(z, t, labels, target, n);
         };
-        Trainer.Result r = tr.run(base, src, (m, p, b, rng) -> mse(m, net, p, b), listener, cancel);
+        Trainer.Result r = tr.run(src, VelocityRegression.loss(net), listener, cancel);
         if (r.cancelled()) {
             throw new CancellationToken.CancelledException();
         }
@@ -376,23 +343,18 @@ public final class BossStraighten {
                 "# Velocity MLP teacher\n\nTrained by flow matching on " + data.id() + ".\n");
     }
 
-    /** The teacher model for an analytic mixture, or an error for other models. */
-    public static GaussianMixture requireMixture(FlowModel m) {
-        if (!(m instanceof GaussianMixture g) || !g.path().id().equals("rectified-flow")) {
+    /** The data distribution of an analytic rectified-flow mixture, or an error for other models. */
+    public static KnownDistribution requireMixture(FlowModel m) {
+        java.util.Optional<KnownDistribution> g = m.as(KnownDistribution.class);
+        if (g.isEmpty() || !m.path().id().equals("rectified-flow")) {
             throw new FlowbenchException("train boss needs an analytic rectified-flow mixture (builtin:boss-toy, a spec "
                     + ".json) to train its teacher MLP on", "try --model builtin:boss-toy");
         }
-        return g;
+        return g.get();
     }
 
     /** Wraps weights as a model. */
     public static MlpFlowModel model(String id, VelocityMlp net, ParamStore w) {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (4 * w.count()));
-        for (String n : w.names()) {
-            for (float f : w.get(n)) {
-                buf.putFloat(f);
-            }
-        }
-        return new MlpFlowModel(id, ModelPackage.sha256(buf.array()), net, w);
+        return MlpFlowModel.of(id, net, w);
     }
 }

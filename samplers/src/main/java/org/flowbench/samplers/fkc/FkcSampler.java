@@ -10,7 +10,7 @@ import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.model.Parameterization;
-import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.random.NoiseSource;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.ProgressListener;
@@ -565,17 +565,18 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
     }
 
     private void initialWeights(List<Expert> ex, double[] x, int n, int d, double t0, double std, double[] logw) {
+        List<KnownDistribution> known = new ArrayList<>();
         for (Expert e : ex) {
-            if (!(e.model() instanceof GaussianMixture)) {
-                throw new FlowbenchException("init=exact needs analytic experts (log-densities); "
-                        + e.model().id() + " has none", "use init=prior");
-            }
+            known.add(e.model().as(KnownDistribution.class).orElseThrow(() -> new FlowbenchException(
+                    "init=exact needs analytic experts (log-densities); " + e.model().id() + " has none",
+                    "use init=prior")));
         }
         double logNorm = -0.5 * d * Math.log(2 * Math.PI * std * std);
         for (int p = 0; p < n; p++) {
             double w = 0;
-            for (Expert e : ex) {
-                w += e.beta() * ((GaussianMixture) e.model()).logDensity(x, p * d, t0, e.labels()[p]);
+            for (int i = 0; i < ex.size(); i++) {
+                Expert e = ex.get(i);
+                w += e.beta() * known.get(i).logDensity(x, p * d, t0, e.labels()[p]);
             }
             double q = 0;
             for (int c = p * d; c < (p + 1) * d; c++) {

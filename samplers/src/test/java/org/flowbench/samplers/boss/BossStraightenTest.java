@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
-import org.flowbench.engine.model.analytic.GaussianMixture;
+import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.model.pkg.MlpFlowModel;
 import org.flowbench.engine.model.pkg.ModelPackage;
 import org.flowbench.engine.nn.ParamStore;
@@ -31,10 +31,10 @@ class BossStraightenTest {
     void straighteningCutsTheKStepErrorFiveFold(@TempDir Path dir) throws Exception {
         String old = System.getProperty("flowbench.cache");
         System.setProperty("flowbench.cache", dir.resolve("cache").toString());
-        try (NDManager base = NDManager.newBaseManager()) {
-            GaussianMixture g = (GaussianMixture) Models.open("builtin:boss-toy");
+        try (FlowModel mixture = Models.open("builtin:boss-toy")) {
+            KnownDistribution g = mixture.require(KnownDistribution.class, "the teacher");
             VelocityMlp net = new VelocityMlp(2, 128);
-            ParamStore tw = BossStraighten.trainTeacher(base, g, net,
+            ParamStore tw = BossStraighten.trainTeacher(g, net,
                     new BossStraighten.Settings(400, 256, 1e-3, 100, 0.999, 1), null, CancellationToken.NONE);
             FlowModel teacher = BossStraighten.model("teacher", net, tw);
             // the teacher is a flow of the mixture: its 100-step samples put ≈ 30 % of the mass in the left mode
@@ -52,14 +52,14 @@ class BossStraightenTest {
             BossSchedule s = BossSchedule.get(teacher, 2, 100, 100, 0, CancellationToken.NONE);
             BossStraighten.Tuples data = BossStraighten.tuples(teacher, s, 2000, 11, 0);
             assertEquals(4000, data.n());
-            ParamStore sw = BossStraighten.fineTune(base, BossStraighten.mlp(net), tw, data,
+            ParamStore sw = BossStraighten.fineTune(BossStraighten.model("teacher", net, tw), tw, data,
                     new BossStraighten.Settings(400, 64, 1e-3, 100, 0.999, 2), null, CancellationToken.NONE);
             FlowModel student = BossStraighten.model("student", net, sw);
             double et = BossStraighten.endpointError(teacher, s.times(), teacher, 100, 2000, 777, 0);
             double es = BossStraighten.endpointError(student, s.times(), teacher, 100, 2000, 777, 0);
             assertTrue(es * 5 <= et, "student " + es + " vs teacher " + et);
             // Distill-K-Reflow (straight-line targets at t = k/K, uniform K-step sampling), same iterations
-            ParamStore rw = BossStraighten.fineTune(base, BossStraighten.mlp(net), tw,
+            ParamStore rw = BossStraighten.fineTune(BossStraighten.model("teacher", net, tw), tw,
                     BossStraighten.reflowTuples(teacher, 2, 100, 2000, 11),
                     new BossStraighten.Settings(400, 64, 1e-3, 100, 0.999, 2), null, CancellationToken.NONE);
             double er = BossStraighten.endpointError(BossStraighten.model("reflow", net, rw), new double[] {0, 0.5, 1},

@@ -15,7 +15,7 @@ import org.flowbench.engine.random.NoiseSource;
  * t is Σ_k π_k N(α μ_k, c_k I) with c_k = α² s_k² + σ², so velocity, score, denoiser and log-density are exact.
  * Components may carry class labels; label c selects the mixture of the components labelled c.
  */
-public final class GaussianMixture implements FlowModel {
+public final class GaussianMixture implements FlowModel, org.flowbench.engine.model.KnownDistribution {
     private static final int PARALLEL_THRESHOLD = 8192;
 
     private final String id;

@@ -4,13 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.flowbench.engine.model.Condition;
 import org.flowbench.engine.model.FeatureExtractor;
+import org.flowbench.engine.model.Gradients;
+import org.flowbench.engine.model.Model;
+import org.flowbench.engine.model.RewardModel;
 import org.flowbench.engine.nn.ClassifierCnn;
 import org.flowbench.engine.nn.NDParams;
 import org.flowbench.engine.nn.ParamStore;
 
-/** The built-in classifier: 128-d features for FID, and class log-probabilities. */
-public final class ClassifierModel implements FeatureExtractor, AutoCloseable {
+/**
+ * The built-in classifier: 128-d features for FID, class log-probabilities, and the differentiable reward
+ * log p(class | x) on the tensor tier.
+ */
+public final class ClassifierModel implements Model, FeatureExtractor, RewardModel {
     private final String hash;
     private final ClassifierCnn net;
     private final int[] shape;
@@ -97,39 +104,45 @@ public final class ClassifierModel implements FeatureExtractor, AutoCloseable {
         }
     }
 
+    @Override
+    public String rewardName() {
+        return "log p(class | x)";
+    }
+
+    @Override
+    public boolean differentiable() {
+        return true;
+    }
+
+    /** log p(c | x) per image, in x's manager; unconditional images (no class) get 0. */
+    @Override
+    public NDArray reward(NDArray x, Condition[] c) {
+        int n = c.length;
+        int k = net.classes();
+        float[] onehot = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            int l = c[i].labelIndex();
+            if (l >= k) {
+                throw new org.flowbench.engine.FlowbenchException("class " + l + " is outside the classifier's "
+                        + k + " classes");
+            }
+            if (l >= 0) {
+                onehot[i * k + l] = 1f;
+            }
+        }
+        return net.logits(params, net.features(params, x)).logSoftmax(1)
+                .mul(x.getManager().create(onehot, new Shape(n, k))).sum(new int[] {1});
+    }
+
     /**
      * The differentiable reward r(x, y) = log p(y | x) per image and its gradient with respect to x (n × image size),
      * in one batched backward pass. Labels −1 give a zero reward and gradient.
      */
-    public synchronized void logProbabilityGradient(double[] x, int n, int[] labels, double[] reward, double[] grad) {
-        int c = net.classes();
-        float[] onehot = new float[n * c];
-        for (int i = 0; i < n; i++) {
-            if (labels[i] >= 0) {
-                onehot[i * c + labels[i]] = 1f;
-            }
-        }
-        try (NDManager sub = manager.newSubManager()) {
-            NDArray xa = input(sub, x, n);
-            xa.setRequiresGradient(true);
-            float[] r;
-            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
-                NDArray lp = net.logits(params, net.features(params, xa)).logSoftmax(1)
-                        .mul(sub.create(onehot, new Shape(n, c))).sum(new int[] {1});
-                r = lp.toFloatArray();
-                gc.backward(lp.sum());
-            }
-            float[] g;
-            try (NDArray ga = xa.getGradient()) {
-                g = ga.toFloatArray();
-            }
-            for (int i = 0; i < n; i++) {
-                reward[i] = r[i];
-            }
-            for (int i = 0; i < g.length; i++) {
-                grad[i] = g[i];
-            }
-        }
+    public void logProbabilityGradient(double[] x, int n, int[] labels, double[] reward, double[] grad) {
+        Gradients.RewardGradient g = Gradients.ofReward(this, shape, java.util.Arrays.copyOf(x, n * imageDim()),
+                Condition.of(labels, n));
+        System.arraycopy(g.reward(), 0, reward, 0, n);
+        System.arraycopy(g.gradient(), 0, grad, 0, n * imageDim());
     }
 
     /** Most likely class of each image. */

@@ -4,7 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Map;
+import org.flowbench.engine.model.Condition;
+import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Parameterization;
+import org.flowbench.engine.model.TensorField;
+import org.flowbench.engine.model.TrainableNetwork;
 import org.flowbench.engine.nn.FlowUNet;
 import org.flowbench.engine.nn.NDParams;
 import org.flowbench.engine.nn.ParamStore;
@@ -12,9 +17,10 @@ import org.flowbench.engine.nn.ParamStore;
 /**
  * A built-in {@link FlowUNet} as a {@link org.flowbench.engine.model.FlowModel}: one float32 NDArray conversion per
  * batched call, parameters that record no gradients, evaluation outside any gradient collector. Label −1 means the
- * null class.
+ * null class. Its tensor tier runs the same network on the caller's arrays (differentiable in x), and it can be
+ * fine-tuned ({@link TrainableNetwork}).
  */
-public final class NetworkFlowModel extends PackagedFlowModel {
+public final class NetworkFlowModel extends PackagedFlowModel implements TensorField, TrainableNetwork {
     private final FlowUNet net;
     private final NDManager manager;
     private final NDParams params;
@@ -33,9 +39,39 @@ public final class NetworkFlowModel extends PackagedFlowModel {
         return net;
     }
 
-    /** The weights it was built from (not to be modified). */
+    @Override
     public ParamStore weights() {
         return weights;
+    }
+
+    @Override
+    public String architecture() {
+        return FlowUNet.ARCHITECTURE;
+    }
+
+    @Override
+    public Map<String, Object> architectureConfig() {
+        return net.config();
+    }
+
+    @Override
+    public boolean differentiable() {
+        return true;
+    }
+
+    @Override
+    public NDArray predict(NDArray x, double[] t, Condition[] c) {
+        return net.forward(params, x, toFloat(t, t.length), Condition.labels(c));
+    }
+
+    @Override
+    public NDArray velocity(NDParams p, NDArray x, double[] t, Condition[] c) {
+        return net.forward(p, x, toFloat(t, t.length), Condition.labels(c));
+    }
+
+    @Override
+    public FlowModel withWeights(String id, ParamStore w) {
+        return new NetworkFlowModel(id, PackagedFlowModel.weightsHash(w), net, w, shape(), classNames());
     }
 
     /** Raw network velocities; labels may be null (all unconditional). */

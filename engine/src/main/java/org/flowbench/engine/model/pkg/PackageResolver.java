@@ -21,20 +21,7 @@ public final class PackageResolver implements ModelResolver {
 
     /** The models/ folder, or null when none is found. */
     public static Path modelsDir() {
-        String home = System.getProperty("flowbench.home");
-        if (home != null && Files.isDirectory(Path.of(home, "models"))) {
-            return Path.of(home, "models");
-        }
-        Path d = Path.of("").toAbsolutePath();
-        while (d != null) {
-            if (Files.isDirectory(d.resolve("models")) && (Files.isRegularFile(d.resolve("pom.xml"))
-                    || Files.isDirectory(d.resolve("models/fashion-flow"))
-                    || Files.isDirectory(d.resolve("models/fashion-classifier")))) {
-                return d.resolve("models");
-            }
-            d = d.getParent();
-        }
-        return null;
+        return org.flowbench.engine.model.ModelHome.modelsDir();
     }
 
     /** The package folder of a built-in name, or an error saying where it was looked for. */

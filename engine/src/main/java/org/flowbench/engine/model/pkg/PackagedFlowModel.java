@@ -46,6 +46,17 @@ abstract class PackagedFlowModel extends PredictionModel {
         }
     }
 
+    /** sha256 of the weights' float32 values in parameter order (models made from weights in memory). */
+    static String weightsHash(org.flowbench.engine.nn.ParamStore w) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (4 * w.count()));
+        for (String n : w.names()) {
+            for (float f : w.get(n)) {
+                buf.putFloat(f);
+            }
+        }
+        return ModelPackage.sha256(buf.array());
+    }
+
     @Override
     public final String id() {
         return id;
