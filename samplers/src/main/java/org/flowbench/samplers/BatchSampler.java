@@ -1,26 +1,42 @@
 package org.flowbench.samplers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.flowbench.engine.Versions;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Parameterization;
 import org.flowbench.engine.random.NoiseSource;
 import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.CostLedger;
 import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.RunManifest;
 import org.flowbench.engine.run.SampleBatch;
 import org.flowbench.engine.run.SamplingRequest;
 
 /**
- * The sampling loop shared by samplers whose images are independent of each other: split the request into
- * batches, start each image from its own noise (stream 0 of its index), integrate, time and count. Subclasses
- * implement {@link #integrate} for one batch through a {@link Batch}, which counts NFE, checks cancel and emits
- * previews.
+ * The one sampling loop every sampler runs in: a long preparation with progress and cancel ({@link #begin}), the
+ * request's images in chunks ({@link #chunks}: consecutive runs of the batch size unless the method groups them
+ * otherwise), each image starting from its own noise (stream 0 of its index), then per chunk the method's
+ * {@link #integrate}, timing, the {@link CostLedger}, {@code batchDone} for every finished run of consecutive images,
+ * and finally the manifest with the method's diagnostics, the cost per image and the wall time. Subclasses implement
+ * one chunk through a {@link Batch}, which charges network evaluations, checks cancel and emits previews.
  */
 public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C> {
     protected BatchSampler(String id, String version, C config) {
         super(id, version, config);
+    }
+
+    /** What a sampler keeps for the length of one {@code sample} call: diagnostics over chunks, models it opened. */
+    public interface RunState extends AutoCloseable {
+        RunState NONE = new RunState() {};
+
+        /** Adds diagnostics gathered over the chunks to the manifest. */
+        default void describe(RunManifest.Builder manifest) {}
+
+        @Override
+        default void close() {}
     }
 
     /** Progress units (steps) one image costs, for progress and ETA; an estimate for adaptive methods. */
@@ -29,50 +45,88 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
     /** Where integration starts, for the initial noise scale σ(t0). */
     protected abstract double startTime(FlowModel model);
 
-    /** Integrates one batch in place from t0 to the data end. */
+    /** Integrates one chunk in place from t0 to the data end. */
     protected abstract void integrate(Batch batch);
 
-    /** Method diagnostics for the manifest (grids, schedules, ...). */
+    /**
+     * Prepares one call: long precomputations (a schedule) report progress on {@code listener} and honour
+     * {@code cancel}; per-call state is returned and reaches {@link #integrate} as {@link Batch#state()}.
+     */
+    protected RunState begin(SamplingRequest req, FlowModel model, ProgressListener listener, CancellationToken cancel) {
+        return RunState.NONE;
+    }
+
+    /** Method diagnostics for the manifest (grids, schedules, ...), known before the first image. */
     protected void describe(FlowModel model, RunManifest.Builder manifest) {}
+
+    /** The request's images grouped into chunks (request-relative indices, each chunk in increasing order). */
+    protected List<int[]> chunks(SamplingRequest req) {
+        List<int[]> out = new ArrayList<>();
+        for (int from = 0; from < req.n(); from += req.batch()) {
+            int b = Math.min(req.batch(), req.n() - from);
+            int[] c = new int[b];
+            for (int i = 0; i < b; i++) {
+                c[i] = from + i;
+            }
+            out.add(c);
+        }
+        return out;
+    }
 
     @Override
     public final SampleBatch sample(SamplingRequest req, FlowModel model, ProgressListener listener,
                                     CancellationToken cancel) {
-        RunManifest.Builder mb = manifestFor(this, req, model);
-        describe(model, mb);
-        RunManifest manifest = mb.build();
-        int d = model.dim();
-        long perImage = stepsPerImage(model);
-        long total = perImage * req.n();
-        long[] done = {0};
-        double std = model.path().sigma(startTime(model));
-        List<SampleBatch> parts = new ArrayList<>();
-        for (int from = 0; from < req.n(); from += req.batch()) {
-            cancel.check();
-            int b = Math.min(req.batch(), req.n() - from);
-            long first = req.firstImage() + from;
-            double[] x = new double[b * d];
-            for (int i = 0; i < b; i++) {
-                NoiseSource.gaussian(req.seed(), first + i, 0, x, i * d, d);
+        long start = System.nanoTime();
+        try (RunState state = begin(req, model, listener, cancel)) {
+            RunManifest.Builder mb = manifestFor(this, req, model);
+            describe(model, mb);
+            RunManifest early = mb.build();
+            int d = model.dim();
+            long perImage = stepsPerImage(model);
+            long total = perImage * req.n();
+            long[] done = {0};
+            double std = model.path().sigma(startTime(model));
+            List<SampleBatch> parts = new ArrayList<>();
+            for (int[] chunk : chunks(req)) {
+                cancel.check();
+                int b = chunk.length;
+                double[] x = new double[b * d];
+                int[] labels = new int[b];
+                for (int i = 0; i < b; i++) {
+                    NoiseSource.gaussian(req.seed(), req.firstImage() + chunk[i], 0, x, i * d, d);
+                    labels[i] = req.label(chunk[i]);
+                }
+                for (int i = 0; i < x.length; i++) {
+                    x[i] *= std;
+                }
+                long t0 = System.nanoTime();
+                Batch batch = new Batch(model, req, chunk, x, labels, listener, cancel, done, total, state);
+                integrate(batch);
+                double ms = (System.nanoTime() - t0) / 1e6 / b;
+                // every run of consecutive images of the chunk is final now
+                for (int from = 0; from < b; ) {
+                    int to = from + 1;
+                    while (to < b && chunk[to] == chunk[to - 1] + 1) {
+                        to++;
+                    }
+                    double[] lat = new double[to - from];
+                    Arrays.fill(lat, ms);
+                    SampleBatch sb = new SampleBatch(req.firstImage() + chunk[from], to - from, model.shape(),
+                            Arrays.copyOfRange(x, from * d, to * d), batch.cost.slice(from, to - from), lat, early);
+                    listener.batchDone(sb);
+                    parts.add(sb);
+                    from = to;
+                }
             }
-            for (int i = 0; i < x.length; i++) {
-                x[i] *= std;
-            }
-            int[] labels = new int[b];
-            for (int i = 0; i < b; i++) {
-                labels[i] = req.label(from + i);
-            }
-            long t0 = System.nanoTime();
-            Batch batch = new Batch(model, req, first, b, x, labels, listener, cancel, done, total, perImage);
-            integrate(batch);
-            double ms = (System.nanoTime() - t0) / 1e6 / b;
-            double[] lat = new double[b];
-            java.util.Arrays.fill(lat, ms);
-            SampleBatch sb = new SampleBatch(first, b, model.shape(), x, batch.nfe, lat, manifest);
-            listener.batchDone(sb);
-            parts.add(sb);
+            parts.sort(Comparator.comparingLong(SampleBatch::firstImage));
+            SampleBatch all = SampleBatch.concat(parts, early);
+            state.describe(mb);
+            mb.put("cost", all.cost().perImage());
+            mb.put("wallSeconds", (System.nanoTime() - start) / 1e9);
+            RunManifest manifest = mb.build();
+            return new SampleBatch(all.firstImage(), all.count(), all.shape(), all.samples(), all.cost(),
+                    all.latencyMs(), manifest);
         }
-        return SampleBatch.concat(parts, manifest);
     }
 
     /** The manifest entries every sampler records. */
@@ -87,56 +141,80 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
                 .put("firstImage", req.firstImage())
                 .put("n", req.n())
                 .put("batch", req.batch())
-                .put("labels", req.labels() == null ? null : java.util.Arrays.stream(req.labels()).boxed().toList())
+                .put("labels", req.labels() == null ? null : Arrays.stream(req.labels()).boxed().toList())
                 .put("device", model.device())
                 .put("dtype", model.dtype())
                 .put("engine", Versions.engine(model.dtype()))
                 .put("appVersion", Versions.app());
     }
 
-    /** One batch in flight: states, labels, NFE counters, cancel, progress and previews. */
+    /** One chunk in flight: states, labels, the cost ledger, cancel, progress and previews. */
     public static final class Batch {
         public final FlowModel model;
         public final SamplingRequest request;
-        /** Index of this batch's first image. */
+        /** Index of this chunk's first image. */
         public final long firstImage;
+        /** Absolute image indices of the chunk, in increasing order. */
+        public final long[] images;
         public final int n;
-        /** States, n × dim, updated in place. */
+        /** States, n × dim, updated in place; the chunk's output when {@link #integrate} returns. */
         public final double[] x;
         public final int[] labels;
-        public final long[] nfe;
+        /** What each image of the chunk cost. */
+        public final CostLedger cost;
         private final ProgressListener listener;
         private final CancellationToken cancel;
         private final long[] done;
         private final long total;
-        private final long perImage;
-        private long stepsHere;
+        private final RunState state;
+        private final int networkPerState;
+        private final boolean guided;
 
-        Batch(FlowModel model, SamplingRequest request, long firstImage, int n, double[] x, int[] labels,
-              ProgressListener listener, CancellationToken cancel, long[] done, long total, long perImage) {
+        Batch(FlowModel model, SamplingRequest request, int[] chunk, double[] x, int[] labels,
+              ProgressListener listener, CancellationToken cancel, long[] done, long total, RunState state) {
             this.model = model;
             this.request = request;
-            this.firstImage = firstImage;
-            this.n = n;
+            this.n = chunk.length;
+            this.images = new long[n];
+            for (int i = 0; i < n; i++) {
+                images[i] = request.firstImage() + chunk[i];
+            }
+            this.firstImage = images[0];
             this.x = x;
             this.labels = labels;
-            this.nfe = new long[n];
+            this.cost = new CostLedger(n);
             this.listener = listener;
             this.cancel = cancel;
             this.done = done;
             this.total = total;
-            this.perImage = perImage;
+            this.state = state;
+            this.networkPerState = model.networkEvaluationsPerState();
+            this.guided = model.guided();
         }
 
         public int dim() {
             return model.dim();
         }
 
-        /** v(xs, t) for all states of the batch; counts one evaluation per image. */
+        /** The per-call state {@link #begin} returned. */
+        @SuppressWarnings("unchecked")
+        public <S extends RunState> S state() {
+            return (S) state;
+        }
+
+        /** Charges image i for {@code states} evaluations of the model (network and guided counters). */
+        public void chargeEvaluations(int i, long states) {
+            cost.add(CostLedger.NETWORK, i, states * networkPerState);
+            if (guided) {
+                cost.add(CostLedger.GUIDED, i, states);
+            }
+        }
+
+        /** v(xs, t) for all states of the chunk; charges one evaluation per image. */
         public void velocity(double t, double[] xs, double[] out) {
             model.velocity(xs, n, t, labels, out);
             for (int i = 0; i < n; i++) {
-                nfe[i]++;
+                chargeEvaluations(i, 1);
             }
         }
 
@@ -155,10 +233,7 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
          * and vAtT are given and the step is a preview step.
          */
         public void stepDone(int k, double t, double[] xAtT, double[] vAtT) {
-            stepsHere++;
-            long before = done[0];
-            done[0] = before + n;
-            listener.progress(Math.min(done[0], total), total, "steps");
+            progress(n);
             int every = request.previewEvery();
             if (every > 0 && k % every == 0 && xAtT != null && vAtT != null) {
                 double[] x1 = new double[xAtT.length];
@@ -169,25 +244,33 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
             cancel.check();
         }
 
-        /** Emits a preview of x̂1 for the whole batch (for samplers that compute it themselves). */
+        /** Reports {@code steps} more progress units (image-steps) done; checks nothing. */
+        public void progress(long steps) {
+            done[0] += steps;
+            listener.progress(Math.min(done[0], total), total, "steps");
+        }
+
+        /** Checks cancel. */
+        public void checkCancel() {
+            cancel.check();
+        }
+
+        /** Emits a preview of x̂1 for images {@code first .. first + count - 1} (samplers that compute it themselves). */
+        public void preview(long first, int count, int k, double[] x1Hat) {
+            listener.preview(first, count, k, x1Hat);
+        }
+
+        /** Emits a preview of x̂1 for the whole chunk. */
         public void preview(int k, double[] x1Hat) {
             listener.preview(firstImage, n, k, x1Hat);
         }
 
-        /** Standard normal noise for image i of this batch from the given stream (one stream per step and purpose). */
+        /** Standard normal noise for image i of this chunk from the given stream (one stream per step and purpose). */
         public void noise(int stream, double[] out) {
             int d = dim();
             for (int i = 0; i < n; i++) {
-                NoiseSource.gaussian(request.seed(), firstImage + i, stream, out, i * d, d);
+                NoiseSource.gaussian(request.seed(), images[i], stream, out, i * d, d);
             }
-        }
-
-        public long stepsSoFar() {
-            return stepsHere;
-        }
-
-        long perImage() {
-            return perImage;
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.CostLedger;
 import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.RunManifest;
 import org.flowbench.engine.run.SampleBatch;
@@ -100,6 +101,24 @@ class SamplerConformanceTest {
         CountingModel m = new CountingModel(Models.open(MODEL));
         SampleBatch b = run(id, m, SamplingRequest.of(2, N, 5));
         assertEquals(m.states.get(), b.totalNfe(), id + ": reported NFE must equal the evaluated states");
+    }
+
+    /** Under classifier-free guidance every state costs two network evaluations and one guided evaluation. */
+    @ParameterizedTest
+    @MethodSource("samplers")
+    void costLedgerCountsTheNetworkCallsOfAGuidedModel(String id) {
+        CountingModel counted = new CountingModel(Models.open("builtin:8ring"));
+        FlowModel guided = new org.flowbench.engine.model.pkg.GuidedModel(counted, 2);
+        int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3};
+        SampleBatch b = run(id, guided, new SamplingRequest(2, 0, N, 5, labels, 0));
+        // a one-time preparation (BOSS's cost matrix) is recorded in the manifest, not charged to any image
+        Object prep = b.manifest().get("scheduleNfe");
+        long images = counted.states.get() - (prep == null ? 0 : ((Number) prep).longValue());
+        assertEquals(images, b.cost().total(CostLedger.NETWORK), id + ": network evaluations");
+        assertEquals(images / 2, b.cost().total(CostLedger.GUIDED), id + ": guided evaluations");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cost = (Map<String, Object>) b.manifest().get("cost");
+        assertEquals(images / (double) N, ((Number) cost.get(CostLedger.NETWORK)).doubleValue(), 1e-9);
     }
 
     @ParameterizedTest

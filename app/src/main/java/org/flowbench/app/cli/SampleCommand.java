@@ -128,6 +128,7 @@ public final class SampleCommand implements Callable<Integer> {
                 json.put("prompt", prompt);
                 json.put("nfePerImage", result.totalNfe() / (double) n);
                 json.put("nfeTotal", result.totalNfe());
+                json.put("costTotal", result.cost().totals());
                 json.put("wallSeconds", wall);
                 json.put("output", out.toString());
                 AtomicFiles.write(manifest, Json.MAPPER.writeValueAsBytes(json));

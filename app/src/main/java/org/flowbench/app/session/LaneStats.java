@@ -13,10 +13,18 @@ import java.util.Map;
  * @param latency latency metrics by name (p50Ms, p95Ms, p99Ms, meanMs)
  * @param modeFractions fraction of samples nearest each mixture component (analytic models), else empty
  * @param previewOverheadMs time spent producing previews
+ * @param costPerImage the cost ledger's counters (network, guided, backward, particles, ...) as means per image
  */
 public record LaneStats(long images, double nfePerImage, double busySeconds, Map<String, Double> quality,
-                        Map<String, Double> latency, double[] modeFractions, double previewOverheadMs) {
-    public static final LaneStats EMPTY = new LaneStats(0, Double.NaN, 0, Map.of(), Map.of(), new double[0], 0);
+                        Map<String, Double> latency, double[] modeFractions, double previewOverheadMs,
+                        Map<String, Double> costPerImage) {
+    public static final LaneStats EMPTY = new LaneStats(0, Double.NaN, 0, Map.of(), Map.of(), new double[0], 0,
+            Map.of());
+
+    /** The metric name of a cost counter: network evaluations are the NFE ({@code nfePerImage}), others {@code <counter>PerImage}. */
+    public static String costMetric(String counter) {
+        return counter.equals(org.flowbench.engine.run.CostLedger.NETWORK) ? "nfePerImage" : counter + "PerImage";
+    }
 
     public double imagesPerSecond() {
         return busySeconds > 0 ? images / busySeconds : Double.NaN;
@@ -27,6 +35,13 @@ public record LaneStats(long images, double nfePerImage, double busySeconds, Map
         if (v == null) {
             v = latency.get(name);
         }
+        if (v == null) {
+            for (Map.Entry<String, Double> c : costPerImage.entrySet()) {
+                if (costMetric(c.getKey()).equals(name)) {
+                    v = c.getValue();
+                }
+            }
+        }
         return v == null ? Double.NaN : v;
     }
 
@@ -35,6 +50,7 @@ public record LaneStats(long images, double nfePerImage, double busySeconds, Map
         Map<String, Double> m = new LinkedHashMap<>();
         put(m, "images", images);
         put(m, "nfePerImage", nfePerImage);
+        costPerImage.forEach((k, v) -> put(m, costMetric(k), v));
         put(m, "busySeconds", busySeconds);
         put(m, "imagesPerSecond", imagesPerSecond());
         latency.forEach((k, v) -> put(m, k, v));

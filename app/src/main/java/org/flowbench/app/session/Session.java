@@ -286,6 +286,8 @@ public final class Session {
         AnalyticQuality modes;
         long images;
         long nfe;
+        /** Cost ledger totals by counter over the finished images. */
+        final Map<String, Long> cost = new LinkedHashMap<>();
         double busySeconds;
         long stepsDone;
         long stepsTotal;
@@ -339,6 +341,11 @@ public final class Session {
             ProgressListener pl = new ProgressListener() {
                 @Override
                 public void progress(long done, long total, String what) {
+                    if (!"steps".equals(what)) {
+                        // a preparation (a BOSS cost matrix): the lane is alive, its time left unknown
+                        emit(new SessionEvent.Progress(index, stepsDone, stepsTotal, Double.NaN));
+                        return;
+                    }
                     long perImage = total / Math.max(1, req.n());
                     stepsTotal = perImage * project.n();
                     stepsDone = stepsBefore + done;
@@ -389,6 +396,7 @@ public final class Session {
                 busySeconds += wall;
                 images += b.count();
                 nfe += b.totalNfe();
+                b.cost().totals().forEach((k, v) -> cost.merge(k, v, Long::sum));
                 latency.add(b.count(), (long) (wall * 1e9), b.totalNfe());
                 int take = Math.min(b.count(), keepLimit - keptCount);
                 if (take > 0) {
@@ -448,7 +456,13 @@ public final class Session {
             Map<String, Double> q = new LinkedHashMap<>(lastQuality);
             q.putAll(lastQuick);
             return new LaneStats(images, images == 0 ? Double.NaN : nfe / (double) images, busySeconds, q,
-                    latency.summary(), modes == null ? new double[0] : modes.fractions(), previewMs);
+                    latency.summary(), modes == null ? new double[0] : modes.fractions(), previewMs, costPerImage());
+        }
+
+        private Map<String, Double> costPerImage() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            cost.forEach((k, v) -> m.put(k, images == 0 ? Double.NaN : v / (double) images));
+            return m;
         }
     }
 }

@@ -11,6 +11,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import org.flowbench.app.session.LaneStats;
 import org.flowbench.app.session.LaneStatus;
 
 /** One lane's column: header (name, status, progress + ETA, NFE, latency, images/s, FID ± interval, KID, mode TV) and samples. */
@@ -31,6 +32,7 @@ public final class LaneColumn extends VBox {
     private final Label kid = value();
     private final Label modes = value();
     private final Label images = value();
+    private final Label cost = value();
 
     public LaneColumn(LaneViewModel lane, int colorIndex, MainViewModel vm, BiConsumer<LaneViewModel, Long> onPick) {
         this.lane = lane;
@@ -68,6 +70,7 @@ public final class LaneColumn extends VBox {
         addWide(grid, 2, "ms p50/p95", latency);
         addWide(grid, 3, "FID ± 95 %", fid);
         addWide(grid, 4, "KID", kid);
+        addWide(grid, 5, "cost / img", cost);
         message.getStyleClass().add("lane-message");
         message.setWrapText(true);
         message.setMaxWidth(236);
@@ -153,6 +156,18 @@ public final class LaneColumn extends VBox {
         g.add(v, 1, row, 3, 1);
     }
 
+    /** The cost ledger's counters other than network evaluations (shown as NFE), e.g. "guided 32 · particles 8". */
+    private String costText() {
+        StringBuilder sb = new StringBuilder();
+        for (String counter : LaneViewModel.COST_COUNTERS) {
+            double v = lane.metric(LaneStats.costMetric(counter));
+            if (Double.isFinite(v) && v > 0) {
+                sb.append(sb.length() == 0 ? "" : " · ").append(counter).append(' ').append(Fmt.num(v, 1));
+            }
+        }
+        return sb.length() == 0 ? "—" : sb.toString();
+    }
+
     private void refreshHeader() {
         LaneStatus s = lane.statusProperty().get();
         if (!s.name().equals(status.getText())) {
@@ -173,6 +188,7 @@ public final class LaneColumn extends VBox {
         kid.setText(Double.isFinite(k) ? String.format(java.util.Locale.ROOT, "%.2e", k)
                 + (Double.isFinite(ks) ? String.format(java.util.Locale.ROOT, " ± %.1e", ks) : "") : "—");
         modes.setText(Fmt.num(lane.metric("modeTv"), 3));
+        cost.setText(costText());
         String m = lane.messageProperty().get();
         String shown = m == null ? "" : m;
         if (!shown.equals(message.getText())) {

@@ -62,6 +62,9 @@ public final class PanelsView extends TabPane {
         metric.getItems().addAll("FID", "KID", "mode TV");
         metric.setValue("FID");
         costAxis.getItems().addAll("ms / image", "NFE / image");
+        for (String counter : LaneViewModel.COST_COUNTERS) {
+            costAxis.getItems().add(counter + " / image");
+        }
         costAxis.setValue("ms / image");
         NumberAxis qX = new NumberAxis();
         qX.setLabel("N (finished images)");
@@ -206,7 +209,7 @@ public final class PanelsView extends TabPane {
         boolean havePercentiles = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("p50Ms")));
         p50.setName(havePercentiles ? "p50 ms/image" : "mean ms/image");
         p95.setName("p95 ms/image");
-        boolean nfeAxis = costAxis.getValue().startsWith("NFE");
+        String costMetric = costMetricOf(costAxis.getValue());
         cX.setLabel(costAxis.getValue());
         cY.setLabel(qY.getLabel());
         for (LaneViewModel l : vm.lanes()) {
@@ -239,7 +242,7 @@ public final class PanelsView extends TabPane {
             }
             XYChart.Series<Number, Number> c = cSeries.computeIfAbsent(l, k -> new XYChart.Series<>());
             c.setName(l.name());
-            double x = nfeAxis ? l.metric("nfePerImage") : l.metric("meanMs");
+            double x = l.metric(costMetric);
             double y = l.metric(shown);
             if (!doCost) {
                 cs.add(c);
@@ -349,5 +352,15 @@ public final class PanelsView extends TabPane {
 
     public ChoiceBox<String> metricChoice() {
         return metric;
+    }
+
+    /** The lane metric behind a cost-axis choice ("ms / image", "NFE / image", "guided / image", ...). */
+    static String costMetricOf(String choice) {
+        String counter = choice.substring(0, choice.indexOf(" / "));
+        return switch (counter) {
+            case "ms" -> "meanMs";
+            case "NFE" -> "nfePerImage";
+            default -> LaneStats.costMetric(counter);
+        };
     }
 }

@@ -31,6 +31,16 @@ public interface FlowModel extends Model, VelocityField, ScoreField, Denoiser {
     /** What the model natively predicts; the others are exact conversions. */
     Parameterization nativeParameterization();
 
+    /** Network evaluations one state costs in one call of this model (2 under classifier-free guidance). */
+    default int networkEvaluationsPerState() {
+        return 1;
+    }
+
+    /** Whether a call evaluates classifier-free guidance (each state is one guided evaluation). */
+    default boolean guided() {
+        return false;
+    }
+
     /** "float64" for analytic models, "float32" for networks. */
     default String dtype() {
         return "float64";

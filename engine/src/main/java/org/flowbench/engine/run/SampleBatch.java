@@ -4,16 +4,22 @@ import java.util.Arrays;
 
 /**
  * Samples in image-index order: {@code samples} holds {@code count} flattened images of {@code shape}. Per image:
- * the exact number of network (field) evaluations it cost, and its share of wall time in milliseconds.
+ * what it cost ({@link CostLedger}: network evaluations and the other counters) and its share of wall time in
+ * milliseconds.
  */
-public record SampleBatch(long firstImage, int count, int[] shape, double[] samples, long[] nfe, double[] latencyMs,
-                          RunManifest manifest) {
+public record SampleBatch(long firstImage, int count, int[] shape, double[] samples, CostLedger cost,
+                          double[] latencyMs, RunManifest manifest) {
     public SampleBatch {
         int dim = dim(shape);
-        if (samples.length != (long) count * dim || nfe.length != count || latencyMs.length != count) {
+        if (samples.length != (long) count * dim || cost.count() != count || latencyMs.length != count) {
             throw new IllegalArgumentException("inconsistent batch: count " + count + ", dim " + dim
-                    + ", samples " + samples.length + ", nfe " + nfe.length + ", latency " + latencyMs.length);
+                    + ", samples " + samples.length + ", cost " + cost.count() + ", latency " + latencyMs.length);
         }
+    }
+
+    /** Network evaluations per image (the NFE). */
+    public long[] nfe() {
+        return cost.counts(CostLedger.NETWORK);
     }
 
     public static int dim(int[] shape) {
@@ -35,11 +41,7 @@ public record SampleBatch(long firstImage, int count, int[] shape, double[] samp
     }
 
     public long totalNfe() {
-        long s = 0;
-        for (long v : nfe) {
-            s += v;
-        }
-        return s;
+        return cost.total(CostLedger.NETWORK);
     }
 
     /** Joins batches that follow each other in image order. */
@@ -54,15 +56,14 @@ public record SampleBatch(long firstImage, int count, int[] shape, double[] samp
         int[] shape = parts.get(0).shape;
         int d = dim(shape);
         double[] s = new double[total * d];
-        long[] nfe = new long[total];
         double[] lat = new double[total];
         int at = 0;
         for (SampleBatch b : parts) {
             System.arraycopy(b.samples, 0, s, at * d, b.count * d);
-            System.arraycopy(b.nfe, 0, nfe, at, b.count);
             System.arraycopy(b.latencyMs, 0, lat, at, b.count);
             at += b.count;
         }
-        return new SampleBatch(parts.get(0).firstImage, total, shape, s, nfe, lat, manifest);
+        CostLedger cost = CostLedger.concat(parts.stream().map(SampleBatch::cost).toList());
+        return new SampleBatch(parts.get(0).firstImage, total, shape, s, cost, lat, manifest);
     }
 }

@@ -4,6 +4,7 @@ import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.random.NoiseSource;
 import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.ProgressListener;
 
 /**
  * Phase 1 of BOSS: the cost matrix of one-step Euler jumps along the model's own fine Euler path.
@@ -15,6 +16,9 @@ import org.flowbench.engine.run.CancellationToken;
  * exactly 0 (that jump is the reference step itself).
  */
 public final class BossCost {
+    /** What the progress of the cost matrix is called. */
+    public static final String PROGRESS = "BOSS cost matrix steps";
+
     private BossCost() {}
 
     /** The fine grid of {@code fine} uniform steps on the path's interval. */
@@ -33,11 +37,12 @@ public final class BossCost {
     public static CostMatrix compute(FlowModel model, int fine, int samples, long costSeed, CancellationToken cancel) {
         int[] labels = new int[samples];
         java.util.Arrays.fill(labels, FlowModel.UNCONDITIONAL);
-        return compute(model, fine, samples, costSeed, labels, cancel);
+        return compute(model, fine, samples, costSeed, labels, ProgressListener.NONE, cancel);
     }
 
+    /** The cost matrix with the given labels; reports each fine step as progress and checks cancel before each. */
     public static CostMatrix compute(FlowModel model, int fine, int samples, long costSeed, int[] labels,
-                                     CancellationToken cancel) {
+                                     ProgressListener progress, CancellationToken cancel) {
         NoisePath path = model.path();
         double[] s = fineGrid(path, fine);
         int d = model.dim();
@@ -64,6 +69,7 @@ public final class BossCost {
                 next[e] += h * v[e];
             }
             xs[i + 1] = next;
+            progress.progress(i + 1, fine, PROGRESS);
         }
         CostMatrix c = new CostMatrix(fine + 1);
         // rows are independent: compute them in parallel (each entry is a fixed-order sum, so results do not depend

@@ -3,16 +3,20 @@ package org.flowbench.samplers.boss;
 import java.util.Arrays;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.ProgressListener;
+import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.engine.run.RunManifest;
 import org.flowbench.samplers.GridSampler;
 import org.flowbench.samplers.Param;
+import org.flowbench.samplers.RungeKutta;
 
 /**
  * BOSS sampling: Euler (or Heun) on the Bellman-optimal K-step subset of a fine uniform grid, found by the exact-K
  * DP on the model's own one-step Euler costs ({@link BossCost}, {@link BellmanDp}). The schedule is computed once per
  * (model hash, K, fine, cost-samples, cost-seed), cached on disk, and its times and DP objective go in the manifest.
  * NFE per image: K (Euler) or 2K (Heun); the one-time N·M evaluations of the cost matrix are not part of any image's
- * NFE (the manifest records them as {@code scheduleNfe}, 0 when the schedule came from a cache).
+ * NFE (the manifest records the network evaluations this run made for it as {@code scheduleNfe}, 0 when the schedule
+ * came from a cache).
  */
 public final class BossSampler extends GridSampler<BossSampler.Config> {
     /** Parameters of BOSS. */
@@ -45,6 +49,32 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
                 CancellationToken.NONE);
     }
 
+    /** Computes (or finds cached) the schedule before the first image, with progress and cancel. */
+    @Override
+    protected RunState begin(SamplingRequest req, FlowModel model, ProgressListener listener,
+                             CancellationToken cancel) {
+        long[] fineSteps = {0};
+        ProgressListener counting = new ProgressListener() {
+            @Override
+            public void progress(long done, long total, String what) {
+                if (what.equals(BossCost.PROGRESS)) {
+                    fineSteps[0] = done;
+                }
+                listener.progress(done, total, what);
+            }
+        };
+        BossSchedule.get(model, config().steps(), config().fine(), config().costSamples(), config().costSeed(),
+                counting, cancel);
+        // evaluations this call made for the schedule (0 when it came from a cache), charged to no image
+        long scheduleNfe = fineSteps[0] * config().costSamples() * model.networkEvaluationsPerState();
+        return new RunState() {
+            @Override
+            public void describe(RunManifest.Builder manifest) {
+                manifest.put("scheduleNfe", scheduleNfe);
+            }
+        };
+    }
+
     @Override
     public double[] grid(FlowModel model) {
         return schedule(model).times();
@@ -57,37 +87,10 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
         manifest.put("fineIndices", Arrays.stream(s.indices()).boxed().toList());
         manifest.put("dpObjective", s.objective());
         manifest.put("scheduleFromCache", s.fromCache());
-        manifest.put("scheduleNfe", s.fromCache() ? 0 : (long) config().fine() * config().costSamples());
     }
 
     @Override
     protected void integrate(Batch b) {
-        double[] t = grid(b.model);
-        boolean heun = config().solver().equals("heun");
-        int len = b.x.length;
-        double[] x = b.x;
-        double[] k1 = new double[len];
-        double[] k2 = heun ? new double[len] : null;
-        double[] tmp = heun ? new double[len] : null;
-        for (int k = 0; k < t.length - 1; k++) {
-            double t0 = t[k];
-            double h = t[k + 1] - t0;
-            double[] x0 = b.previewStart(k + 1);
-            b.velocity(t0, x, k1);
-            if (heun) {
-                for (int i = 0; i < len; i++) {
-                    tmp[i] = x[i] + h * k1[i];
-                }
-                b.velocity(t[k + 1], tmp, k2);
-                for (int i = 0; i < len; i++) {
-                    x[i] += 0.5 * h * (k1[i] + k2[i]);
-                }
-            } else {
-                for (int i = 0; i < len; i++) {
-                    x[i] += h * k1[i];
-                }
-            }
-            b.stepDone(k + 1, t0, x0, k1);
-        }
+        (config().solver().equals("heun") ? RungeKutta.HEUN : RungeKutta.EULER).integrate(b, grid(b.model));
     }
 }

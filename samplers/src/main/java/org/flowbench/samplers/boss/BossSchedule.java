@@ -12,6 +12,7 @@ import org.flowbench.engine.io.AtomicFiles;
 import org.flowbench.engine.io.Json;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +45,19 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
 
     /** The cost matrix for (model, fine, samples, seed), computed once per process. */
     public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, CancellationToken cancel) {
+        return costMatrix(model, fine, samples, seed, ProgressListener.NONE, cancel);
+    }
+
+    /** The same, reporting the fine steps of a computation on {@code progress}. */
+    public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, ProgressListener progress,
+                                        CancellationToken cancel) {
         String key = model.hash() + "/" + fine + "/" + samples + "/" + seed;
         CostMatrix c = MATRICES.get(key);
         if (c == null) {
             long t0 = System.nanoTime();
-            c = BossCost.compute(model, fine, samples, seed, cancel);
+            int[] none = new int[samples];
+            java.util.Arrays.fill(none, FlowModel.UNCONDITIONAL);
+            c = BossCost.compute(model, fine, samples, seed, none, progress, cancel);
             LOG.info("BOSS cost matrix for {} (N = {}, M = {}): {} field evaluations in {} ms", model.id(), fine,
                     samples, (long) fine * samples, (System.nanoTime() - t0) / 1_000_000);
             MATRICES.put(key, c);
@@ -59,6 +68,12 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
     /** The schedule from memory, the disk cache, or computed (and then written to the cache). */
     public static BossSchedule get(FlowModel model, int steps, int fine, int samples, long seed,
                                    CancellationToken cancel) {
+        return get(model, steps, fine, samples, seed, ProgressListener.NONE, cancel);
+    }
+
+    /** The same, reporting the progress of a cost-matrix computation and honouring cancel during it. */
+    public static BossSchedule get(FlowModel model, int steps, int fine, int samples, long seed,
+                                   ProgressListener progress, CancellationToken cancel) {
         String hash = model.hash();
         String key = hash + "/" + steps + "/" + fine + "/" + samples + "/" + seed;
         BossSchedule s = SCHEDULES.get(key);
@@ -68,7 +83,7 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
         Path f = file(hash, steps, fine, samples, seed);
         s = read(f, hash, steps, fine, samples, seed);
         if (s == null) {
-            CostMatrix c = costMatrix(model, fine, samples, seed, cancel);
+            CostMatrix c = costMatrix(model, fine, samples, seed, progress, cancel);
             BellmanDp.Result r = BellmanDp.solve(c, steps);
             double[] grid = BossCost.fineGrid(model.path(), fine);
             double[] times = new double[r.path().length];

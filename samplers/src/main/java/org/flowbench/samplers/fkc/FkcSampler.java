@@ -12,13 +12,13 @@ import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.model.Parameterization;
 import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.random.NoiseSource;
+import org.flowbench.engine.run.CostLedger;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.RunManifest;
 import org.flowbench.engine.run.SampleBatch;
 import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.samplers.BatchSampler;
-import org.flowbench.samplers.ConfiguredSampler;
 import org.flowbench.samplers.Param;
 import org.flowbench.samplers.TimeGrid;
 
@@ -51,7 +51,7 @@ import org.flowbench.samplers.TimeGrid;
  * class-conditional network) each step makes one batched call of experts × particles states; NFE still counts
  * every state evaluated, so CFG+FKC with P particles costs 2·P·steps per image.
  */
-public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
+public final class FkcSampler extends BatchSampler<FkcSampler.Config> {
     /** Parameters of FKC. */
     public record Config(
             @Param(name = "steps", dflt = "100", min = 1, max = 100000, description = "number of SDE steps") int steps,
@@ -133,8 +133,15 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
 
     private static final int INIT_STREAM = 0;
 
+    private final Observer observer;
+
     public FkcSampler(Config config) {
+        this(config, null);
+    }
+
+    private FkcSampler(Config config, Observer observer) {
         super("fkc", "1", config);
+        this.observer = observer;
     }
 
     public double[] grid(FlowModel model) {
@@ -146,45 +153,88 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
         return variant.equals("tempered-noise") ? 1 / Math.sqrt(totalBeta) : 1;
     }
 
-    @Override
-    public SampleBatch sample(SamplingRequest req, FlowModel model, ProgressListener listener,
-                              CancellationToken cancel) {
-        return sample(req, model, listener, cancel, null);
-    }
-
+    /** The same run with an observer that sees the population after every step. */
     public SampleBatch sample(SamplingRequest req, FlowModel model, ProgressListener listener,
                               CancellationToken cancel, Observer observer) {
-        FlowModel second = null;
-        try {
-            if (config().target().equals("product")) {
-                second = Models.open(config().expert2());
-                if (second.dim() != model.dim()) {
-                    throw new FlowbenchException("expert2 " + second.id() + " has dimension " + second.dim()
-                            + ", the model has " + model.dim());
-                }
-                if (!second.path().equals(model.path())) {
-                    throw new FlowbenchException("expert2 " + second.id() + " uses path " + second.path().id()
-                            + ", the model uses " + model.path().id(), "both experts must share one noise path");
-                }
+        return new FkcSampler(config(), observer).sample(req, model, listener, cancel);
+    }
+
+    @Override
+    protected long stepsPerImage(FlowModel model) {
+        return grid(model).length - 1;
+    }
+
+    @Override
+    protected double startTime(FlowModel model) {
+        return grid(model)[0];
+    }
+
+    @Override
+    protected void describe(FlowModel model, RunManifest.Builder mb) {
+        mb.put("times", Arrays.stream(grid(model)).boxed().toList());
+        mb.put("population", config().output().equals("all")
+                ? "images with the same label in blocks of 'particles' absolute image indices"
+                : "'particles' particles per image, noise keyed by (image, particle)");
+    }
+
+    /** One call's second expert (target=product), time grid and diagnostics. */
+    private static final class FkcRun implements RunState {
+        final FlowModel second;
+        final double[] t;
+        final Diagnostics diag;
+
+        FkcRun(FlowModel second, double[] t) {
+            this.second = second;
+            this.t = t;
+            this.diag = new Diagnostics(t.length - 1);
+        }
+
+        @Override
+        public void describe(RunManifest.Builder mb) {
+            if (second != null) {
+                mb.put("expert2", second.id());
+                mb.put("expert2Hash", second.hash());
             }
-            return run(req, model, second, listener, cancel, observer);
-        } finally {
+            mb.put("populations", diag.populations);
+            diag.put(mb);
+        }
+
+        @Override
+        public void close() {
             if (second != null) {
                 second.close();
             }
         }
     }
 
-    private SampleBatch run(SamplingRequest req, FlowModel model, FlowModel second, ProgressListener listener,
-                            CancellationToken cancel, Observer observer) {
-        double[] t = grid(model);
-        int steps = t.length - 1;
-        int d = model.dim();
-        boolean all = config().output().equals("all");
+    @Override
+    protected RunState begin(SamplingRequest req, FlowModel model, ProgressListener listener,
+                             CancellationToken cancel) {
+        FlowModel second = null;
+        if (config().target().equals("product")) {
+            second = Models.open(config().expert2());
+            if (second.dim() != model.dim() || !second.path().equals(model.path())) {
+                FlowModel s2 = second;
+                second.close();
+                throw s2.dim() != model.dim()
+                        ? new FlowbenchException("expert2 " + s2.id() + " has dimension " + s2.dim()
+                                + ", the model has " + model.dim())
+                        : new FlowbenchException("expert2 " + s2.id() + " uses path " + s2.path().id()
+                                + ", the model uses " + model.path().id(), "both experts must share one noise path");
+            }
+        }
+        return new FkcRun(second, grid(model));
+    }
+
+    /**
+     * output=all: the images of one population (same label, same block of 'particles' absolute indices) together;
+     * otherwise consecutive images, as many per chunk as the batch holds populations.
+     */
+    @Override
+    protected List<int[]> chunks(SamplingRequest req) {
+        List<int[]> chunks = new ArrayList<>();
         int pSize = config().particles();
-        // group request images into chunks; each chunk is one run of the population loop
-        List<int[]> chunks = new ArrayList<>(); // request-relative image indices
-        if (all) {
+        if (config().output().equals("all")) {
             Map<Long, List<Integer>> pops = new LinkedHashMap<>();
             for (int i = 0; i < req.n(); i++) {
                 long block = (req.firstImage() + i) / pSize;
@@ -205,35 +255,7 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
                 chunks.add(c);
             }
         }
-        double[] out = new double[req.n() * d];
-        long[] nfe = new long[req.n()];
-        double[] lat = new double[req.n()];
-        Diagnostics diag = new Diagnostics(steps);
-        long total = (long) steps * req.n();
-        long[] done = {0};
-        for (int[] chunk : chunks) {
-            cancel.check();
-            long t0 = System.nanoTime();
-            runChunk(req, model, second, t, chunk, all, out, nfe, diag, listener, cancel, observer, done, total);
-            double ms = (System.nanoTime() - t0) / 1e6 / chunk.length;
-            for (int i : chunk) {
-                lat[i] = ms;
-            }
-        }
-        RunManifest.Builder mb = BatchSampler.manifestFor(this, req, model);
-        mb.put("times", Arrays.stream(t).boxed().toList());
-        if (second != null) {
-            mb.put("expert2", second.id());
-            mb.put("expert2Hash", second.hash());
-        }
-        mb.put("populations", diag.populations);
-        mb.put("population", all ? "images with the same label in blocks of 'particles' absolute image indices"
-                : "'particles' particles per image, noise keyed by (image, particle)");
-        diag.put(mb);
-        RunManifest manifest = mb.build();
-        SampleBatch sb = new SampleBatch(req.firstImage(), req.n(), model.shape(), out, nfe, lat, manifest);
-        listener.batchDone(sb);
-        return sb;
+        return chunks;
     }
 
     /** Per-step diagnostics averaged over populations. */
@@ -303,13 +325,18 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
         return ex;
     }
 
-    private void runChunk(SamplingRequest req, FlowModel model, FlowModel second, double[] t, int[] chunk,
-                          boolean all, double[] out, long[] nfe, Diagnostics diag, ProgressListener listener,
-                          CancellationToken cancel, Observer observer, long[] done, long total) {
+    @Override
+    protected void integrate(Batch b) {
+        FkcRun run = b.state();
+        SamplingRequest req = b.request;
+        FlowModel model = b.model;
+        double[] t = run.t;
+        Diagnostics diag = run.diag;
+        boolean all = config().output().equals("all");
         NoisePath path = model.path();
         int d = model.dim();
         int steps = t.length - 1;
-        int images = chunk.length;
+        int images = b.n;
         int per = all ? 1 : config().particles();
         int n = all ? images : images * per;
         int len = n * d;
@@ -323,26 +350,26 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
         if (all) {
             popStart[0] = 0;
             popSize[0] = images;
-            long block = (req.firstImage() + chunk[0]) / config().particles();
-            popKey[0] = (block << 16) ^ (req.label(chunk[0]) + 1);
+            long block = b.images[0] / config().particles();
+            popKey[0] = (block << 16) ^ (b.labels[0] + 1);
             for (int i = 0; i < images; i++) {
-                noiseKey[i] = req.firstImage() + chunk[i];
-                labels[i] = req.label(chunk[i]);
+                noiseKey[i] = b.images[i];
+                labels[i] = b.labels[i];
             }
         } else {
             for (int i = 0; i < images; i++) {
-                long image = req.firstImage() + chunk[i];
+                long image = b.images[i];
                 popStart[i] = i * per;
                 popSize[i] = per;
                 popKey[i] = image;
                 for (int j = 0; j < per; j++) {
                     noiseKey[i * per + j] = (image << 20) | j;
-                    labels[i * per + j] = req.label(chunk[i]);
+                    labels[i * per + j] = b.labels[i];
                 }
             }
         }
         diag.populations += pops;
-        List<Expert> ex = experts(model, second, labels);
+        List<Expert> ex = experts(model, run.second, labels);
         int e = ex.size();
         double bTotal = 0;
         for (Expert x : ex) {
@@ -421,13 +448,13 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
             // target velocity and score
             for (int c = 0; c < len; c++) {
                 double a = 0;
-                double b = 0;
+                double sc = 0;
                 for (int i = 0; i < e; i++) {
                     a += betas[i] * v[i][c];
-                    b += betas[i] * s[i][c];
+                    sc += betas[i] * s[i][c];
                 }
                 vt[c] = a;
-                st[c] = b;
+                st[c] = sc;
             }
             if (bTotal != 1) {
                 double ratio = path.dAlpha(ta) / path.alpha(ta);
@@ -458,7 +485,7 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
             }
             int every = req.previewEvery();
             if (every > 0 && (k + 1) % every == 0) {
-                preview(req, path, ta, chunk, all, per, d, x, vt, listener, k + 1);
+                preview(b, path, ta, all, per, d, x, vt, k + 1);
             }
             // the SDE step (noise of slot p from (seed, key_p, stream k + 1))
             for (int p = 0; p < n; p++) {
@@ -523,28 +550,33 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
                     diag.unique[k] += 1;
                 }
             }
+            // every particle evaluated every expert once; a CFG pair is one guided evaluation
+            boolean cfgPair = config().target().equals("cfg") && e == 2 && !model.guided();
             for (int p = 0; p < n; p++) {
-                int img = all ? chunk[p] : chunk[p / per];
-                nfe[img] += e;
+                int img = all ? p : p / per;
+                b.chargeEvaluations(img, e);
+                if (cfgPair) {
+                    b.cost.add(CostLedger.GUIDED, img, 1);
+                }
             }
             if (observer != null) {
                 observer.afterStep(k, t[k + 1], x, logw, popStart, popSize);
             }
-            done[0] += images;
-            listener.progress(Math.min(done[0], total), total, "steps");
-            cancel.check();
+            b.progress(images);
+            b.checkCancel();
         }
+        b.cost.addAll(CostLedger.PARTICLES, per);
         // outputs
         for (int i = 0; i < images; i++) {
             int src = all ? i : chosen[i];
-            System.arraycopy(x, src * d, out, chunk[i] * d, d);
+            System.arraycopy(x, src * d, b.x, i * d, d);
         }
     }
 
     /** Preview: x̂1 of the output particles (slot 0 of each population) from the target's velocity at the step start. */
-    private void preview(SamplingRequest req, NoisePath path, double ta, int[] chunk, boolean all, int per, int d,
-                         double[] x, double[] vt, ProgressListener listener, int step) {
-        int images = chunk.length;
+    private void preview(Batch b, NoisePath path, double ta, boolean all, int per, int d, double[] x, double[] vt,
+                         int step) {
+        int images = b.n;
         double[] xs = new double[images * d];
         double[] vs = new double[images * d];
         for (int i = 0; i < images; i++) {
@@ -557,10 +589,10 @@ public final class FkcSampler extends ConfiguredSampler<FkcSampler.Config> {
         if (all) {
             for (int i = 0; i < images; i++) {
                 double[] one = Arrays.copyOfRange(x1, i * d, (i + 1) * d);
-                listener.preview(req.firstImage() + chunk[i], 1, step, one);
+                b.preview(b.images[i], 1, step, one);
             }
         } else {
-            listener.preview(req.firstImage() + chunk[0], images, step, x1);
+            b.preview(step, x1);
         }
     }
 

@@ -62,7 +62,7 @@ public final class Rk45Sampler extends BatchSampler<Rk45Sampler.Config> {
         // FSAL: k[0] holds v at each image's current (x, t)
         model.velocityAt(b.x, n, t, b.labels, k[0]);
         for (int i = 0; i < n; i++) {
-            b.nfe[i]++;
+            b.chargeEvaluations(i, 1);
         }
         int[] idx = new int[n];
         int round = 0;
@@ -111,7 +111,7 @@ public final class Rk45Sampler extends BatchSampler<Rk45Sampler.Config> {
             // xs now holds the 5th-order solution (stage 7 is evaluated at it: FSAL)
             for (int a = 0; a < m; a++) {
                 int i = idx[a];
-                b.nfe[i] += 6;
+                b.chargeEvaluations(i, 6);
                 attempts[i]++;
                 double err = 0;
                 for (int e = 0; e < d; e++) {

@@ -54,6 +54,17 @@ public final class GuidedModel extends PredictionModel {
         return Parameterization.VELOCITY;
     }
 
+    /** Each state is evaluated twice: with its class and with the null class. */
+    @Override
+    public int networkEvaluationsPerState() {
+        return 2 * base.networkEvaluationsPerState();
+    }
+
+    @Override
+    public boolean guided() {
+        return true;
+    }
+
     @Override
     public String dtype() {
         return base.dtype();
