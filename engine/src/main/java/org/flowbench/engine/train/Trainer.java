@@ -106,16 +106,8 @@ public final class Trainer<B> {
         this.cfg = cfg;
         this.params = initial.copy();
         this.ema = initial.copy();
-        this.adamM = zerosLike(initial);
-        this.adamV = zerosLike(initial);
-    }
-
-    private static ParamStore zerosLike(ParamStore p) {
-        ParamStore z = new ParamStore();
-        for (String n : p.names()) {
-            z.put(n, p.shape(n).clone(), new float[p.get(n).length]);
-        }
-        return z;
+        this.adamM = Adam.zerosLike(initial);
+        this.adamV = Adam.zerosLike(initial);
     }
 
     /** Where to write checkpoints (atomically, keeping one {@code .bak}), with extra metadata to store. */
@@ -210,13 +202,7 @@ public final class Trainer<B> {
             double norm = Double.NaN;
             boolean skip = !Double.isFinite(lossValue);
             if (!skip) {
-                double sq = 0;
-                for (float[] g : grads) {
-                    for (float v : g) {
-                        sq += (double) v * v;
-                    }
-                }
-                norm = Math.sqrt(sq);
+                norm = Adam.norm(grads);
                 skip = !Double.isFinite(norm);
             }
             double lr = lrAt(s);
@@ -224,16 +210,10 @@ public final class Trainer<B> {
                 skipped++;
                 LOG.warn("step {}: non-finite loss {} or gradient norm {}; step skipped", s, lossValue, norm);
             } else {
-                applyAdam(names, grads, norm, lr);
+                Adam.update(params, adamM, adamV, names, grads, norm, lr, updates + 1, cfg.beta1(), cfg.beta2(),
+                        cfg.eps(), cfg.clipNorm());
                 updates++;
-                double d = emaDecay(cfg.emaDecay(), updates);
-                for (String n : names) {
-                    float[] e = ema.get(n);
-                    float[] w = params.get(n);
-                    for (int i = 0; i < e.length; i++) {
-                        e[i] = (float) (d * e[i] + (1 - d) * w[i]);
-                    }
-                }
+                Adam.ema(ema, params, cfg.emaDecay(), updates);
                 lastLoss = lossValue;
             }
             step = s;
@@ -252,30 +232,6 @@ public final class Trainer<B> {
             save(checkpoint);
         }
         return new Result(step, skipped, lastLoss, (System.nanoTime() - start) / 1e9, cancelled, step >= cfg.steps());
-    }
-
-    private void applyAdam(List<String> names, float[][] grads, double norm, double lr) {
-        double scale = cfg.clipNorm() > 0 && norm > cfg.clipNorm() ? cfg.clipNorm() / (norm + 1e-6) : 1.0;
-        long t = updates + 1;
-        double b1 = cfg.beta1();
-        double b2 = cfg.beta2();
-        double c1 = 1 - Math.pow(b1, t);
-        double c2 = 1 - Math.pow(b2, t);
-        for (int k = 0; k < names.size(); k++) {
-            String n = names.get(k);
-            float[] w = params.get(n);
-            float[] m = adamM.get(n);
-            float[] v = adamV.get(n);
-            float[] g = grads[k];
-            for (int i = 0; i < w.length; i++) {
-                double gi = g[i] * scale;
-                double mi = b1 * m[i] + (1 - b1) * gi;
-                double vi = b2 * v[i] + (1 - b2) * gi * gi;
-                m[i] = (float) mi;
-                v[i] = (float) vi;
-                w[i] = (float) (w[i] - lr * (mi / c1) / (Math.sqrt(vi / c2) + cfg.eps()));
-            }
-        }
     }
 
     /** Writes weights, EMA weights, Adam moments and the counters to one safetensors file, atomically. */
