@@ -21,7 +21,7 @@ public final class Configs {
                 throw new IllegalStateException(type.getSimpleName() + "." + c.getName() + " has no @Param");
             }
             out.add(new ParamSpec(p.name(), c.getType(), p.dflt(), p.min(), p.max(), p.description(),
-                    List.of(p.choices())));
+                    List.of(p.choices()), List.of(p.formerNames())));
         }
         return out;
     }
@@ -35,8 +35,9 @@ public final class Configs {
      * Builds the config from text values; missing names take their defaults. Unknown names, unparsable values and
      * values out of range are one clear error naming the parameter and what is allowed.
      */
-    public static <R extends Record> R bind(Class<R> type, Map<String, String> values) {
+    public static <R extends Record> R bind(Class<R> type, Map<String, String> given) {
         List<ParamSpec> specs = specs(type);
+        Map<String, String> values = currentNames(specs, given);
         for (String name : values.keySet()) {
             if (specs.stream().noneMatch(s -> s.name().equals(name))) {
                 throw new FlowbenchException("unknown parameter '" + name + "'", "valid parameters: "
@@ -62,6 +63,23 @@ public final class Configs {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The values with former parameter names replaced by the current ones; both at once is an error. */
+    private static Map<String, String> currentNames(List<ParamSpec> specs, Map<String, String> given) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(given);
+        for (ParamSpec s : specs) {
+            for (String old : s.formerNames()) {
+                if (out.containsKey(old)) {
+                    if (out.containsKey(s.name())) {
+                        throw new FlowbenchException("parameter '" + old + "' is the former name of '" + s.name()
+                                + "'; give one of them", "use '" + s.name() + "'");
+                    }
+                    out.put(s.name(), out.remove(old));
+                }
+            }
+        }
+        return out;
     }
 
     public static Object parse(ParamSpec s, String text) {

@@ -27,4 +27,10 @@ public @interface Param {
 
     /** Allowed values of a text parameter; empty = free text. */
     String[] choices() default {};
+
+    /**
+     * Names this parameter had in earlier sampler versions: values saved under them (project files, scripts) load
+     * as this parameter. A rename bumps the sampler's version and adds the old name here; names are never reused.
+     */
+    String[] formerNames() default {};
 }

@@ -2,9 +2,9 @@ package org.flowbench.samplers;
 
 import java.util.List;
 
-/** A parameter as tools see it: name, type, default, range, description and allowed values. */
+/** A parameter as tools see it: name, type, default, range, description, allowed values and former names. */
 public record ParamSpec(String name, Class<?> type, String defaultValue, double min, double max, String description,
-                        List<String> choices) {
+                        List<String> choices, List<String> formerNames) {
     /** "int", "double", "boolean" or "text". */
     public String typeName() {
         if (type == int.class || type == long.class) {

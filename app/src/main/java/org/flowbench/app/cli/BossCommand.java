@@ -31,6 +31,9 @@ public final class BossCommand implements Runnable {
     @Command(name = "schedule", mixinStandardHelpOptions = true,
             description = "Compute (or reuse from the cache) the Bellman-optimal K-step schedule of a model.")
     public static final class Schedule implements Callable<Integer> {
+        @CommandLine.Mixin
+        DeviceOption deviceOption = new DeviceOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -57,6 +60,7 @@ public final class BossCommand implements Runnable {
 
         @Override
         public Integer call() {
+            deviceOption.apply();
             // validates the numbers exactly as the sampler would
             Configs.bind(BossSampler.Config.class, java.util.Map.of("steps", Integer.toString(steps), "fine",
                     Integer.toString(fine), "cost-samples", Integer.toString(costSamples), "cost-seed",

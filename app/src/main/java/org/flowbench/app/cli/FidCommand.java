@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
 @Command(name = "fid", mixinStandardHelpOptions = true,
         description = "Fréchet distance (and KID) between two sample sets or statistics files; prints N with every value.")
 public final class FidCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    DeviceOption deviceOption = new DeviceOption();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -55,6 +58,7 @@ public final class FidCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOption.apply();
         boolean aStats = ReferenceStats.isStatsFile(a);
         boolean bStats = ReferenceStats.isStatsFile(b);
         if ((!aStats || !bStats) && features == null) {

@@ -13,6 +13,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "gui", mixinStandardHelpOptions = true,
         description = "Open the workbench; with --screenshot, render the window to a PNG and exit.")
 public final class GuiCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    DeviceOption deviceOption = new DeviceOption();
+
     @Parameters(index = "0", arity = "0..1", description = "a .flowbench project to open (default: the ready comparison)")
     Path project;
 
@@ -30,6 +33,7 @@ public final class GuiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        deviceOption.apply();
         if (!Workbench.displayAvailable()) {
             throw new FlowbenchException("no display: the workbench needs a graphical session",
                     "run it on a desktop, under xvfb-run, or use 'flowbench run PROJECT --out DIR' headless");

@@ -20,6 +20,7 @@ import org.flowbench.app.session.Session;
 import org.flowbench.app.session.SessionEvent;
 import org.flowbench.engine.io.AtomicFiles;
 import org.flowbench.engine.io.Json;
+import org.flowbench.engine.run.RunRecord;
 import org.flowbench.engine.io.Npy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a project's lanes headless; write metrics (JSON, CSV), samples and the project with results.")
 public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    DeviceOption deviceOption = new DeviceOption();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,6 +54,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOption.apply();
         Project p = ProjectFiles.read(project);
         if (out == null) {
             String base = project.getFileName().toString();
@@ -145,14 +150,10 @@ public final class RunCommand implements Callable<Integer> {
                 System.arraycopy(shape, 0, full, 1, shape.length);
                 Npy.writeFloat32(out.resolve("samples").resolve(slug + ".npy"), full, kept);
                 if (shape.length == 3 && (shape[0] == 1 || shape[0] == 3)) {
+                    Map<String, Object> record = results.get(i).record();
                     for (int k = 0; k < count; k++) {
-                        Map<String, Object> recipe = new LinkedHashMap<>();
-                        recipe.put("model", p.model());
-                        recipe.put("seed", p.seed());
-                        recipe.put("image", k);
-                        recipe.put("sampler", p.lanes().get(i).sampler());
-                        recipe.put("params", p.lanes().get(i).params());
-                        recipe.put("prompt", p.prompt());
+                        // the lane's run record (what the engine ran), for this image
+                        Map<String, Object> recipe = RunRecord.forImage(record, k);
                         ImagePngs.write(out.resolve("samples").resolve(slug).resolve(String.format("%05d.png", k)),
                                 ImagePngs.toImage(kept, k, shape), Json.MAPPER.writeValueAsString(recipe));
                     }

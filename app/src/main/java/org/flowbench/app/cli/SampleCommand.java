@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
 /** {@code flowbench sample}: draw samples with one sampler and write them as NPY plus a run manifest. */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Draw samples with one sampler.")
 public final class SampleCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    DeviceOption deviceOption = new DeviceOption();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -67,6 +70,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOption.apply();
         Map<String, String> p = new LinkedHashMap<>(Configs.parsePairs(params));
         if (steps != null) {
             p.put("steps", Integer.toString(steps));

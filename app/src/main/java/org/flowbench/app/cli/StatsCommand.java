@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = "Compute reference statistics (mean, covariance and identity) of a sample set.")
 public final class StatsCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    DeviceOption deviceOption = new DeviceOption();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,6 +39,7 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOption.apply();
         SampleSets.Samples s = SampleSets.load(in);
         FeatureExtractor fx = FeatureExtractors.resolve(features, s.shape());
         double[] f = SampleSets.features(fx, s);

@@ -32,6 +32,9 @@ import picocli.CommandLine.Option;
 @Command(name = "boss", mixinStandardHelpOptions = true,
         description = "BOSS straightening: fine-tune a velocity network on the chords of its Bellman schedule.")
 public final class TrainBossCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    DeviceOption deviceOption = new DeviceOption();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -85,6 +88,7 @@ public final class TrainBossCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOption.apply();
         if (k < 1 || k > fine) {
             throw new FlowbenchException("--steps must be between 1 and --fine (" + fine + ")");
         }

@@ -48,6 +48,9 @@ public final class TrainCommand implements Runnable {
     }
 
     abstract static class Base implements Callable<Integer> {
+        @CommandLine.Mixin
+        DeviceOption deviceOption = new DeviceOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -81,6 +84,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            deviceOption.apply();
             String command = "flowbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             Recipe r = recipe(command.replace(" --resume", ""));
             PrintWriter err = spec.commandLine().getErr();
@@ -223,6 +227,9 @@ public final class TrainCommand implements Runnable {
     @Command(name = "reference-stats", mixinStandardHelpOptions = true,
             description = "Fashion-MNIST test statistics in the classifier's feature space, into its package.")
     static final class RefStats implements Callable<Integer> {
+        @CommandLine.Mixin
+        DeviceOption deviceOption = new DeviceOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -234,6 +241,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            deviceOption.apply();
             Path dir = classifier != null ? classifier : Base.home().resolve("models/fashion-classifier");
             Path out = org.flowbench.engine.train.ReferenceStatistics.write(dir, data);
             spec.commandLine().getOut().printf("wrote %s%n", out);
@@ -245,6 +253,9 @@ public final class TrainCommand implements Runnable {
             description = "Model card figure: a PNG grid with one row of samples per class, and the share of samples "
                     + "the built-in classifier assigns to the prompted class.")
     static final class ContactSheet implements Callable<Integer> {
+        @CommandLine.Mixin
+        DeviceOption deviceOption = new DeviceOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -268,6 +279,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            deviceOption.apply();
             try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(model)) {
                 int classes = m.classNames().size();
                 if (classes == 0) {
@@ -320,6 +332,9 @@ public final class TrainCommand implements Runnable {
                     + "classes, share classified as the prompted class by the built-in classifier, and domain FID against "
                     + "the shipped Fashion-MNIST test statistics (samples quantised to 8 bits like the test images).")
     static final class Evaluate implements Callable<Integer> {
+        @CommandLine.Mixin
+        DeviceOption deviceOption = new DeviceOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -348,6 +363,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            deviceOption.apply();
             Path cls = PackageResolver.builtinDir("fashion-classifier");
             ReferenceStats ref = ReferenceStats.read(cls.resolve(ReferenceStatistics.FILE));
             PrintWriter out = spec.commandLine().getOut();

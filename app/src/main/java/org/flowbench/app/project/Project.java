@@ -16,7 +16,7 @@ public record Project(int schemaVersion, String name, String model, String model
                       long seed, SeedPolicy seedPolicy, int previewEvery, String referenceStats, List<LaneSpec> lanes,
                       List<LaneResult> results) {
     /** The schema this version writes; files with a higher number are refused, lower ones migrated. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public Project {
         lanes = List.copyOf(lanes == null ? List.of() : lanes);
@@ -65,6 +65,12 @@ public record Project(int schemaVersion, String name, String model, String model
     public Project withLanes(List<LaneSpec> newLanes) {
         return new Project(schemaVersion, name, model, modelHash, prompt, n, batch, seed, seedPolicy, previewEvery,
                 referenceStats, newLanes, results);
+    }
+
+    /** The same project labelled with the schema this version writes (after migration and resolution). */
+    public Project withCurrentSchema() {
+        return new Project(SCHEMA_VERSION, name, model, modelHash, prompt, n, batch, seed, seedPolicy, previewEvery,
+                referenceStats, lanes, results);
     }
 
     public Project withResults(List<LaneResult> newResults) {

@@ -9,12 +9,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.io.AtomicFiles;
 import org.flowbench.engine.io.Json;
+import org.flowbench.samplers.Configs;
+import org.flowbench.samplers.Sampler;
 import org.flowbench.samplers.SamplerRegistry;
 
 /**
@@ -31,6 +35,7 @@ public final class ProjectFiles {
 
     static {
         MIGRATIONS.put(0, ProjectFiles::migrate0to1);
+        MIGRATIONS.put(1, ProjectFiles::migrate1to2);
     }
 
     private ProjectFiles() {}
@@ -97,7 +102,20 @@ public final class ProjectFiles {
             throw damaged(where, firstLine(e));
         }
         validate(p, where);
-        return p;
+        return resolved(p);
+    }
+
+    /**
+     * The project with every lane's parameters resolved (defaults included, former names mapped to current ones) and
+     * the sampler version they were resolved for: what a saved file holds, so that a later default cannot change it.
+     */
+    public static Project resolved(Project p) {
+        List<LaneSpec> lanes = new ArrayList<>();
+        for (LaneSpec l : p.lanes()) {
+            Sampler s = SamplerRegistry.get(l.sampler()).create(l.params());
+            lanes.add(new LaneSpec(l.name(), l.sampler(), Configs.toText(s.config()), l.model(), s.version()));
+        }
+        return p.withLanes(lanes).withCurrentSchema();
     }
 
     static void validate(Project p, String where) {
@@ -136,7 +154,7 @@ public final class ProjectFiles {
     /** Atomic save: temp file, fsync, previous version kept as {@code file.bak}, rename. */
     public static void write(Project p, Path file) {
         try {
-            byte[] bytes = toBytes(p);
+            byte[] bytes = toBytes(resolved(p));
             AtomicFiles.write(file, out -> out.write(bytes), true);
         } catch (IOException e) {
             throw new FlowbenchException("cannot save project " + file + ": " + e.getMessage(),
@@ -153,6 +171,15 @@ public final class ProjectFiles {
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * Schema 1 → 2: lanes gained an optional model of their own and the sampler version, results the record of what
+     * ran. Schema-1 parameters were resolved with the defaults of version 1 of every sampler, which this version
+     * still has, so reading resolves them as they were meant.
+     */
+    private static ObjectNode migrate1to2(ObjectNode in) {
+        return in;
     }
 
     /**

@@ -20,6 +20,7 @@ import org.flowbench.engine.model.Models;
 import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.ProgressListener;
+import org.flowbench.engine.run.RunRecord;
 import org.flowbench.engine.run.SampleBatch;
 import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.samplers.Sampler;
@@ -173,7 +174,7 @@ public final class Session {
         for (LaneRun r : runs) {
             LaneStats s = r.snapshot();
             out.add(new LaneResult(r.spec.name(), r.status.name().toLowerCase(java.util.Locale.ROOT), r.message,
-                    s.images(), s.toMetrics()));
+                    s.images(), s.toMetrics(), r.record()));
         }
         return out;
     }
@@ -189,9 +190,11 @@ public final class Session {
     private void runAll() {
         long t0 = System.nanoTime();
         FlowModel model = null;
+        Map<String, FlowModel> opened = new LinkedHashMap<>();
         try {
             try {
                 model = opener.open(project.model());
+                opened.put(project.model(), model);
             } catch (RuntimeException e) {
                 String msg = e instanceof FlowbenchException fe ? fe.oneLine() : "cannot open model: " + e;
                 for (LaneRun r : runs) {
@@ -200,22 +203,33 @@ public final class Session {
                 return;
             }
             shape = model.shape().clone();
-            int[] labels = new int[project.n()];
-            int label;
-            try {
-                label = Conditioner.forModel(model).label(project.prompt());
-            } catch (FlowbenchException e) {
-                for (LaneRun r : runs) {
-                    r.fail(e.oneLine());
-                }
-                return;
-            }
-            Arrays.fill(labels, label);
-            SamplingRequest full = new SamplingRequest(project.seed(), 0, project.n(), project.batch(), labels,
-                    Math.max(0, project.previewEvery()));
             emit(new SessionEvent.Started(runs.size(), project.n(), shape.clone()));
             for (LaneRun r : runs) {
-                r.prepare(model, label);
+                // a lane may sample a model of its own (a student next to its teacher): same image shape, own classes
+                String ref = r.spec.modelOr(project.model());
+                FlowModel lm;
+                int label;
+                try {
+                    lm = opened.get(ref);
+                    if (lm == null) {
+                        lm = opener.open(ref);
+                        opened.put(ref, lm);
+                    }
+                    if (!Arrays.equals(lm.shape(), shape)) {
+                        throw new FlowbenchException("lane model " + ref + " makes images of shape "
+                                + Arrays.toString(lm.shape()) + ", the project's model " + Arrays.toString(shape));
+                    }
+                    label = Conditioner.forModel(lm).label(project.prompt());
+                } catch (RuntimeException e) {
+                    r.fail(e instanceof FlowbenchException fe ? fe.oneLine() : "cannot open model " + ref + ": " + e);
+                    continue;
+                }
+                int[] labels = new int[project.n()];
+                Arrays.fill(labels, label);
+                r.model = lm;
+                r.request = new SamplingRequest(project.seed(), 0, project.n(), project.batch(), labels,
+                        Math.max(0, project.previewEvery()));
+                r.prepare(lm, label);
             }
             for (int from = 0; from < project.n(); from += project.batch()) {
                 int count = Math.min(project.batch(), project.n() - from);
@@ -225,7 +239,7 @@ public final class Session {
                         break;
                     }
                     if (r.status == LaneStatus.RUNNING) {
-                        r.runChunk(model, full.slice(from, count, count));
+                        r.runChunk(r.model, r.request.slice(from, count, count));
                         any = true;
                     }
                 }
@@ -249,9 +263,9 @@ public final class Session {
                 }
             }
         } finally {
-            if (model != null) {
+            for (FlowModel m : opened.values()) {
                 try {
-                    model.close();
+                    m.close();
                 } catch (RuntimeException e) {
                     LOG.warn("closing model: {}", e.toString());
                 }
@@ -288,6 +302,11 @@ public final class Session {
         long nfe;
         /** Cost ledger totals by counter over the finished images. */
         final Map<String, Long> cost = new LinkedHashMap<>();
+        /** The model this lane samples and its request (the project's model unless the lane names its own). */
+        FlowModel model;
+        SamplingRequest request;
+        /** What ran, from the samplers' manifests. */
+        final RunRecord runRecord = new RunRecord();
         double busySeconds;
         long stepsDone;
         long stepsTotal;
@@ -332,7 +351,7 @@ public final class Session {
         void fail(String msg) {
             status = LaneStatus.FAILED;
             message = msg;
-            emit(new SessionEvent.LaneFinished(index, status, msg, snapshot()));
+            emit(new SessionEvent.LaneFinished(index, status, msg, snapshot(), record()));
         }
 
         void runChunk(FlowModel model, SamplingRequest req) {
@@ -396,6 +415,7 @@ public final class Session {
                 busySeconds += wall;
                 images += b.count();
                 nfe += b.totalNfe();
+                runRecord.add(b);
                 b.cost().totals().forEach((k, v) -> cost.merge(k, v, Long::sum));
                 latency.add(b.count(), (long) (wall * 1e9), b.totalNfe());
                 int take = Math.min(b.count(), keepLimit - keptCount);
@@ -412,7 +432,7 @@ public final class Session {
             } catch (RuntimeException e) {
                 LOG.warn("quick metrics of lane {} failed: {}", spec.name(), e.toString());
             }
-            emit(new SessionEvent.BatchDone(index, b, snapshot()));
+            emit(new SessionEvent.BatchDone(index, b, snapshot(), record()));
             QualityEvaluator q = quality;
             qualityScheduler.submit(() -> {
                 if (metricsClosed) {
@@ -424,7 +444,7 @@ public final class Session {
                         return;
                     }
                     lastQuality = computed;
-                    emit(new SessionEvent.BatchDone(index, null, snapshot()));
+                    emit(new SessionEvent.BatchDone(index, null, snapshot(), record()));
                 } catch (RuntimeException e) {
                     LOG.warn("quality metrics of lane {} failed: {}", spec.name(), e.toString());
                 }
@@ -445,7 +465,18 @@ public final class Session {
             if (status == LaneStatus.STOPPED) {
                 message = "stopped after " + images + " of " + project.n() + " images";
             }
-            emit(new SessionEvent.LaneFinished(index, status, message, snapshot()));
+            emit(new SessionEvent.LaneFinished(index, status, message, snapshot(), record()));
+        }
+
+        /** The record of what ran in this lane so far (empty before its first batch). */
+        Map<String, Object> record() {
+            if (runRecord.isEmpty()) {
+                return Map.of();
+            }
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("lane", spec.name());
+            extra.put("prompt", project.prompt());
+            return runRecord.toMap(extra);
         }
 
         synchronized double[] kept() {

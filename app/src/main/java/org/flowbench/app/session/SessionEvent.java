@@ -13,11 +13,13 @@ public sealed interface SessionEvent {
     /** An intermediate estimate x̂ of the clean images {@code firstImage ..} at {@code step}. */
     record Preview(int lane, long firstImage, int count, int step, int[] shape, double[] x1Hat) implements SessionEvent {}
 
-    /** A finished batch and the lane's statistics including it. */
-    record BatchDone(int lane, SampleBatch batch, LaneStats stats) implements SessionEvent {}
+    /** A finished batch, the lane's statistics including it, and the record of what ran so far. */
+    record BatchDone(int lane, SampleBatch batch, LaneStats stats, java.util.Map<String, Object> record)
+            implements SessionEvent {}
 
-    /** A lane reached DONE, STOPPED or FAILED (with the message). */
-    record LaneFinished(int lane, LaneStatus status, String message, LaneStats stats) implements SessionEvent {}
+    /** A lane reached DONE, STOPPED or FAILED (with the message), with the record of what ran (empty if nothing did). */
+    record LaneFinished(int lane, LaneStatus status, String message, LaneStats stats,
+                        java.util.Map<String, Object> record) implements SessionEvent {}
 
     /** The whole run is over; {@code stopped} when the user stopped it. */
     record Finished(boolean stopped, double wallSeconds) implements SessionEvent {}

@@ -39,9 +39,14 @@ public final class LaneViewModel {
     private final LongProperty previewStep = new SimpleLongProperty(-1);
     private final ObservableList<LaneStats> history = FXCollections.observableArrayList();
     private final ObjectProperty<Map<String, Double>> savedMetrics = new SimpleObjectProperty<>(Map.of());
+    /** The record of what ran in this lane (from the session or the saved project); empty before a run. */
+    private final ObjectProperty<Map<String, Object>> record = new SimpleObjectProperty<>(Map.of());
+    /** The lane's own model (null: the project's). */
+    private final StringProperty model = new SimpleStringProperty();
 
     public LaneViewModel(LaneSpec spec) {
         name.set(spec.name());
+        model.set(spec.model());
         setSampler(spec.sampler(), spec.params());
     }
 
@@ -60,7 +65,7 @@ public final class LaneViewModel {
         }
     }
 
-    /** The lane as stored in a project: only parameters that differ from the defaults. */
+    /** The lane's parameters (saving resolves the defaults in; see ProjectFiles.resolved). */
     public LaneSpec toSpec() {
         Map<String, String> p = new LinkedHashMap<>();
         for (ParamViewModel v : params) {
@@ -68,7 +73,7 @@ public final class LaneViewModel {
                 p.put(v.spec().name(), v.text().trim());
             }
         }
-        return new LaneSpec(name.get(), sampler.get(), p);
+        return new LaneSpec(name.get(), sampler.get(), p, model.get(), null);
     }
 
     public boolean isValid() {
@@ -100,6 +105,7 @@ public final class LaneViewModel {
         previewStep.set(-1);
         history.clear();
         savedMetrics.set(Map.of());
+        record.set(Map.of());
     }
 
     void applyStats(LaneStats s) {
@@ -136,6 +142,7 @@ public final class LaneViewModel {
         });
         message.set(r.message());
         savedMetrics.set(r.metrics());
+        record.set(r.record());
         progress.set(r.status().equals("done") ? 1 : 0);
     }
 
@@ -174,5 +181,7 @@ public final class LaneViewModel {
     /** Stats snapshots by number of finished images, for metric-vs-N charts. */
     public ObservableList<LaneStats> history() { return history; }
     public ObjectProperty<Map<String, Double>> savedMetricsProperty() { return savedMetrics; }
+    public ObjectProperty<Map<String, Object>> recordProperty() { return record; }
+    public StringProperty modelProperty() { return model; }
     public String name() { return name.get(); }
 }

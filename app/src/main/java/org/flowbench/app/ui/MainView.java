@@ -229,9 +229,10 @@ public final class MainView extends BorderPane {
         policy.setTooltip(new Tooltip("After each run: keep the seed, add one, or draw a random one"));
         ChoiceBox<String> device = new ChoiceBox<>();
         device.setId("device");
-        device.getItems().add("CPU");
-        device.setValue("CPU");
-        device.setTooltip(new Tooltip("Compute device; this build runs on the CPU"));
+        device.setItems(vm.devices());
+        device.valueProperty().bindBidirectional(vm.deviceProperty());
+        device.setTooltip(new Tooltip("Compute device for the next run: auto (a usable GPU, else the CPU), the CPU, "
+                + "or a GPU the engine can use"));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         Label note = new Label();

@@ -38,9 +38,11 @@ import org.flowbench.engine.model.Conditioner;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.ModelResolver;
 import org.flowbench.engine.model.Models;
+import org.flowbench.engine.device.Devices;
 import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.ProgressListener;
+import org.flowbench.engine.run.RunRecord;
 import org.flowbench.engine.run.SampleBatch;
 import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.samplers.Configs;
@@ -92,6 +94,8 @@ public final class MainViewModel {
     private final ObjectProperty<Path> projectFile = new SimpleObjectProperty<>();
     private final BooleanProperty dirty = new SimpleBooleanProperty(false);
     private final ObjectProperty<ModelView> model = new SimpleObjectProperty<>();
+    private final StringProperty device = new SimpleStringProperty(Devices.currentSpec());
+    private final ObservableList<String> devices = FXCollections.observableArrayList(Devices.currentSpec());
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
     private final List<Consumer<Boolean>> finishedListeners = new ArrayList<>();
     private volatile Session session;
@@ -99,6 +103,8 @@ public final class MainViewModel {
             java.util.concurrent.CompletableFuture.completedFuture(null);
     private List<LaneResult> lastResults = List.of();
     private String modelHash;
+    /** Set when the open project's results turned out to come from another model than the one now loaded. */
+    private boolean resultsFromAnotherModel;
     private boolean loading;
 
     public MainViewModel(UiExecutor ui, Workspace workspace) {
@@ -124,8 +130,38 @@ public final class MainViewModel {
             markDirty();
         });
         modelRef.addListener((o, a, b) -> updateReferenceLabel());
+        device.addListener((o, a, b) -> useDevice(a, b));
+        // asking the engine for its GPUs loads its natives: off the FX thread
+        background.execute(() -> {
+            List<String> found = Devices.available();
+            ui.execute(() -> {
+                String chosen = device.get();
+                devices.setAll(found);
+                if (!devices.contains(chosen)) {
+                    devices.add(chosen);
+                }
+            });
+        });
         load(Project.analyticComparison()); // cheap; the app then loads Project.defaultComparison()
         dirty.set(false);
+    }
+
+    /** Models opened from now on (the next run) use the chosen device; an unusable one is refused in the status bar. */
+    private void useDevice(String previous, String chosen) {
+        if (chosen == null || chosen.equals(Devices.currentSpec())) {
+            return;
+        }
+        background.execute(() -> {
+            try {
+                Devices.use(chosen);
+                ui.execute(() -> statusText.set("Device: " + chosen + " (from the next run)"));
+            } catch (FlowbenchException e) {
+                ui.execute(() -> {
+                    statusText.set(e.oneLine());
+                    device.set(previous);
+                });
+            }
+        });
     }
 
     private void updateReferenceLabel() {
@@ -201,13 +237,35 @@ public final class MainViewModel {
                     }
                     loading = wasLoading;
                     model.set(result);
+                    String saved = modelHash;
                     modelHash = result.hash();
+                    if (saved != null && result.hash() != null && !saved.equals(result.hash())) {
+                        markResultsFromAnotherModel(ref, saved);
+                    }
                     if (result.error() != null) {
                         statusText.set(result.error());
                     }
                 }
             });
         });
+    }
+
+    private static String fromAnotherModelNotice(String ref) {
+        return "This project's results were made with another model than " + ref + " now is; run again to compare "
+                + "on the current one";
+    }
+
+    /** The project's saved results were made with another version of its model: say so, in the lanes too. */
+    private void markResultsFromAnotherModel(String ref, String savedHash) {
+        String note = "results from another model (saved hash " + savedHash.substring(0, Math.min(12, savedHash.length()))
+                + "…, " + ref + " is now " + modelHash.substring(0, Math.min(12, modelHash.length())) + "…)";
+        for (LaneViewModel l : lanes) {
+            if (!l.recordProperty().get().isEmpty() || !l.savedMetricsProperty().get().isEmpty()) {
+                l.messageProperty().set(note);
+            }
+        }
+        statusText.set(fromAnotherModelNotice(ref));
+        resultsFromAnotherModel = true;
     }
 
     /**
@@ -272,6 +330,7 @@ public final class MainViewModel {
         LaneViewModel l = new LaneViewModel(spec);
         l.nameProperty().addListener((o, a, b) -> markDirty());
         l.samplerProperty().addListener((o, a, b) -> markDirty());
+        l.modelProperty().addListener((o, a, b) -> markDirty());
         l.params().addListener((ListChangeListener<ParamViewModel>) c -> {
             markDirty();
             watch(l);
@@ -355,6 +414,9 @@ public final class MainViewModel {
                 ui.execute(() -> l.addHistory(bd.stats()));
                 statsLw[bd.lane()].submit(() -> {
                     l.applyStats(bd.stats());
+                    if (!bd.record().isEmpty()) {
+                        l.recordProperty().set(bd.record());
+                    }
                     if (kept != null) {
                         l.samplesProperty().set(kept);
                     }
@@ -367,6 +429,9 @@ public final class MainViewModel {
                     l.messageProperty().set(lf.message());
                     l.applyStats(lf.stats());
                     l.addHistory(lf.stats());
+                    if (!lf.record().isEmpty()) {
+                        l.recordProperty().set(lf.record());
+                    }
                     l.samplesProperty().set(kept);
                     l.previewProperty().set(null);
                     if (lf.status() == org.flowbench.app.session.LaneStatus.DONE) {
@@ -421,21 +486,15 @@ public final class MainViewModel {
 
     // ---- inspector -----------------------------------------------------------------------------------------
 
-    /** The full recipe of image {@code index} of a lane, as JSON. */
+    /**
+     * The full recipe of image {@code index} of a lane, as JSON: the record of what ran, as the engine made it (never
+     * rebuilt from the window's current settings, which may have changed since), plus the image's index.
+     */
     public String recipe(LaneViewModel lane, long index) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("model", modelRef.get());
-        r.put("modelHash", modelHash);
-        r.put("prompt", prompt.get());
-        r.put("seed", lastRunSeed());
-        r.put("image", index);
-        r.put("lane", lane.name());
-        r.put("sampler", lane.samplerProperty().get());
-        r.put("samplerVersion", SamplerRegistry.create(lane.samplerProperty().get(), lane.toSpec().params()).version());
-        r.put("params", Configs.toMap(SamplerRegistry.create(lane.samplerProperty().get(),
-                lane.toSpec().params()).config()));
-        r.put("nfePerImage", lane.metric("nfePerImage"));
-        r.put("latencyMsPerImage", lane.metric("meanMs"));
+        Map<String, Object> rec = lane.recordProperty().get();
+        Map<String, Object> r = rec.isEmpty()
+                ? new LinkedHashMap<>(Map.of("lane", lane.name(), "note", "this lane has not run yet"))
+                : RunRecord.forImage(rec, index);
         try {
             return Json.MAPPER.writeValueAsString(r);
         } catch (java.io.IOException e) {
@@ -506,6 +565,14 @@ public final class MainViewModel {
             lanes.setAll(ls);
             selectedLane.set(ls.isEmpty() ? null : ls.get(0));
             lastResults = p.results();
+            ModelView open = model.get();
+            if (open != null && open.ref().equals(p.model()) && open.hash() != null) {
+                // the same model reference stays loaded: compare its hash with the one the results were made with
+                modelHash = open.hash();
+                if (p.modelHash() != null && !p.modelHash().equals(open.hash())) {
+                    markResultsFromAnotherModel(p.model(), p.modelHash());
+                }
+            }
         } finally {
             loading = false;
         }
@@ -527,12 +594,14 @@ public final class MainViewModel {
             statusText.set(e.oneLine());
             return e.oneLine();
         }
+        resultsFromAnotherModel = false;
         load(p);
         loadSamples(file);
         projectFile.set(file);
         workspace.addRecent(file);
         recent.setAll(workspace.recent());
-        statusText.set("Opened " + file.getFileName());
+        statusText.set("Opened " + file.getFileName() + (resultsFromAnotherModel
+                ? ". " + fromAnotherModelNotice(p.model()) : ""));
         return null;
     }
 
@@ -637,6 +706,10 @@ public final class MainViewModel {
         }
         background.shutdownNow();
     }
+
+    /** The compute device for the next run ("auto", "cpu", "gpu:N"), and the choices this machine offers. */
+    public StringProperty deviceProperty() { return device; }
+    public ObservableList<String> devices() { return devices; }
 
     public StringProperty projectNameProperty() { return projectName; }
     public StringProperty modelRefProperty() { return modelRef; }

@@ -251,6 +251,15 @@ public final class SetupPane extends VBox {
         });
         sheet.add(new Label("sampler"), 0, r);
         sheet.add(sampler, 1, r++);
+        TextField laneModel = new TextField();
+        laneModel.setId("lane-model");
+        laneModel.setPromptText("the project's model");
+        laneModel.textProperty().bindBidirectional(lane.modelProperty());
+        Label modelLabel = new Label("model");
+        modelLabel.setTooltip(new Tooltip("A model of this lane's own (builtin:NAME, a package folder), e.g. a student "
+                + "next to its teacher; empty: the project's model"));
+        sheet.add(modelLabel, 0, r);
+        sheet.add(laneModel, 1, r++);
         for (ParamViewModel p : lane.params()) {
             ParamSpec s = p.spec();
             Label label = new Label(s.name());

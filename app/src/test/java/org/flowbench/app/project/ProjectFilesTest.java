@@ -22,7 +22,8 @@ class ProjectFilesTest {
     private static Project sample() {
         Project p = Project.analyticComparison().withName("t");
         return p.withResults(List.of(new LaneResult("Euler 4", "done", null, 2000,
-                Map.of("nfePerImage", 4.0, "fid", 0.25, "modeTv", 0.03))));
+                Map.of("nfePerImage", 4.0, "fid", 0.25, "modeTv", 0.03),
+                Map.of("sampler", "euler", "samplerVersion", "1", "seed", 0))));
     }
 
     @Test
@@ -31,11 +32,14 @@ class ProjectFilesTest {
         Project p = sample();
         ProjectFiles.write(p, f);
         Project q = ProjectFiles.read(f);
-        assertEquals(p, q);
+        assertEquals(ProjectFiles.resolved(p), q);
         assertEquals("8", q.lanes().get(1).params().get("steps"));
         assertEquals(0.25, q.result("Euler 4").metric("fid"));
         String text = Files.readString(f);
-        assertTrue(text.contains("\"schemaVersion\" : 1"), text);
+        assertTrue(text.contains("\"schemaVersion\" : 2"), text);
+        assertTrue(text.contains("\"grid\" : \"uniform\""), "every resolved parameter is saved: " + text);
+        assertTrue(text.contains("\"samplerVersion\" : \"1\""), text);
+        assertTrue(!text.contains("\"model\" : null"), "a lane on the project's model names none: " + text);
         assertTrue(text.contains("\"steps\" : \"4\""), "parameters are stored by name: " + text);
     }
 
@@ -68,7 +72,7 @@ class ProjectFilesTest {
     void newerSchemaIsRefused() throws Exception {
         Path f = dir.resolve("new.flowbench");
         String text = new String(ProjectFiles.toBytes(sample()), StandardCharsets.UTF_8)
-                .replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 7");
+                .replace("\"schemaVersion\" : " + Project.SCHEMA_VERSION, "\"schemaVersion\" : 7");
         Files.writeString(f, text);
         FlowbenchException e = assertThrows(FlowbenchException.class, () -> ProjectFiles.read(f));
         assertTrue(e.getMessage().contains("newer Flowbench (schema 7"), e.getMessage());
@@ -94,6 +98,32 @@ class ProjectFilesTest {
         assertTrue(e.getMessage().contains("lane 'Euler 32'") && e.getMessage().contains("steps"), e.getMessage());
     }
 
+    /** Schema 1 (until 2026-12-05) stored only parameters that differed from version-1 defaults. */
+    @Test
+    void schema1FixtureMigratesWithItsParametersResolved() throws Exception {
+        Path f = dir.resolve("s1.flowbench");
+        Files.copy(getClass().getResourceAsStream("/projects/schema1.flowbench"), f);
+        byte[] before = Files.readAllBytes(f);
+        Project p = ProjectFiles.read(f);
+        assertEquals(Project.SCHEMA_VERSION, p.schemaVersion());
+        LaneSpec euler32 = p.lanes().stream().filter(l -> l.name().equals("Euler 32")).findFirst().orElseThrow();
+        assertEquals("32", euler32.params().get("steps"), "the default of version 1, now written down");
+        assertEquals("uniform", euler32.params().get("grid"));
+        assertEquals("1", euler32.samplerVersion());
+        assertEquals(null, euler32.model());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(f)), "reading changes nothing on disk");
+    }
+
+    @Test
+    void aLaneModelRoundTrips() throws Exception {
+        Project p = Project.analyticComparison().withLanes(List.of(new LaneSpec("student", "euler",
+                Map.of("steps", "4"), "builtin:checker", null)));
+        Path f = dir.resolve("m.flowbench");
+        ProjectFiles.write(p, f);
+        assertEquals("builtin:checker", ProjectFiles.read(f).lanes().get(0).model());
+        assertTrue(ProjectFiles.read(f).lanes().get(0).summary().endsWith("on builtin:checker"));
+    }
+
     @Test
     void schema0FixtureMigrates() throws Exception {
         Path f = dir.resolve("old.flowbench");
@@ -104,7 +134,8 @@ class ProjectFilesTest {
         assertEquals(300, p.n());
         assertEquals(7, p.seed());
         assertEquals(2, p.lanes().size());
-        assertEquals(Map.of("steps", "8", "grid", "uniform"), p.lanes().get(1).params());
+        assertEquals("8", p.lanes().get(1).params().get("steps"));
+        assertEquals("uniform", p.lanes().get(1).params().get("grid"));
         assertEquals("euler 1", p.lanes().get(0).name());
     }
 

@@ -52,6 +52,51 @@ class SessionTest {
                 && b.batch() != null).count(), "three batches of 200");
     }
 
+    /** Each lane's record of what ran comes from the engine: every resolved parameter, identity and cost. */
+    @Test
+    void everyLaneCarriesTheRecordOfWhatRan() throws Exception {
+        Session s = new Session(project(40, 20, new LaneSpec("e4", "euler", Map.of("steps", "4")),
+                new LaneSpec("fkc", "fkc", Map.of("steps", "3", "particles", "2", "target", "anneal"))), e -> {});
+        s.runBlocking();
+        Map<String, Object> rec = s.results().get(0).record();
+        for (String key : org.flowbench.engine.run.RunRecord.REQUIRED) {
+            assertTrue(rec.containsKey(key), "record lacks " + key + ": " + rec);
+        }
+        assertEquals("builtin:3modes", rec.get("model"));
+        assertEquals("euler", rec.get("sampler"));
+        assertEquals("1", rec.get("samplerVersion"));
+        assertEquals("cpu", rec.get("device"));
+        assertEquals(40L, rec.get("images"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = (Map<String, Object>) rec.get("params");
+        assertEquals("uniform", params.get("grid"), "defaults are resolved into the record");
+        assertEquals(4, params.get("steps"));
+        @SuppressWarnings("unchecked")
+        Map<String, Double> cost = (Map<String, Double>) s.results().get(1).record().get("cost");
+        assertEquals(2.0, cost.get("particles"));
+        assertEquals(6.0, cost.get("network"), "3 steps × 2 particles");
+    }
+
+    /** A lane may name its own model: it samples that one; a model of another image shape fails only its lane. */
+    @Test
+    void aLaneMaySampleItsOwnModel() throws Exception {
+        Session s = new Session(project(20, 10, new LaneSpec("teacher", "euler", Map.of("steps", "4")),
+                new LaneSpec("other", "euler", Map.of("steps", "4"), "builtin:checker", null),
+                new LaneSpec("images", "euler", Map.of("steps", "4"), org.flowbench.app.testing.FakeImageModel.REF,
+                        null)), e -> {},
+                ref -> ref.equals(org.flowbench.app.testing.FakeImageModel.REF)
+                        ? new org.flowbench.app.testing.FakeImageModel()
+                        : org.flowbench.engine.model.Models.open(ref));
+        s.runBlocking();
+        assertEquals(LaneStatus.DONE, s.status(0));
+        assertEquals(LaneStatus.DONE, s.status(1));
+        assertEquals("builtin:checker", s.results().get(1).record().get("model"));
+        assertEquals("builtin:3modes", s.results().get(0).record().get("model"));
+        assertTrue(!java.util.Arrays.equals(s.keptSamples(0), s.keptSamples(1)), "different models, different images");
+        assertEquals(LaneStatus.FAILED, s.status(2));
+        assertTrue(s.results().get(2).message().contains("shape"), s.results().get(2).message());
+    }
+
     @Test
     void sameSeedGivesSameImagesInEveryLaneOrder() throws Exception {
         Session a = new Session(project(50, 50, new LaneSpec("e", "euler", Map.of("steps", "4"))), e -> {});

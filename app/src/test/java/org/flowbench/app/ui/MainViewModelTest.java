@@ -73,6 +73,43 @@ class MainViewModelTest {
     }
 
     @Test
+    void theDeviceBoxOffersWhatTheMachineHasAndRefusesAnUnusableGpu() throws Exception {
+        org.flowbench.engine.device.Devices.use("cpu");
+        MainViewModel vm = vm();
+        long end = System.currentTimeMillis() + 30_000;
+        while (!vm.devices().contains("auto") && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals(org.flowbench.engine.device.Devices.available(), vm.devices());
+        assertEquals("cpu", vm.deviceProperty().get());
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.flowbench.engine.device.Devices.gpuCount() == 0);
+        vm.deviceProperty().set("gpu:0");
+        end = System.currentTimeMillis() + 10_000;
+        while (!vm.deviceProperty().get().equals("cpu") && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertEquals("cpu", vm.deviceProperty().get(), "an unusable GPU is not kept");
+        assertTrue(vm.statusTextProperty().get().contains("no GPU is usable"), vm.statusTextProperty().get());
+        assertEquals("cpu", org.flowbench.engine.device.Devices.currentSpec());
+    }
+
+    @Test
+    void resultsMadeWithAnotherModelAreMarkedWhenTheProjectOpens() throws Exception {
+        Project p = Project.analyticComparison().withModel("builtin:3modes", "0123456789abcdef0123")
+                .withResults(List.of(new org.flowbench.app.project.LaneResult("Euler 4", "done", null, 2000,
+                        Map.of("nfePerImage", 4.0), Map.of("sampler", "euler"))));
+        Path f = dir.resolve("old.flowbench");
+        org.flowbench.app.project.ProjectFiles.write(p, f);
+        MainViewModel vm = vm();
+        awaitModel(vm);
+        assertNull(vm.open(f));
+        assertTrue(vm.statusTextProperty().get().contains("another model"), vm.statusTextProperty().get());
+        assertTrue(vm.lanes().get(0).messageProperty().get().contains("results from another model"));
+        assertNull(vm.lanes().get(1).messageProperty().get(), "a lane without results is not marked");
+        assertEquals(Models.open("builtin:3modes").hash(), vm.toProject().modelHash(), "saving records the model now");
+    }
+
+    @Test
     void referenceStatisticsFollowTheModelKindAndAreChosenOrRefused() throws Exception {
         MainViewModel vm = vm();
         awaitModel(vm);
@@ -159,6 +196,12 @@ class MainViewModelTest {
         assertEquals(5, json.path("image").asLong());
         assertEquals(8, json.path("params").path("steps").asInt());
         assertEquals("uniform", json.path("params").path("grid").asText(), "every parameter, defaults included");
+        assertEquals("cpu", json.path("device").asText());
+        assertEquals(16.0, json.path("cost").path("network").asDouble());
+        h.param("steps").textProperty().set("3");
+        assertEquals(8, org.flowbench.engine.io.Json.MAPPER.readTree(vm.recipe(h, 5)).path("params").path("steps")
+                .asInt(), "the recipe is what ran, not what the lane is set to now");
+        h.param("steps").textProperty().set("8");
 
         Path f = dir.resolve("cmp");
         assertNull(vm.saveAs(f));

@@ -46,9 +46,9 @@ public interface FlowModel extends Model, VelocityField, ScoreField, Denoiser {
         return "float64";
     }
 
-    /** Where it runs, e.g. "cpu" or "gpu(0)". */
+    /** Where it runs ("cpu", "gpu:0"); the default is the host CPU, where models computed in Java run. */
     default String device() {
-        return "cpu";
+        return org.flowbench.engine.device.Devices.name(ai.djl.Device.cpu());
     }
 
     /**

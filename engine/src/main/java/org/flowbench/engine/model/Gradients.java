@@ -32,14 +32,14 @@ public final class Gradients {
 
     /** r(G(z, c), c) per image without gradients (a plain batched evaluation, e.g. for finite differences). */
     public static double[] rewardOfGenerator(OneStepGenerator g, RewardModel r, double[] z, Condition[] c) {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current())) {
             NDArray za = input(m, g.shape(), z, c.length);
             return toDouble(r.reward(g.generate(za, c), c).toFloatArray());
         }
     }
 
     private static RewardGradient compute(OneStepGenerator g, RewardModel r, int[] shape, double[] z, Condition[] c) {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current())) {
             NDArray za = input(m, shape, z, c.length);
             za.setRequiresGradient(true);
             float[] reward;

@@ -63,7 +63,7 @@ public final class ClassifierRecipe {
         int correct = 0;
         int d = ds.dim();
         int bs = 500;
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current())) {
             NDParams p = w.materialize(m, false);
             for (int s = 0; s < ds.size(); s += bs) {
                 int n = Math.min(bs, ds.size() - s);

@@ -157,7 +157,7 @@ public final class Trainer<B> {
     /** {@link #run(NDManager, BatchSource, Loss, Listener, CancellationToken)} in a manager of its own. */
     public Result run(BatchSource<B> source, Loss<B> loss, Listener listener, CancellationToken cancel)
             throws IOException {
-        try (NDManager base = NDManager.newBaseManager()) {
+        try (NDManager base = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current())) {
             return run(base, source, loss, listener, cancel);
         }
     }

@@ -30,7 +30,7 @@ public final class ClassifierModel implements Model, FeatureExtractor, RewardMod
         this.net = net;
         this.shape = shape.clone();
         this.classNames = List.copyOf(classNames);
-        this.manager = NDManager.newBaseManager();
+        this.manager = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current());
         this.params = weights.materialize(manager, false);
     }
 

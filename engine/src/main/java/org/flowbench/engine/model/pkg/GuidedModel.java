@@ -66,6 +66,11 @@ public final class GuidedModel extends PredictionModel {
     }
 
     @Override
+    public String device() {
+        return base.device();
+    }
+
+    @Override
     public String dtype() {
         return base.dtype();
     }

@@ -85,7 +85,7 @@ public final class MlpFlowModel extends PackagedFlowModel implements TensorField
 
     private synchronized NDParams parameters() {
         if (params == null) {
-            manager = NDManager.newBaseManager();
+            manager = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current());
             params = weights.materialize(manager, false);
         }
         return params;

@@ -30,7 +30,7 @@ public final class NetworkFlowModel extends PackagedFlowModel implements TensorF
         super(id, hash, shape, classNames, Parameterization.VELOCITY);
         this.weights = weights;
         this.net = net;
-        this.manager = NDManager.newBaseManager();
+        this.manager = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current());
         this.params = weights.materialize(manager, false);
     }
 
@@ -52,6 +52,11 @@ public final class NetworkFlowModel extends PackagedFlowModel implements TensorF
     @Override
     public Map<String, Object> architectureConfig() {
         return net.config();
+    }
+
+    @Override
+    public String device() {
+        return org.flowbench.engine.device.Devices.name(manager.getDevice());
     }
 
     @Override

@@ -24,7 +24,8 @@ public final class TorchScriptFlowModel extends ExternalFlowModel {
         Path file = networkFile(p, "TorchScript");
         try {
             Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-                    .optModelPath(file.toAbsolutePath()).optEngine("PyTorch").optTranslator(new NoopTranslator()).build();
+                    .optModelPath(file.toAbsolutePath()).optEngine("PyTorch").optDevice(org.flowbench.engine.device.Devices.current())
+                    .optTranslator(new NoopTranslator()).build();
             this.model = criteria.loadModel();
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
             throw new FlowbenchException("cannot load TorchScript network " + file + ": " + e.getMessage(),
@@ -32,6 +33,11 @@ public final class TorchScriptFlowModel extends ExternalFlowModel {
         }
         this.predictor = model.newPredictor();
         probe();
+    }
+
+    @Override
+    public String device() {
+        return org.flowbench.engine.device.Devices.name(model.getNDManager().getDevice());
     }
 
     @Override
