@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Makes the two tiny external-network packages used by ExternalFlowFixturesTest: ts-gauss (TorchScript) and
-onnx-gauss (ONNX).
+"""Makes the tiny external-network packages used by ExternalFlowFixturesTest: ts-gauss (TorchScript) and
+onnx-gauss (ONNX) on the rectified-flow path, and ts-vp-gauss and ts-ve-gauss (TorchScript) on the VP and VE paths.
 
 Both hold the same module: the exact rectified-flow velocity (t = 0 noise, t = 1 data, x_t = t*x1 + (1-t)*x0) of
 the data distribution N(m, s^2 I) in 2-D with m = (1, -2), s = 0.5, so samples must equal those of the analytic
 one-component Gaussian mixture with the same mean and std. Declared signature (ONNX input names): x float32 [n, 2],
 t float32 [n] (network time = 1000 * t), labels int64 [n] (ignored) -> v float32 [n, 2]. The batch dimension is
 dynamic.
+
+ts-vp-gauss predicts epsilon on the VP path (b(tau) = 0.1 + tau (20 - 0.1), tau = 1 noise) from network time
+1000 * tau ("networkTime": "diffusion"); ts-ve-gauss predicts the data (x0 in diffusers' words) on the VE path
+sigma from 10 to 0.01 from network input sigma itself ("networkTime": "sigma"). Both encode the same N(m, s^2 I).
 
 Run once (needs torch; Debian: python3-torch, whose ONNX exporter needs no onnx package):
     /usr/bin/python3 scripts/make_external_flow_fixtures.py
@@ -42,7 +46,40 @@ class GaussVelocity(torch.nn.Module):
         return x1 - x0 + 0.0 * labels.unsqueeze(1).to(x.dtype)
 
 
-def write_package(name, architecture, file_name, save, extra_provenance):
+class GaussVpEpsilon(torch.nn.Module):
+    """E[x0 | x_tau] for x = alpha x1 + sigma x0, x1 ~ N(m, s^2 I), on the VP path; input 1000 * tau."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("m", torch.tensor([1.0, -2.0]))
+        self.s2 = 0.25
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        tau = (t.double() / 1000.0).unsqueeze(1)
+        log_alpha = -0.5 * (0.1 * tau + 0.5 * (20.0 - 0.1) * tau * tau)
+        alpha = torch.exp(log_alpha)
+        sigma2 = -torch.expm1(2 * log_alpha)
+        xd = x.double()
+        eps = torch.sqrt(sigma2) / (alpha * alpha * self.s2 + sigma2) * (xd - alpha * self.m.double())
+        return eps.float() + 0.0 * labels.unsqueeze(1).to(x.dtype)
+
+
+class GaussVeData(torch.nn.Module):
+    """E[x1 | x] for x = x1 + sigma x0, x1 ~ N(m, s^2 I), on the VE path; input sigma."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("m", torch.tensor([1.0, -2.0]))
+        self.s2 = 0.25
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        sigma2 = (t.double() * t.double()).unsqueeze(1)
+        m = self.m.double()
+        x1 = m + self.s2 / (self.s2 + sigma2) * (x.double() - m)
+        return x1.float() + 0.0 * labels.unsqueeze(1).to(x.dtype)
+
+
+def write_package(name, architecture, file_name, save, extra_provenance, conventions=None):
     out = os.path.join(PKG, name)
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, file_name)
@@ -65,6 +102,8 @@ def write_package(name, architecture, file_name, save, extra_provenance):
         "weights": {file_name: {"sha256": sha, "bytes": os.path.getsize(path)}},
         "provenance": dict({"command": COMMAND, "torch": torch.__version__}, **extra_provenance),
     }
+    if conventions:
+        manifest.update(conventions)
     with open(os.path.join(out, "flowbench-model.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
@@ -79,7 +118,23 @@ def main():
                                                             "v": {0: "n"}},
                                               opset_version=13),
                   {"opset": 13})
+    write_package("ts-vp-gauss", "torchscript", "model.pt", lambda p: torch.jit.script(GaussVpEpsilon()).save(p), {},
+                  {"parameterization": "epsilon", "path": "vp",
+                   "pathParameters": {"betaMin": 0.1, "betaMax": 20.0, "tauMin": 1e-3},
+                   "timeConvention": "VP: tau = 1 noise, tau = 0 data; b(tau) = 0.1 + tau * (20 - 0.1)",
+                   "networkTime": "diffusion", "networkTimeScale": 1000.0,
+                   "input": {"x": "float32 [n, 2]", "t": "float32 [n], network time = 1000 * tau, tau = 1 - t",
+                             "labels": "int64 [n], -1 = unconditional"}})
+    write_package("ts-ve-gauss", "torchscript", "model.pt", lambda p: torch.jit.script(GaussVeData()).save(p), {},
+                  {"parameterization": "data", "path": "ve", "pathParameters": {"sigmaMin": 0.01, "sigmaMax": 10.0},
+                   "timeConvention": "VE: x = x1 + sigma * x0, sigma from 10 (noise) to 0.01 (data)",
+                   "networkTime": "sigma", "networkTimeScale": 1.0,
+                   "input": {"x": "float32 [n, 2]", "t": "float32 [n], network input = sigma(t)",
+                             "labels": "int64 [n], -1 = unconditional"}})
     print("probe velocity", GaussVelocity()(PROBE_X, PROBE_T, PROBE_LABELS).tolist())
+    print("probe VP epsilon (tau 0.75, 0.1)", GaussVpEpsilon()(PROBE_X, torch.tensor([750.0, 100.0]),
+                                                                 PROBE_LABELS).tolist())
+    print("probe VE data (sigma 5, 0.1)", GaussVeData()(PROBE_X, torch.tensor([5.0, 0.1]), PROBE_LABELS).tolist())
 
 
 if __name__ == "__main__":

@@ -6,23 +6,21 @@ import org.flowbench.engine.model.Parameterization;
 
 /**
  * A network a user brings in a package (TorchScript or ONNX) with the declared signature
- * {@code (x: float32 [n, shape...], t: float32 [n], labels: int64 [n]) → float32 [n, shape...]}: network time is
- * {@code networkTimeScale · t} in the package's time convention (rectified flow, t = 0 noise), labels are −1 for
- * unconditional, and the output is the manifest's parameterization (velocity, epsilon or data); the other
+ * {@code (x: float32 [n, shape...], t: float32 [n], labels: int64 [n]) → float32 [n, shape...]}, on the manifest's
+ * path (rectified flow, VP or VE), given the manifest's network time (see {@link PackageConventions}); labels are −1
+ * for unconditional, and the output is the manifest's parameterization (velocity, epsilon, data or score); the other
  * predictions are exact conversions. Subclasses only run the network.
  */
 abstract class ExternalFlowModel extends PackagedFlowModel {
-    private final double timeScale;
+    private final PackageConventions conventions;
 
-    ExternalFlowModel(String id, ModelPackage p, String kind) {
-        super(id, p.hash(), p.imageShape(), p.classNames(), Parameterization.parse(p.string("parameterization")));
-        String pathId = String.valueOf(p.manifest().getOrDefault("path", "rectified-flow"));
-        if (!pathId.equals("rectified-flow")) {
-            throw new FlowbenchException(kind + " package " + p.dir() + " uses path " + pathId
-                    + "; this version runs " + kind + " networks on the rectified-flow path only");
-        }
-        Object ts = p.manifest().get("networkTimeScale");
-        this.timeScale = ts instanceof Number n ? n.doubleValue() : 1.0;
+    ExternalFlowModel(String id, ModelPackage p) {
+        this(id, p, PackageConventions.of(p));
+    }
+
+    private ExternalFlowModel(String id, ModelPackage p, PackageConventions c) {
+        super(id, p.hash(), p.imageShape(), p.classNames(), c.parameterization(), c.path());
+        this.conventions = c;
     }
 
     /** The network file the manifest names, which must be listed with its sha256 under "weights". */
@@ -59,7 +57,7 @@ abstract class ExternalFlowModel extends PackagedFlowModel {
         float[] tf = new float[n];
         long[] lab = new long[n];
         for (int i = 0; i < n; i++) {
-            tf[i] = (float) (timeScale * t[i]);
+            tf[i] = (float) conventions.networkTime(t[i]);
             lab[i] = labels == null ? -1 : labels[i];
         }
         float[] v = run(xf, s, tf, lab, n);

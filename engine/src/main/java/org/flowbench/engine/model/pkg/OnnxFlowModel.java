@@ -23,7 +23,7 @@ public final class OnnxFlowModel extends ExternalFlowModel {
     private final boolean takesLabels;
 
     OnnxFlowModel(String id, ModelPackage p) {
-        super(id, p, "ONNX");
+        super(id, p);
         Path file = networkFile(p, "ONNX");
         try {
             env = OrtEnvironment.getEnvironment();

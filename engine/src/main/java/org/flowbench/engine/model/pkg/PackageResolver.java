@@ -181,6 +181,10 @@ public final class PackageResolver implements ModelResolver {
                     "use it where a " + kind + " is expected (e.g. as the FID feature extractor)");
         }
         String arch = p.string("architecture");
+        if (!arch.equals("torchscript") && !arch.equals("onnx")) {
+            // built-in architectures are trained here as rectified-flow velocity networks; say so if a manifest differs
+            PackageConventions.requireRectifiedVelocity(p, arch);
+        }
         if (org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE.equals(arch)) {
             org.flowbench.engine.nn.VelocityMlp mlp = org.flowbench.engine.nn.VelocityMlp.fromConfig(p.map("config"));
             ParamStore mw = mlp.init(0);

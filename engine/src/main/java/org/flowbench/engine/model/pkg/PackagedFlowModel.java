@@ -18,8 +18,15 @@ abstract class PackagedFlowModel extends PredictionModel {
     private final int[] shape;
     private final List<String> classNames;
     private final Parameterization nativeParameterization;
+    private final NoisePath path;
 
     PackagedFlowModel(String id, String hash, int[] shape, List<String> classNames, Parameterization nativeParameterization) {
+        this(id, hash, shape, classNames, nativeParameterization, Paths.RECTIFIED_FLOW);
+    }
+
+    PackagedFlowModel(String id, String hash, int[] shape, List<String> classNames, Parameterization nativeParameterization,
+                      NoisePath path) {
+        this.path = path;
         this.id = id;
         this.hash = hash;
         this.shape = shape.clone();
@@ -74,7 +81,7 @@ abstract class PackagedFlowModel extends PredictionModel {
 
     @Override
     public final NoisePath path() {
-        return Paths.RECTIFIED_FLOW;
+        return path;
     }
 
     @Override
@@ -99,12 +106,18 @@ abstract class PackagedFlowModel extends PredictionModel {
         evaluateNative(x, n, ts, labels, out);
     }
 
+    /** One batched call at per-state times; other predictions are converted state by state (exact affine maps). */
     @Override
     public final void velocityAt(double[] x, int n, double[] t, int[] labels, double[] out) {
-        if (nativeParameterization == Parameterization.VELOCITY) {
-            evaluateNative(x, n, t, labels, out);
-        } else {
-            super.velocityAt(x, n, t, labels, out);
+        evaluateNative(x, n, t, labels, out);
+        if (nativeParameterization != Parameterization.VELOCITY) {
+            int d = dim();
+            for (int i = 0; i < n; i++) {
+                double[] ab = Parameterization.affine(path, t[i], nativeParameterization, Parameterization.VELOCITY);
+                for (int k = i * d; k < (i + 1) * d; k++) {
+                    out[k] = ab[0] * x[k] + ab[1] * out[k];
+                }
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ public final class TorchScriptFlowModel extends ExternalFlowModel {
     private final Predictor<NDList, NDList> predictor;
 
     TorchScriptFlowModel(String id, ModelPackage p) {
-        super(id, p, "TorchScript");
+        super(id, p);
         Path file = networkFile(p, "TorchScript");
         try {
             Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)

@@ -10,6 +10,7 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.random.NoiseSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -77,6 +78,80 @@ class ExternalFlowFixturesTest {
                 mean0 += i % 2 == 0 ? a[i] / n : 0;
             }
             assertEquals(1.0, mean0, 0.2, "samples centre on the data mean");
+        }
+    }
+
+    /**
+     * Networks on other paths and conventions load and give the analytic model's field: ts-vp-gauss predicts ε on the
+     * VP path from 1000·τ (τ = 1 − t), ts-ve-gauss predicts the data on the VE path from σ(t).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ts-vp-gauss, vp", "ts-ve-gauss, ve"})
+    void networksOnVpAndVePathsGiveTheAnalyticField(String name, String path) throws Exception {
+        Path spec = dir.resolve(path + ".json");
+        Files.writeString(spec, "{\"type\":\"gaussian-mixture\",\"path\":\"" + path + "\",\"weights\":[1],"
+                + "\"means\":[[1,-2]],\"stds\":[0.5],\"sigmaMin\":0.01,\"sigmaMax\":10}");
+        try (FlowModel net = Models.open(fixture(name, "model.pt").toString());
+                FlowModel exact = Models.open(spec.toString())) {
+            assertEquals(path, net.path().id());
+            assertEquals(exact.path().tEnd(), net.path().tEnd(), 1e-12);
+            double[] x = {0.3, -0.7, 2.0, 1.0, -1.0, 0.4};
+            double[] ts = {0.1, 0.5, 0.95};
+            double[] a = new double[6];
+            double[] b = new double[6];
+            net.velocityAt(x, 3, ts, null, a);
+            exact.velocityAt(x, 3, ts, null, b);
+            for (int i = 0; i < 6; i++) {
+                assertEquals(b[i], a[i], 1e-4 * (1 + Math.abs(b[i])), "velocity " + i);
+            }
+            for (double t : ts) {
+                net.denoise(x, 3, t, null, a);
+                exact.denoise(x, 3, t, null, b);
+                for (int i = 0; i < 6; i++) {
+                    assertEquals(b[i], a[i], 1e-4 * (1 + Math.abs(b[i])), "x̂1 at t = " + t);
+                }
+            }
+            // 60 Euler steps over the path's interval from the same noises: the same samples to float32 precision
+            int n = 32;
+            double[] xa = new double[2 * n];
+            for (int i = 0; i < n; i++) {
+                NoiseSource.gaussian(6, i, 0, xa, 2 * i, 2);
+            }
+            double s0 = net.path().sigma(net.path().tStart());
+            for (int i = 0; i < xa.length; i++) {
+                xa[i] *= s0;
+            }
+            double[] xb = xa.clone();
+            double[] va = new double[xa.length];
+            double[] vb = new double[xa.length];
+            int steps = 60;
+            double t0 = net.path().tStart();
+            double h = (net.path().tEnd() - t0) / steps;
+            for (int k = 0; k < steps; k++) {
+                net.velocity(xa, n, t0 + k * h, null, va);
+                exact.velocity(xb, n, t0 + k * h, null, vb);
+                for (int i = 0; i < xa.length; i++) {
+                    xa[i] += h * va[i];
+                    xb[i] += h * vb[i];
+                }
+            }
+            for (int i = 0; i < xa.length; i++) {
+                assertEquals(xb[i], xa[i], 1e-3 * (1 + Math.abs(xb[i])), "sample coordinate " + i);
+            }
+        }
+    }
+
+    @Test
+    void manifestsWithUnknownConventionsAreOneClearError() throws Exception {
+        Path d = fixture("ts-vp-gauss", "model.pt");
+        String m = Files.readString(d.resolve("flowbench-model.json"));
+        for (String[] bad : new String[][] {
+            {"\"parameterization\": \"epsilon\"", "\"parameterization\": \"banana\"", "unknown parameterization 'banana'"},
+            {"\"path\": \"vp\"", "\"path\": \"edm\"", "unknown path 'edm'"},
+            {"\"networkTime\": \"diffusion\"", "\"networkTime\": \"tau\"", "unknown networkTime 'tau'"}}) {
+            Files.writeString(d.resolve("flowbench-model.json"), m.replace(bad[0], bad[1]));
+            FlowbenchException e = assertThrows(FlowbenchException.class, () -> Models.open(d.toString()));
+            assertTrue(e.getMessage().contains(bad[2]), e.getMessage());
         }
     }
 
