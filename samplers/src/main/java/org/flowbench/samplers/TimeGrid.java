@@ -76,6 +76,24 @@ public final class TimeGrid {
         return Double.isFinite(r) ? path.tStart() : path.tOfRatio(DEFAULT_RATIO_MAX);
     }
 
+    /** The rule a sampler's {@code grid} parameter names, as a {@link Schedule}. */
+    public static Schedule schedule(String kind, int steps, double rho, String times, boolean sde) {
+        if (!kind.equals("uniform") && !kind.equals("edm") && !kind.equals("list")) {
+            throw new FlowbenchException("unknown grid '" + kind + "'", "use uniform, edm or list");
+        }
+        return new Schedule() {
+            @Override
+            public String id() {
+                return kind;
+            }
+
+            @Override
+            public double[] times(org.flowbench.engine.model.FlowModel model) {
+                return build(kind, model.path(), steps, rho, times, sde);
+            }
+        };
+    }
+
     /** The grid a sampler asked for by name; ODE grids start at the path's start, SDE grids at {@link #sdeStart}. */
     public static double[] build(String kind, NoisePath path, int steps, double rho, String times, boolean sde) {
         return switch (kind) {

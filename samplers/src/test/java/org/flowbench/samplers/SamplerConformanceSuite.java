@@ -158,7 +158,10 @@ abstract class SamplerConformanceSuite {
         if (id.equals("fkc")) {
             // defaults: 8 particles per image, 6 steps here; every particle evaluates every expert once per step
             assertEquals(8L * N, b.cost().total(CostLedger.PARTICLES));
-            assertEquals(0, b.totalNfe() % (8L * 6 * N), "network evaluations are particles × steps × experts");
+            // default target cfg (w = 2): a prompted image has two experts (its class and the null class), others one
+            for (int i = 0; i < N; i++) {
+                assertEquals(8L * 6 * (label(i) >= 0 ? 2 : 1), b.nfe()[i], "image " + i + ": particles × steps × experts");
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import org.flowbench.engine.run.RunManifest;
 import org.flowbench.samplers.GridSampler;
 import org.flowbench.samplers.Param;
 import org.flowbench.samplers.RungeKutta;
+import org.flowbench.samplers.Schedule;
 
 /**
  * BOSS sampling: Euler (or Heun) on the Bellman-optimal K-step subset of a fine uniform grid, found by the exact-K
@@ -43,10 +44,32 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
         super("boss", "1", config);
     }
 
-    /** The schedule for this config on a model (cached). */
-    public BossSchedule schedule(FlowModel model) {
+    /** The Bellman schedule for this config on a model (cached). */
+    public BossSchedule bellman(FlowModel model) {
         return BossSchedule.get(model, config().steps(), config().fine(), config().costSamples(), config().costSeed(),
                 CancellationToken.NONE);
+    }
+
+    /** The {@code boss} schedule: Bellman-optimal times for the model, computed in {@code prepare}. */
+    @Override
+    public Schedule schedule() {
+        return new Schedule() {
+            @Override
+            public String id() {
+                return "boss";
+            }
+
+            @Override
+            public double[] times(FlowModel model) {
+                return bellman(model).times();
+            }
+
+            @Override
+            public void prepare(FlowModel model, ProgressListener listener, CancellationToken cancel) {
+                BossSchedule.get(model, config().steps(), config().fine(), config().costSamples(),
+                        config().costSeed(), listener, cancel);
+            }
+        };
     }
 
     /** Computes (or finds cached) the schedule before the first image, with progress and cancel. */
@@ -63,8 +86,7 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
                 listener.progress(done, total, what);
             }
         };
-        BossSchedule.get(model, config().steps(), config().fine(), config().costSamples(), config().costSeed(),
-                counting, cancel);
+        schedule().prepare(model, counting, cancel);
         // evaluations this call made for the schedule (0 when it came from a cache), charged to no image
         long scheduleNfe = fineSteps[0] * config().costSamples() * model.networkEvaluationsPerState();
         return new RunState() {
@@ -76,14 +98,9 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
     }
 
     @Override
-    public double[] grid(FlowModel model) {
-        return schedule(model).times();
-    }
-
-    @Override
     protected void describe(FlowModel model, RunManifest.Builder manifest) {
         super.describe(model, manifest);
-        BossSchedule s = schedule(model);
+        BossSchedule s = bellman(model);
         manifest.put("fineIndices", Arrays.stream(s.indices()).boxed().toList());
         manifest.put("dpObjective", s.objective());
         manifest.put("scheduleFromCache", s.fromCache());

@@ -20,6 +20,7 @@ import org.flowbench.engine.run.SampleBatch;
 import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.samplers.BatchSampler;
 import org.flowbench.samplers.Param;
+import org.flowbench.samplers.Schedule;
 import org.flowbench.samplers.TimeGrid;
 
 /**
@@ -144,8 +145,13 @@ public final class FkcSampler extends BatchSampler<FkcSampler.Config> {
         this.observer = observer;
     }
 
+    /** Where FKC steps: the SDE grid its {@code grid} parameter names. */
+    public Schedule schedule() {
+        return TimeGrid.schedule(config().grid(), config().steps(), config().rho(), config().times(), true);
+    }
+
     public double[] grid(FlowModel model) {
-        return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), true);
+        return schedule().times(model);
     }
 
     /** ζ of the chosen SDE for a total exponent B. */

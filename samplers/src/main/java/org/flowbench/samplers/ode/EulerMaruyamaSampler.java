@@ -5,6 +5,7 @@ import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.model.Parameterization;
 import org.flowbench.samplers.GridSampler;
 import org.flowbench.samplers.Param;
+import org.flowbench.samplers.Schedule;
 import org.flowbench.samplers.TimeGrid;
 
 /**
@@ -29,8 +30,8 @@ public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler
     }
 
     @Override
-    public double[] grid(FlowModel model) {
-        return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), true);
+    public Schedule schedule() {
+        return TimeGrid.schedule(config().grid(), config().steps(), config().rho(), config().times(), true);
     }
 
     @Override

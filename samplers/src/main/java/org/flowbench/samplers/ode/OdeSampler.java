@@ -4,6 +4,7 @@ import org.flowbench.engine.model.FlowModel;
 import org.flowbench.samplers.GridSampler;
 import org.flowbench.samplers.Param;
 import org.flowbench.samplers.RungeKutta;
+import org.flowbench.samplers.Schedule;
 import org.flowbench.samplers.TimeGrid;
 
 /** Fixed-step solvers of the probability-flow ODE dx/dt = v(x, t): Euler (1 NFE/step), Heun (2), RK4 (4). */
@@ -42,8 +43,8 @@ public final class OdeSampler extends GridSampler<OdeSampler.Config> {
     }
 
     @Override
-    public double[] grid(FlowModel model) {
-        return TimeGrid.build(config().grid(), model.path(), config().steps(), config().rho(), config().times(), false);
+    public Schedule schedule() {
+        return TimeGrid.schedule(config().grid(), config().steps(), config().rho(), config().times(), false);
     }
 
     @Override
