@@ -53,7 +53,9 @@ public final class Session {
     private final ModelOpener opener;
     private final CancellationToken cancel = new CancellationToken();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final ExecutorService worker;
+    /** Where the run executes: the session's own worker thread, or the executor the caller gave. */
+    private final java.util.concurrent.Executor worker;
+    private final ExecutorService ownWorker;
     private final ExecutorService metricsThread;
     private final List<LaneRun> runs = new ArrayList<>();
     private volatile boolean started;
@@ -66,10 +68,20 @@ public final class Session {
     }
 
     public Session(Project project, Consumer<SessionEvent> listener, ModelOpener opener) {
+        this(project, listener, opener, null);
+    }
+
+    /**
+     * A session whose run executes on {@code executor} (null: a worker thread of its own). Tests pass a same-thread
+     * executor, so that {@link #start} returns when the run is over and nothing needs waiting for.
+     */
+    public Session(Project project, Consumer<SessionEvent> listener, ModelOpener opener,
+                   java.util.concurrent.Executor executor) {
         this.project = project;
         this.listener = listener;
         this.opener = opener;
-        this.worker = Executors.newSingleThreadExecutor(daemon("flowbench-session", this));
+        this.ownWorker = executor == null ? Executors.newSingleThreadExecutor(daemon("flowbench-session", this)) : null;
+        this.worker = executor == null ? ownWorker : executor;
         this.metricsThread = Executors.newSingleThreadExecutor(daemon("flowbench-metrics", this));
         for (int i = 0; i < project.lanes().size(); i++) {
             runs.add(new LaneRun(i, project.lanes().get(i)));
@@ -104,12 +116,14 @@ public final class Session {
         return this;
     }
 
-    /** Starts the run on the background worker; returns at once. */
-    public synchronized Session start() {
-        if (started) {
-            throw new IllegalStateException("session already started");
+    /** Starts the run on the worker; returns at once (at the end of the run with a same-thread executor). */
+    public Session start() {
+        synchronized (this) {
+            if (started) {
+                throw new IllegalStateException("session already started");
+            }
+            started = true;
         }
-        started = true;
         worker.execute(this::runAll);
         return this;
     }
@@ -281,7 +295,9 @@ public final class Session {
             metricsClosed = true;
             emit(new SessionEvent.Finished(cancel.isCancelled(), (System.nanoTime() - t0) / 1e9));
             finished.countDown();
-            worker.shutdown();
+            if (ownWorker != null) {
+                ownWorker.shutdown();
+            }
         }
     }
 

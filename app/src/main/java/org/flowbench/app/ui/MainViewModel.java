@@ -71,7 +71,11 @@ public final class MainViewModel {
     private final UiExecutor ui;
     private final Workspace workspace;
     private final Session.ModelOpener opener;
-    private final ExecutorService background = Executors.newCachedThreadPool(r -> {
+    /** Model loads, device probes, re-runs, saves: never on the FX thread (a same-thread executor in tests). */
+    private final java.util.concurrent.Executor background;
+    /** Where sessions run (null: each session's own worker thread; a same-thread executor in tests). */
+    private final java.util.concurrent.Executor sessions;
+    private final ExecutorService ownBackground = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "flowbench-ui-background");
         t.setDaemon(true);
         return t;
@@ -112,6 +116,18 @@ public final class MainViewModel {
     }
 
     public MainViewModel(UiExecutor ui, Workspace workspace, Session.ModelOpener opener) {
+        this(ui, workspace, opener, null, null);
+    }
+
+    /**
+     * With injected executors for background work and for sessions (null: the view-model's own threads). Tests pass
+     * same-thread executors and a same-thread {@link UiExecutor}: every load, run and save is over when the call
+     * returns, so tests need no waiting (as JabRef's CurrentThreadTaskExecutor).
+     */
+    public MainViewModel(UiExecutor ui, Workspace workspace, Session.ModelOpener opener,
+                         java.util.concurrent.Executor background, java.util.concurrent.Executor sessions) {
+        this.background = background == null ? ownBackground : background;
+        this.sessions = sessions;
         this.ui = ui;
         this.workspace = workspace;
         this.opener = opener;
@@ -443,7 +459,7 @@ public final class MainViewModel {
                 List<LaneResult> results = holder[0].results();
                 ui.execute(() -> finishRun(f, results));
             }
-        }, opener).background();
+        }, opener, sessions).background();
         holder[0] = s;
         session = s;
         running.set(true);
@@ -704,7 +720,7 @@ public final class MainViewModel {
         if (s != null) {
             s.stop();
         }
-        background.shutdownNow();
+        ownBackground.shutdownNow();
     }
 
     /** The compute device for the next run ("auto", "cpu", "gpu:N"), and the choices this machine offers. */

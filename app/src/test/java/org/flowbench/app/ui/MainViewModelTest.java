@@ -20,31 +20,24 @@ import org.flowbench.engine.model.Models;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** View-model tests without a toolkit: UiExecutor.DIRECT runs every update on the calling thread. */
+/**
+ * View-model tests without a toolkit and without waiting: UiExecutor.DIRECT runs every UI update, and same-thread
+ * executors every background task and session, on the calling thread, so each call has finished when it returns.
+ */
 class MainViewModelTest {
     @TempDir
     Path dir;
 
     MainViewModel vm() {
         return new MainViewModel(UiExecutor.DIRECT, new Workspace(dir.resolve("ws")),
-                ref -> ref.equals(FakeImageModel.REF) ? new FakeImageModel() : Models.open(ref));
+                ref -> ref.equals(FakeImageModel.REF) ? new FakeImageModel() : Models.open(ref), Runnable::run,
+                Runnable::run);
     }
 
-    static void awaitModel(MainViewModel vm) throws InterruptedException {
-        long end = System.currentTimeMillis() + 10_000;
-        while ((vm.modelProperty().get() == null || !vm.modelProperty().get().ref().equals(vm.modelRefProperty().get()))
-                && System.currentTimeMillis() < end) {
-            Thread.sleep(5);
-        }
-        assertNotNull(vm.modelProperty().get(), "model loaded in the background");
-    }
-
-    static void awaitIdle(MainViewModel vm) throws InterruptedException {
-        long end = System.currentTimeMillis() + 60_000;
-        while (vm.runningProperty().get() && System.currentTimeMillis() < end) {
-            Thread.sleep(10);
-        }
-        assertFalse(vm.runningProperty().get(), "run finished");
+    /** The model of the current reference is loaded (same-thread executors: as soon as it was set). */
+    static void assertModelLoaded(MainViewModel vm) {
+        assertNotNull(vm.modelProperty().get(), "model loaded");
+        assertEquals(vm.modelRefProperty().get(), vm.modelProperty().get().ref());
     }
 
     private static String nodeText(org.w3c.dom.Node n) {
@@ -67,7 +60,7 @@ class MainViewModelTest {
         assertEquals("builtin:3modes", vm.modelRefProperty().get());
         assertEquals(List.of("Euler 4", "Euler 8", "Euler 32", "Heun 8"), vm.lanes().stream().map(LaneViewModel::name).toList());
         assertFalse(vm.dirtyProperty().get());
-        awaitModel(vm);
+        assertModelLoaded(vm);
         assertEquals(List.of(2), java.util.Arrays.stream(vm.modelProperty().get().shape()).boxed().toList());
         assertNotNull(vm.modelProperty().get().mixture());
     }
@@ -76,18 +69,10 @@ class MainViewModelTest {
     void theDeviceBoxOffersWhatTheMachineHasAndRefusesAnUnusableGpu() throws Exception {
         org.flowbench.engine.device.Devices.use("cpu");
         MainViewModel vm = vm();
-        long end = System.currentTimeMillis() + 30_000;
-        while (!vm.devices().contains("auto") && System.currentTimeMillis() < end) {
-            Thread.sleep(5);
-        }
         assertEquals(org.flowbench.engine.device.Devices.available(), vm.devices());
         assertEquals("cpu", vm.deviceProperty().get());
         org.junit.jupiter.api.Assumptions.assumeTrue(org.flowbench.engine.device.Devices.gpuCount() == 0);
         vm.deviceProperty().set("gpu:0");
-        end = System.currentTimeMillis() + 10_000;
-        while (!vm.deviceProperty().get().equals("cpu") && System.currentTimeMillis() < end) {
-            Thread.sleep(5);
-        }
         assertEquals("cpu", vm.deviceProperty().get(), "an unusable GPU is not kept");
         assertTrue(vm.statusTextProperty().get().contains("no GPU is usable"), vm.statusTextProperty().get());
         assertEquals("cpu", org.flowbench.engine.device.Devices.currentSpec());
@@ -101,7 +86,7 @@ class MainViewModelTest {
         Path f = dir.resolve("old.flowbench");
         org.flowbench.app.project.ProjectFiles.write(p, f);
         MainViewModel vm = vm();
-        awaitModel(vm);
+        assertModelLoaded(vm);
         assertNull(vm.open(f));
         assertTrue(vm.statusTextProperty().get().contains("another model"), vm.statusTextProperty().get());
         assertTrue(vm.lanes().get(0).messageProperty().get().contains("results from another model"));
@@ -112,18 +97,18 @@ class MainViewModelTest {
     @Test
     void referenceStatisticsFollowTheModelKindAndAreChosenOrRefused() throws Exception {
         MainViewModel vm = vm();
-        awaitModel(vm);
+        assertModelLoaded(vm);
         assertEquals("exact", vm.referenceStatsProperty().get());
         assertEquals("exact (analytic model)", vm.referenceLabelProperty().get());
         vm.modelRefProperty().set(FakeImageModel.REF);
-        awaitModel(vm);
+        assertModelLoaded(vm);
         assertEquals("default", vm.referenceStatsProperty().get(), "an image model uses what its package declares");
         assertEquals("model default: none declared", vm.referenceLabelProperty().get());
         String err = vm.useReference(dir.resolve("missing.stats"));
         assertNotNull(err);
         assertEquals("default", vm.referenceStatsProperty().get(), "an unreadable file changes nothing");
         vm.modelRefProperty().set("builtin:3modes");
-        awaitModel(vm);
+        assertModelLoaded(vm);
         assertEquals("exact", vm.referenceStatsProperty().get());
         // the ready Fashion comparison stores "default", which resolves to the classifier's test statistics
         Project f = Project.fashionComparison();
@@ -180,7 +165,7 @@ class MainViewModelTest {
         vm.batchProperty().set(100);
         vm.seedPolicyProperty().set(SeedPolicy.INCREMENT);
         assertNull(vm.run());
-        awaitIdle(vm);
+        assertFalse(vm.runningProperty().get(), "the run is over when run() returns");
         LaneViewModel h = vm.lanes().get(1);
         assertEquals(LaneStatus.DONE, h.statusProperty().get());
         assertEquals(400, h.metric("images"));
@@ -217,10 +202,6 @@ class MainViewModelTest {
         assertEquals(fid, other.lanes().get(1).metric("fid"), 1e-12);
         assertEquals(LaneStatus.DONE, other.lanes().get(1).statusProperty().get());
         assertEquals(List.of(saved.toAbsolutePath()), other.recent());
-        long end = System.currentTimeMillis() + 10_000;
-        while (other.lanes().get(1).samplesProperty().get().length == 0 && System.currentTimeMillis() < end) {
-            Thread.sleep(5);
-        }
         org.junit.jupiter.api.Assertions.assertArrayEquals(h.samplesProperty().get(),
                 other.lanes().get(1).samplesProperty().get(), 0, "samples saved next to the project, bit for bit");
     }
@@ -245,14 +226,10 @@ class MainViewModelTest {
         vm.load(Project.analyticComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")))));
         vm.nProperty().set(50);
         vm.batchProperty().set(25);
-        vm.run();
-        awaitIdle(vm);
+        assertNull(vm.run());
+        assertFalse(vm.runningProperty().get(), "the run is over when run() returns");
         double[][] got = new double[1][];
         vm.rerun(vm.lanes().get(0), 37, b -> got[0] = b.samples(), msg -> { throw new AssertionError(msg); });
-        long end = System.currentTimeMillis() + 10_000;
-        while (got[0] == null && System.currentTimeMillis() < end) {
-            Thread.sleep(5);
-        }
         double[] s = vm.lanes().get(0).samplesProperty().get();
         assertEquals(s[74], got[0][0], 0);
         assertEquals(s[75], got[0][1], 0);
@@ -263,10 +240,10 @@ class MainViewModelTest {
         MainViewModel vm = vm();
         vm.load(new Project(1, "img", FakeImageModel.REF, null, "", 40, 20, 0, SeedPolicy.FIXED, 1, "exact",
                 List.of(new LaneSpec("E4", "euler", Map.of("steps", "4"))), List.of()));
-        awaitModel(vm);
+        assertModelLoaded(vm);
         assertTrue(vm.modelProperty().get().isImage());
-        vm.run();
-        awaitIdle(vm);
+        assertNull(vm.run());
+        assertFalse(vm.runningProperty().get(), "the run is over when run() returns");
         LaneViewModel l = vm.lanes().get(0);
         assertEquals(LaneStatus.DONE, l.statusProperty().get());
         assertEquals(40 * 64, l.samplesProperty().get().length);
