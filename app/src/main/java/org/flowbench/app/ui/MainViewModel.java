@@ -125,9 +125,9 @@ public final class MainViewModel {
      * returns, so tests need no waiting (as JabRef's CurrentThreadTaskExecutor).
      */
     public MainViewModel(UiExecutor ui, Workspace workspace, Session.ModelOpener opener,
-                         java.util.concurrent.Executor background, java.util.concurrent.Executor sessions) {
-        this.background = background == null ? ownBackground : background;
-        this.sessions = sessions;
+                         java.util.concurrent.Executor backgroundExecutor, java.util.concurrent.Executor sessionExecutor) {
+        this.background = backgroundExecutor == null ? ownBackground : backgroundExecutor;
+        this.sessions = sessionExecutor;
         this.ui = ui;
         this.workspace = workspace;
         this.opener = opener;
