@@ -124,7 +124,7 @@ public final class InspectorView extends HBox {
             return;
         }
         LaneViewModel shown = ab.isSelected() && other.getValue() != null ? other.getValue() : lane;
-        MainViewModel.ModelView m = vm.modelProperty().get();
+        ModelView m = vm.modelProperty().get();
         double[] s = shown.samplesProperty().get();
         if (m == null || m.shape() == null) {
             return;

@@ -2,7 +2,6 @@ package org.flowbench.app.ui;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -13,8 +12,6 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -27,54 +24,30 @@ import org.flowbench.app.project.Project;
 import org.flowbench.app.project.ProjectFiles;
 import org.flowbench.app.project.SeedPolicy;
 import org.flowbench.app.project.Workspace;
-import org.flowbench.app.session.LatestWins;
-import org.flowbench.app.session.Metrics;
 import org.flowbench.app.session.Session;
-import org.flowbench.app.session.SessionEvent;
 import org.flowbench.engine.FlowbenchException;
-import org.flowbench.engine.model.pkg.PackageResolver;
-import org.flowbench.engine.io.Json;
-import org.flowbench.engine.model.Conditioner;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.ModelResolver;
 import org.flowbench.engine.model.Models;
-import org.flowbench.engine.device.Devices;
-import org.flowbench.engine.model.KnownDistribution;
-import org.flowbench.engine.run.CancellationToken;
-import org.flowbench.engine.run.ProgressListener;
-import org.flowbench.engine.run.RunRecord;
 import org.flowbench.engine.run.SampleBatch;
-import org.flowbench.engine.run.SamplingRequest;
-import org.flowbench.samplers.Configs;
-import org.flowbench.samplers.Sampler;
 import org.flowbench.samplers.SamplerRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workbench's state and commands, free of views: the setup (model, prompt, N, batch, seed and its policy), the
- * lanes, the run (through a {@link Session} whose events reach the lanes through latest-wins schedulers on the
- * {@link UiExecutor}), and the project file (new, open, save, save as, recent, autosave). Testable without a toolkit
- * with {@link UiExecutor#DIRECT}.
+ * The workbench's project: its lanes, name, file, dirty state, recent files and autosave, composed with the
+ * {@link SetupViewModel} (model, prompt, N, batch, seed, reference, device) and the {@link RunViewModel} (runs,
+ * recipes, re-runs). Views reach all three through it. Free of views, with injected executors: testable without a
+ * toolkit and without waiting ({@link UiExecutor#DIRECT} and same-thread executors).
  */
 public final class MainViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(MainViewModel.class);
-
-    /** What the views need to know about the selected model. */
-    public record ModelView(String ref, int[] shape, KnownDistribution mixture, List<String> classNames, String hash,
-                            String error) {
-        public boolean isImage() {
-            return shape != null && shape.length == 3;
-        }
-    }
 
     private final UiExecutor ui;
     private final Workspace workspace;
     private final Session.ModelOpener opener;
     /** Model loads, device probes, re-runs, saves: never on the FX thread (a same-thread executor in tests). */
     private final java.util.concurrent.Executor background;
-    /** Where sessions run (null: each session's own worker thread; a same-thread executor in tests). */
-    private final java.util.concurrent.Executor sessions;
     private final ExecutorService ownBackground = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "flowbench-ui-background");
         t.setDaemon(true);
@@ -82,31 +55,15 @@ public final class MainViewModel {
     });
 
     private final StringProperty projectName = new SimpleStringProperty("Untitled");
-    private final StringProperty modelRef = new SimpleStringProperty();
-    private final StringProperty prompt = new SimpleStringProperty("");
-    private final IntegerProperty n = new SimpleIntegerProperty(2000);
-    private final IntegerProperty batch = new SimpleIntegerProperty(250);
-    private final LongProperty seed = new SimpleLongProperty(0);
-    private final ObjectProperty<SeedPolicy> seedPolicy = new SimpleObjectProperty<>(SeedPolicy.FIXED);
-    private final IntegerProperty previewEvery = new SimpleIntegerProperty(2);
-    private final StringProperty referenceStats = new SimpleStringProperty("exact");
-    private final StringProperty referenceLabel = new SimpleStringProperty("exact (analytic model)");
     private final ObservableList<LaneViewModel> lanes = FXCollections.observableArrayList();
     private final ObjectProperty<LaneViewModel> selectedLane = new SimpleObjectProperty<>();
-    private final BooleanProperty running = new SimpleBooleanProperty(false);
     private final StringProperty statusText = new SimpleStringProperty("Ready");
     private final ObjectProperty<Path> projectFile = new SimpleObjectProperty<>();
     private final BooleanProperty dirty = new SimpleBooleanProperty(false);
-    private final ObjectProperty<ModelView> model = new SimpleObjectProperty<>();
-    private final StringProperty device = new SimpleStringProperty(Devices.currentSpec());
-    private final ObservableList<String> devices = FXCollections.observableArrayList(Devices.currentSpec());
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
-    private final List<Consumer<Boolean>> finishedListeners = new ArrayList<>();
-    private volatile Session session;
-    private volatile java.util.concurrent.CompletableFuture<Void> modelGate =
-            java.util.concurrent.CompletableFuture.completedFuture(null);
+    private final SetupViewModel setup;
+    private final RunViewModel runs;
     private List<LaneResult> lastResults = List.of();
-    private String modelHash;
     /** Set when the open project's results turned out to come from another model than the one now loaded. */
     private boolean resultsFromAnotherModel;
     private boolean loading;
@@ -127,88 +84,21 @@ public final class MainViewModel {
     public MainViewModel(UiExecutor ui, Workspace workspace, Session.ModelOpener opener,
                          java.util.concurrent.Executor backgroundExecutor, java.util.concurrent.Executor sessionExecutor) {
         this.background = backgroundExecutor == null ? ownBackground : backgroundExecutor;
-        this.sessions = sessionExecutor;
         this.ui = ui;
         this.workspace = workspace;
         this.opener = opener;
-        modelRef.addListener((o, a, b) -> {
-            model.set(null); // until the new model is open: no view keeps showing the previous one
-            loadModel(b);
-            markDirty();
-        });
-        for (var p : List.of(prompt, n, batch, seed, seedPolicy)) {
-            p.addListener((o, a, b) -> markDirty());
-        }
+        this.setup = new SetupViewModel(ui, background, opener, this::markDirty, statusText::set,
+                this::markResultsFromAnotherModel);
+        this.runs = new RunViewModel(ui, background, sessionExecutor, opener, setup, lanes, this::toProject,
+                statusText, results -> {
+                    lastResults = results;
+                    dirty.set(true);
+                    autosave();
+                });
         lanes.addListener((ListChangeListener<LaneViewModel>) c -> markDirty());
         recent.setAll(workspace.recent());
-        referenceStats.addListener((o, a, b) -> {
-            updateReferenceLabel();
-            markDirty();
-        });
-        modelRef.addListener((o, a, b) -> updateReferenceLabel());
-        device.addListener((o, a, b) -> useDevice(a, b));
-        // asking the engine for its GPUs loads its natives: off the FX thread
-        background.execute(() -> {
-            List<String> found = Devices.available();
-            ui.execute(() -> {
-                String chosen = device.get();
-                devices.setAll(found);
-                if (!devices.contains(chosen)) {
-                    devices.add(chosen);
-                }
-            });
-        });
         load(Project.analyticComparison()); // cheap; the app then loads Project.defaultComparison()
         dirty.set(false);
-    }
-
-    /** Models opened from now on (the next run) use the chosen device; an unusable one is refused in the status bar. */
-    private void useDevice(String previous, String chosen) {
-        if (chosen == null || chosen.equals(Devices.currentSpec())) {
-            return;
-        }
-        background.execute(() -> {
-            try {
-                Devices.use(chosen);
-                ui.execute(() -> statusText.set("Device: " + chosen + " (from the next run)"));
-            } catch (FlowbenchException e) {
-                ui.execute(() -> {
-                    statusText.set(e.oneLine());
-                    device.set(previous);
-                });
-            }
-        });
-    }
-
-    private void updateReferenceLabel() {
-        String r = referenceStats.get();
-        if (r == null || r.isBlank() || r.equals("exact")) {
-            referenceLabel.set("exact (analytic model)");
-        } else if (r.equals(Metrics.DEFAULT)) {
-            referenceLabel.set(PackageResolver.defaultReferenceStats(modelRef.get())
-                    .map(p -> "model default: " + p.getFileName())
-                    .orElse("model default: none declared"));
-        } else {
-            Path p = Path.of(r);
-            referenceLabel.set(p.getFileName() == null ? r : p.getFileName().toString());
-        }
-    }
-
-    /** Uses the reference statistics the model package declares (project value "default"). */
-    public void useDefaultReference() {
-        referenceStats.set(Metrics.DEFAULT);
-    }
-
-    /** Uses this .stats file for domain FID; returns an error message (and changes nothing) if it is unreadable. */
-    public String useReference(Path file) {
-        try {
-            org.flowbench.engine.metrics.ReferenceStats.read(file);
-        } catch (FlowbenchException e) {
-            statusText.set(e.oneLine());
-            return e.oneLine();
-        }
-        referenceStats.set(file.toAbsolutePath().toString());
-        return null;
     }
 
     private void markDirty() {
@@ -217,64 +107,21 @@ public final class MainViewModel {
         }
     }
 
-    // ---- model -------------------------------------------------------------------------------------------
-
-    /** Built-in models for the picker (analytic presets and registered packages). */
-    public List<ModelResolver.ModelInfo> builtinModels() {
-        return Models.builtins();
-    }
-
-    private void loadModel(String ref) {
-        if (ref == null || ref.isBlank()) {
-            return;
-        }
-        java.util.concurrent.CompletableFuture<Void> gate = modelGate;
-        background.execute(() -> {
-            gate.join();
-            ModelView mv;
-            try (FlowModel m = opener.open(ref)) {
-                mv = new ModelView(ref, m.shape().clone(), m.as(KnownDistribution.class).orElse(null),
-                        List.copyOf(m.classNames()), m.hash(), null);
-            } catch (RuntimeException e) {
-                mv = new ModelView(ref, null, null, List.of(), null,
-                        e instanceof FlowbenchException fe ? fe.oneLine() : e.toString());
-            }
-            ModelView result = mv;
-            ui.execute(() -> {
-                if (ref.equals(modelRef.get())) {
-                    // FID reference follows the model kind: exact moments for analytic, the package default for images
-                    String rs = referenceStats.get();
-                    boolean wasLoading = loading;
-                    loading = true;
-                    if (result.mixture() != null && Metrics.DEFAULT.equals(rs)) {
-                        referenceStats.set("exact");
-                    } else if (result.isImage() && (rs == null || rs.isBlank() || rs.equals("exact"))) {
-                        referenceStats.set(Metrics.DEFAULT);
-                    }
-                    loading = wasLoading;
-                    model.set(result);
-                    String saved = modelHash;
-                    modelHash = result.hash();
-                    if (saved != null && result.hash() != null && !saved.equals(result.hash())) {
-                        markResultsFromAnotherModel(ref, saved);
-                    }
-                    if (result.error() != null) {
-                        statusText.set(result.error());
-                    }
-                }
-            });
-        });
-    }
+    // ---- model ------------------------------------------------------------------------------------------
 
     private static String fromAnotherModelNotice(String ref) {
         return "This project's results were made with another model than " + ref + " now is; run again to compare "
                 + "on the current one";
     }
 
+    private static String shortHash(String h) {
+        return h == null ? "?" : h.substring(0, Math.min(12, h.length()));
+    }
+
     /** The project's saved results were made with another version of its model: say so, in the lanes too. */
     private void markResultsFromAnotherModel(String ref, String savedHash) {
-        String note = "results from another model (saved hash " + savedHash.substring(0, Math.min(12, savedHash.length()))
-                + "…, " + ref + " is now " + modelHash.substring(0, Math.min(12, modelHash.length())) + "…)";
+        String note = "results from another model (saved hash " + shortHash(savedHash)
+                + "…, " + ref + " is now " + shortHash(setup.modelHash()) + "…)";
         for (LaneViewModel l : lanes) {
             if (!l.recordProperty().get().isEmpty() || !l.savedMetricsProperty().get().isEmpty()) {
                 l.messageProperty().set(note);
@@ -282,26 +129,6 @@ public final class MainViewModel {
         }
         statusText.set(fromAnotherModelNotice(ref));
         resultsFromAnotherModel = true;
-    }
-
-    /**
-     * Holds model loads (they queue) until {@link #releaseModelLoads}: the app opens the network model only after the
-     * first frame is on screen, so loading PyTorch does not compete with building the window.
-     */
-    public void holdModelLoads() {
-        if (modelGate.isDone()) {
-            modelGate = new java.util.concurrent.CompletableFuture<>();
-        }
-    }
-
-    public void releaseModelLoads() {
-        modelGate.complete(null);
-    }
-
-    /** Prompts the selected model understands (its class names); empty = unconditional only. */
-    public List<String> prompts() {
-        ModelView m = model.get();
-        return m == null ? List.of() : m.classNames();
     }
 
     // ---- lanes -------------------------------------------------------------------------------------------
@@ -377,171 +204,36 @@ public final class MainViewModel {
 
     /** Starts a run of every lane; returns an error message (and starts nothing) when the setup is invalid. */
     public String run() {
-        if (running.get()) {
-            return "a run is in progress";
-        }
-        if (lanes.isEmpty()) {
-            statusText.set("Add a lane first");
-            return statusText.get();
-        }
-        for (LaneViewModel l : lanes) {
-            String err = l.firstError();
-            if (err != null) {
-                statusText.set("Cannot run: " + err);
-                return statusText.get();
-            }
-        }
-        if (n.get() < 1 || batch.get() < 1) {
-            statusText.set("Cannot run: N and batch must be at least 1");
-            return statusText.get();
-        }
-        Project p = toProject();
-        for (LaneViewModel l : lanes) {
-            l.resetResults();
-        }
-        List<LaneViewModel> runLanes = List.copyOf(lanes);
-        int k = runLanes.size();
-        LatestWins[] progressLw = new LatestWins[k];
-        LatestWins[] statsLw = new LatestWins[k];
-        LatestWins[] previewLw = new LatestWins[k];
-        for (int i = 0; i < k; i++) {
-            progressLw[i] = new LatestWins(ui);
-            statsLw[i] = new LatestWins(ui);
-            previewLw[i] = new LatestWins(ui);
-        }
-        Session[] holder = new Session[1];
-        Session s = new Session(p, e -> {
-            if (e instanceof SessionEvent.Progress pr) {
-                LaneViewModel l = runLanes.get(pr.lane());
-                progressLw[pr.lane()].submit(() -> {
-                    l.progressProperty().set(pr.total() > 0 ? pr.done() / (double) pr.total() : 0);
-                    l.etaSecondsProperty().set(pr.etaSeconds());
-                    l.statusProperty().set(org.flowbench.app.session.LaneStatus.RUNNING);
-                });
-            } else if (e instanceof SessionEvent.Preview pv) {
-                LaneViewModel l = runLanes.get(pv.lane());
-                previewLw[pv.lane()].submit(() -> {
-                    l.previewProperty().set(pv.x1Hat());
-                    l.previewStepProperty().set(pv.firstImage() * 100000L + pv.step());
-                });
-            } else if (e instanceof SessionEvent.BatchDone bd) {
-                LaneViewModel l = runLanes.get(bd.lane());
-                double[] kept = bd.batch() != null ? holder[0].keptSamples(bd.lane()) : null;
-                ui.execute(() -> l.addHistory(bd.stats()));
-                statsLw[bd.lane()].submit(() -> {
-                    l.applyStats(bd.stats());
-                    if (!bd.record().isEmpty()) {
-                        l.recordProperty().set(bd.record());
-                    }
-                    if (kept != null) {
-                        l.samplesProperty().set(kept);
-                    }
-                });
-            } else if (e instanceof SessionEvent.LaneFinished lf) {
-                LaneViewModel l = runLanes.get(lf.lane());
-                double[] kept = holder[0].keptSamples(lf.lane());
-                ui.execute(() -> {
-                    l.statusProperty().set(lf.status());
-                    l.messageProperty().set(lf.message());
-                    l.applyStats(lf.stats());
-                    l.addHistory(lf.stats());
-                    if (!lf.record().isEmpty()) {
-                        l.recordProperty().set(lf.record());
-                    }
-                    l.samplesProperty().set(kept);
-                    l.previewProperty().set(null);
-                    if (lf.status() == org.flowbench.app.session.LaneStatus.DONE) {
-                        l.progressProperty().set(1);
-                    }
-                    l.etaSecondsProperty().set(Double.NaN);
-                });
-            } else if (e instanceof SessionEvent.Finished f) {
-                List<LaneResult> results = holder[0].results();
-                ui.execute(() -> finishRun(f, results));
-            }
-        }, opener, sessions).background();
-        holder[0] = s;
-        session = s;
-        running.set(true);
-        statusText.set("Running " + k + " lanes on " + p.model() + " (seed " + p.seed() + ")");
-        s.start();
-        return null;
-    }
-
-    private void finishRun(SessionEvent.Finished f, List<LaneResult> results) {
-        lastResults = results;
-        running.set(false);
-        long failed = results.stream().filter(r -> r.status().equals("failed")).count();
-        statusText.set((f.stopped() ? "Stopped" : "Done") + String.format(" in %.1f s", f.wallSeconds())
-                + (failed > 0 ? "; " + failed + " lane(s) failed" : ""));
-        seed.set(seedPolicy.get().next(seed.get(), java.util.concurrent.ThreadLocalRandom.current()));
-        dirty.set(true);
-        autosave();
-        for (Consumer<Boolean> c : List.copyOf(finishedListeners)) {
-            c.accept(f.stopped());
-        }
-    }
-
-    /** Called on the UI executor whenever a run ends (argument: stopped by the user). */
-    public void onRunFinished(Consumer<Boolean> c) {
-        finishedListeners.add(c);
+        return runs.run();
     }
 
     /** Stop: acknowledged at once; lanes end within one step and keep finished images. */
     public void stop() {
-        Session s = session;
-        if (s != null && running.get()) {
-            s.stop();
-            statusText.set("Stopping…");
-        }
+        runs.stop();
+    }
+
+    /** Called on the UI executor whenever a run ends (argument: stopped by the user). */
+    public void onRunFinished(Consumer<Boolean> c) {
+        runs.onRunFinished(c);
     }
 
     public Session session() {
-        return session;
+        return runs.session();
     }
 
-    // ---- inspector -----------------------------------------------------------------------------------------
-
-    /**
-     * The full recipe of image {@code index} of a lane, as JSON: the record of what ran, as the engine made it (never
-     * rebuilt from the window's current settings, which may have changed since), plus the image's index.
-     */
+    /** The recipe of image {@code index} of a lane: the record of what ran, plus the index (JSON). */
     public String recipe(LaneViewModel lane, long index) {
-        Map<String, Object> rec = lane.recordProperty().get();
-        Map<String, Object> r = rec.isEmpty()
-                ? new LinkedHashMap<>(Map.of("lane", lane.name(), "note", "this lane has not run yet"))
-                : RunRecord.forImage(rec, index);
-        try {
-            return Json.MAPPER.writeValueAsString(r);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return runs.recipe(lane, index);
     }
 
     /** The seed the lanes' current images were drawn with (the policy may have moved the next one on). */
     public long lastRunSeed() {
-        Session s = session;
-        return s != null ? s.seedUsed() : seed.get();
+        return runs.lastRunSeed();
     }
 
-    /** Re-runs image {@code index} of a lane with the same seed in the background; the result arrives on the UI. */
+    /** Re-runs image {@code index} of a lane with what ran; the result arrives on the UI. */
     public void rerun(LaneViewModel lane, long index, Consumer<SampleBatch> done, Consumer<String> failed) {
-        LaneSpec spec = lane.toSpec();
-        String ref = modelRef.get();
-        String pr = prompt.get();
-        long sd = lastRunSeed();
-        background.execute(() -> {
-            try (FlowModel m = opener.open(ref)) {
-                Sampler s = SamplerRegistry.create(spec.sampler(), spec.params());
-                int label = Conditioner.forModel(m).label(pr);
-                SampleBatch b = s.sample(new SamplingRequest(sd, index, 1, 1, new int[] {label}, 0), m,
-                        ProgressListener.NONE, CancellationToken.NONE);
-                ui.execute(() -> done.accept(b));
-            } catch (RuntimeException e) {
-                String msg = e instanceof FlowbenchException fe ? fe.oneLine() : e.toString();
-                ui.execute(() -> failed.accept(msg));
-            }
-        });
+        runs.rerun(lane, index, done, failed);
     }
 
     // ---- project -----------------------------------------------------------------------------------------
@@ -551,8 +243,10 @@ public final class MainViewModel {
         for (LaneViewModel l : lanes) {
             specs.add(l.toSpec());
         }
-        return new Project(Project.SCHEMA_VERSION, projectName.get(), modelRef.get(), modelHash, prompt.get(), n.get(),
-                batch.get(), seed.get(), seedPolicy.get(), previewEvery.get(), referenceStats.get(), specs,
+        SetupViewModel u = setup;
+        return new Project(Project.SCHEMA_VERSION, projectName.get(), u.modelRefProperty().get(), u.modelHash(),
+                u.promptProperty().get(), u.nProperty().get(), u.batchProperty().get(), u.seedProperty().get(),
+                u.seedPolicyProperty().get(), u.previewEveryProperty().get(), u.referenceStatsProperty().get(), specs,
                 lastResults);
     }
 
@@ -560,15 +254,17 @@ public final class MainViewModel {
         loading = true;
         try {
             projectName.set(p.name());
-            modelHash = p.modelHash();
-            modelRef.set(p.model());
-            prompt.set(p.prompt());
-            n.set(p.n());
-            batch.set(p.batch());
-            seed.set(p.seed());
-            seedPolicy.set(p.seedPolicy());
-            previewEvery.set(p.previewEvery());
-            referenceStats.set(p.referenceStats());
+            setup.quietly(() -> {
+                setup.expectHash(p.modelHash());
+                setup.modelRefProperty().set(p.model());
+                setup.promptProperty().set(p.prompt());
+                setup.nProperty().set(p.n());
+                setup.batchProperty().set(p.batch());
+                setup.seedProperty().set(p.seed());
+                setup.seedPolicyProperty().set(p.seedPolicy());
+                setup.previewEveryProperty().set(p.previewEvery());
+                setup.referenceStatsProperty().set(p.referenceStats());
+            });
             List<LaneViewModel> ls = new ArrayList<>();
             for (LaneSpec s : p.lanes()) {
                 LaneViewModel l = lane(s);
@@ -581,14 +277,8 @@ public final class MainViewModel {
             lanes.setAll(ls);
             selectedLane.set(ls.isEmpty() ? null : ls.get(0));
             lastResults = p.results();
-            ModelView open = model.get();
-            if (open != null && open.ref().equals(p.model()) && open.hash() != null) {
-                // the same model reference stays loaded: compare its hash with the one the results were made with
-                modelHash = open.hash();
-                if (p.modelHash() != null && !p.modelHash().equals(open.hash())) {
-                    markResultsFromAnotherModel(p.model(), p.modelHash());
-                }
-            }
+            // the same model reference may stay loaded: compare its hash with the one the results were made with
+            setup.expectModel(p.model(), p.modelHash());
         } finally {
             loading = false;
         }
@@ -655,7 +345,7 @@ public final class MainViewModel {
 
     /** Writes the autosave copy in the background (the snapshot is taken now). */
     private void saveSamples(Path projectFile) {
-        ModelView m = model.get();
+        ModelView m = setup.modelProperty().get();
         if (m == null || m.shape() == null) {
             return;
         }
@@ -688,7 +378,7 @@ public final class MainViewModel {
             return;
         }
         List<LaneViewModel> ls = List.copyOf(lanes);
-        String ref = modelRef.get();
+        String ref = setup.modelRefProperty().get();
         background.execute(() -> {
             int[] shape;
             try (FlowModel m = opener.open(ref)) {
@@ -716,34 +406,38 @@ public final class MainViewModel {
     }
 
     public void shutdown() {
-        Session s = session;
-        if (s != null) {
-            s.stop();
-        }
+        runs.stop();
         ownBackground.shutdownNow();
     }
 
-    /** The compute device for the next run ("auto", "cpu", "gpu:N"), and the choices this machine offers. */
-    public StringProperty deviceProperty() { return device; }
-    public ObservableList<String> devices() { return devices; }
+    /** The setup (model, prompt, N, batch, seed, reference, device) and the runs, for views that need only those. */
+    public SetupViewModel setup() { return setup; }
+    public RunViewModel runs() { return runs; }
 
+    public StringProperty deviceProperty() { return setup.deviceProperty(); }
+    public ObservableList<String> devices() { return setup.devices(); }
     public StringProperty projectNameProperty() { return projectName; }
-    public StringProperty modelRefProperty() { return modelRef; }
-    public StringProperty promptProperty() { return prompt; }
-    public IntegerProperty nProperty() { return n; }
-    public IntegerProperty batchProperty() { return batch; }
-    public LongProperty seedProperty() { return seed; }
-    public ObjectProperty<SeedPolicy> seedPolicyProperty() { return seedPolicy; }
-    public StringProperty referenceStatsProperty() { return referenceStats; }
-
-    /** What the setup pane shows for the reference statistics. */
-    public StringProperty referenceLabelProperty() { return referenceLabel; }
+    public StringProperty modelRefProperty() { return setup.modelRefProperty(); }
+    public StringProperty promptProperty() { return setup.promptProperty(); }
+    public IntegerProperty nProperty() { return setup.nProperty(); }
+    public IntegerProperty batchProperty() { return setup.batchProperty(); }
+    public LongProperty seedProperty() { return setup.seedProperty(); }
+    public ObjectProperty<SeedPolicy> seedPolicyProperty() { return setup.seedPolicyProperty(); }
+    public StringProperty referenceStatsProperty() { return setup.referenceStatsProperty(); }
+    public StringProperty referenceLabelProperty() { return setup.referenceLabelProperty(); }
+    public ObjectProperty<ModelView> modelProperty() { return setup.modelProperty(); }
+    public BooleanProperty runningProperty() { return runs.runningProperty(); }
     public ObservableList<LaneViewModel> lanes() { return lanes; }
     public ObjectProperty<LaneViewModel> selectedLaneProperty() { return selectedLane; }
-    public BooleanProperty runningProperty() { return running; }
     public StringProperty statusTextProperty() { return statusText; }
     public ObjectProperty<Path> projectFileProperty() { return projectFile; }
     public BooleanProperty dirtyProperty() { return dirty; }
-    public ObjectProperty<ModelView> modelProperty() { return model; }
     public ObservableList<Path> recent() { return recent; }
+
+    public List<ModelResolver.ModelInfo> builtinModels() { return setup.builtinModels(); }
+    public List<String> prompts() { return setup.prompts(); }
+    public void useDefaultReference() { setup.useDefaultReference(); }
+    public String useReference(Path file) { return setup.useReference(file); }
+    public void holdModelLoads() { setup.holdModelLoads(); }
+    public void releaseModelLoads() { setup.releaseModelLoads(); }
 }

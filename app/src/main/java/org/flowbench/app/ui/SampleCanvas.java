@@ -23,7 +23,7 @@ public final class SampleCanvas extends Canvas {
     /** The scatter draws the first this many samples (the same indices in every lane). */
     public static final int MAX_POINTS = 2000;
 
-    private MainViewModel.ModelView model;
+    private ModelView model;
     private double[] samples = new double[0];
     private double[] preview;
     private Color color = Color.web("#2f6fd6");
@@ -54,7 +54,7 @@ public final class SampleCanvas extends Canvas {
         invalid = true;
     }
 
-    public void setModel(MainViewModel.ModelView m) {
+    public void setModel(ModelView m) {
         this.model = m;
         redraw();
     }
@@ -277,7 +277,7 @@ public final class SampleCanvas extends Canvas {
     }
 
     /** The density image if computed; otherwise starts computing it off the FX thread and redraws when done. */
-    private int[] densityPixels(MainViewModel.ModelView m, int size, double cy, boolean dk) {
+    private int[] densityPixels(ModelView m, int size, double cy, boolean dk) {
         String key = key(m, size, dk);
         int[] img = DENSITY.get(key);
         if (img == null && PENDING.add(key)) {
@@ -296,12 +296,12 @@ public final class SampleCanvas extends Canvas {
         return img;
     }
 
-    private static String key(MainViewModel.ModelView m, int size, boolean dk) {
+    private static String key(ModelView m, int size, boolean dk) {
         return m.ref() + "@" + m.hash() + "/" + size + "/" + dk;
     }
 
     /** The exact data density as a heat map, ARGB row-major (cached per model, size and theme). */
-    static int[] density(MainViewModel.ModelView m, int size, double cy, boolean dark) {
+    static int[] density(ModelView m, int size, double cy, boolean dark) {
         return DENSITY.computeIfAbsent(key(m, size, dark), k -> {
             KnownDistribution gm = m.mixture();
             double[] logp = new double[size * size];

@@ -1,0 +1,273 @@
+package org.flowbench.app.ui;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.flowbench.app.project.SeedPolicy;
+import org.flowbench.app.session.Metrics;
+import org.flowbench.app.session.Session;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.device.Devices;
+import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.KnownDistribution;
+import org.flowbench.engine.model.ModelResolver;
+import org.flowbench.engine.model.Models;
+import org.flowbench.engine.model.pkg.PackageResolver;
+
+/**
+ * The setup of a comparison: the model, prompt, N, batch, seed and its policy, preview cadence, the FID reference and
+ * the compute device. Choosing a model opens it in the background to learn its shape, classes and hash
+ * ({@link #modelProperty}); the device list is probed in the background too. It tells its owner when a setting changed
+ * (the project is dirty), what to show in the status bar, and when the loaded model's hash differs from the one the
+ * project's results were made with.
+ */
+public final class SetupViewModel {
+    private final UiExecutor ui;
+    private final Executor background;
+    private final Session.ModelOpener opener;
+    private final Runnable changed;
+    private final Consumer<String> status;
+    private final BiConsumer<String, String> resultsFromAnotherModel;
+
+    private final StringProperty modelRef = new SimpleStringProperty();
+    private final StringProperty prompt = new SimpleStringProperty("");
+    private final IntegerProperty n = new SimpleIntegerProperty(2000);
+    private final IntegerProperty batch = new SimpleIntegerProperty(250);
+    private final LongProperty seed = new SimpleLongProperty(0);
+    private final ObjectProperty<SeedPolicy> seedPolicy = new SimpleObjectProperty<>(SeedPolicy.FIXED);
+    private final IntegerProperty previewEvery = new SimpleIntegerProperty(2);
+    private final StringProperty referenceStats = new SimpleStringProperty("exact");
+    private final StringProperty referenceLabel = new SimpleStringProperty("exact (analytic model)");
+    private final ObjectProperty<ModelView> model = new SimpleObjectProperty<>();
+    private final StringProperty device = new SimpleStringProperty(Devices.currentSpec());
+    private final ObservableList<String> devices = FXCollections.observableArrayList(Devices.currentSpec());
+    private volatile CompletableFuture<Void> modelGate = CompletableFuture.completedFuture(null);
+    /** The hash of the model the project's results were made with, then of the model now loaded. */
+    private String modelHash;
+    private boolean quiet;
+
+    /**
+     * @param changed a setting changed (not called while the owner loads a project, see {@link #quietly})
+     * @param status a line for the status bar
+     * @param resultsFromAnotherModel (model reference, hash the results were made with) when the loaded model differs
+     */
+    SetupViewModel(UiExecutor ui, Executor background, Session.ModelOpener opener, Runnable changed,
+                   Consumer<String> status, BiConsumer<String, String> resultsFromAnotherModel) {
+        this.ui = ui;
+        this.background = background;
+        this.opener = opener;
+        this.changed = changed;
+        this.status = status;
+        this.resultsFromAnotherModel = resultsFromAnotherModel;
+        modelRef.addListener((o, a, b) -> {
+            model.set(null); // until the new model is open: no view keeps showing the previous one
+            loadModel(b);
+            updateReferenceLabel();
+            changed();
+        });
+        for (var p : List.of(prompt, n, batch, seed, seedPolicy)) {
+            p.addListener((o, a, b) -> changed());
+        }
+        referenceStats.addListener((o, a, b) -> {
+            updateReferenceLabel();
+            changed();
+        });
+        device.addListener((o, a, b) -> useDevice(a, b));
+        // asking the engine for its GPUs loads its natives: off the FX thread
+        background.execute(() -> {
+            List<String> found = Devices.available();
+            ui.execute(() -> {
+                String chosen = device.get();
+                devices.setAll(found);
+                if (!devices.contains(chosen)) {
+                    devices.add(chosen);
+                }
+            });
+        });
+    }
+
+    private void changed() {
+        if (!quiet) {
+            changed.run();
+        }
+    }
+
+    /** Runs {@code r} without reporting its changes (the owner is loading a project or the setup adjusts itself). */
+    void quietly(Runnable r) {
+        boolean was = quiet;
+        quiet = true;
+        try {
+            r.run();
+        } finally {
+            quiet = was;
+        }
+    }
+
+    /** The hash of the loaded model (or, until it is loaded, the one the project's results were made with). */
+    String modelHash() {
+        return modelHash;
+    }
+
+    /** The hash the project's results were made with, before its model reference is set (compared when it loads). */
+    void expectHash(String hash) {
+        modelHash = hash;
+    }
+
+    /**
+     * The hash the project's results were made with, when a project is loaded; if {@code ref} is already loaded, it is
+     * compared at once, otherwise when the model is open.
+     */
+    void expectModel(String ref, String hash) {
+        modelHash = hash;
+        ModelView open = model.get();
+        if (open != null && open.ref().equals(ref) && open.hash() != null && ref.equals(modelRef.get())) {
+            modelHash = open.hash();
+            if (hash != null && !hash.equals(open.hash())) {
+                resultsFromAnotherModel.accept(ref, hash);
+            }
+        }
+    }
+
+    /** Models opened from now on (the next run) use the chosen device; an unusable one is refused in the status bar. */
+    private void useDevice(String previous, String chosen) {
+        if (chosen == null || chosen.equals(Devices.currentSpec())) {
+            return;
+        }
+        background.execute(() -> {
+            try {
+                Devices.use(chosen);
+                ui.execute(() -> status.accept("Device: " + chosen + " (from the next run)"));
+            } catch (FlowbenchException e) {
+                ui.execute(() -> {
+                    status.accept(e.oneLine());
+                    device.set(previous);
+                });
+            }
+        });
+    }
+
+    private void updateReferenceLabel() {
+        String r = referenceStats.get();
+        if (r == null || r.isBlank() || r.equals("exact")) {
+            referenceLabel.set("exact (analytic model)");
+        } else if (r.equals(Metrics.DEFAULT)) {
+            referenceLabel.set(PackageResolver.defaultReferenceStats(modelRef.get())
+                    .map(p -> "model default: " + p.getFileName())
+                    .orElse("model default: none declared"));
+        } else {
+            Path p = Path.of(r);
+            referenceLabel.set(p.getFileName() == null ? r : p.getFileName().toString());
+        }
+    }
+
+    /** Uses the reference statistics the model package declares (project value "default"). */
+    public void useDefaultReference() {
+        referenceStats.set(Metrics.DEFAULT);
+    }
+
+    /** Uses this .stats file for domain FID; returns an error message (and changes nothing) if it is unreadable. */
+    public String useReference(Path file) {
+        try {
+            org.flowbench.engine.metrics.ReferenceStats.read(file);
+        } catch (FlowbenchException e) {
+            status.accept(e.oneLine());
+            return e.oneLine();
+        }
+        referenceStats.set(file.toAbsolutePath().toString());
+        return null;
+    }
+
+    /** Built-in models for the picker (analytic presets and registered packages). */
+    public List<ModelResolver.ModelInfo> builtinModels() {
+        return Models.builtins();
+    }
+
+    /** Prompts the selected model understands (its class names); empty = unconditional only. */
+    public List<String> prompts() {
+        ModelView m = model.get();
+        return m == null ? List.of() : m.classNames();
+    }
+
+    private void loadModel(String ref) {
+        if (ref == null || ref.isBlank()) {
+            return;
+        }
+        CompletableFuture<Void> gate = modelGate;
+        background.execute(() -> {
+            gate.join();
+            ModelView mv;
+            try (FlowModel m = opener.open(ref)) {
+                mv = new ModelView(ref, m.shape().clone(), m.as(KnownDistribution.class).orElse(null),
+                        List.copyOf(m.classNames()), m.hash(), null);
+            } catch (RuntimeException e) {
+                mv = new ModelView(ref, null, null, List.of(), null,
+                        e instanceof FlowbenchException fe ? fe.oneLine() : e.toString());
+            }
+            ModelView result = mv;
+            ui.execute(() -> {
+                if (ref.equals(modelRef.get())) {
+                    // FID reference follows the model kind: exact moments for analytic, the package default for images
+                    String rs = referenceStats.get();
+                    quietly(() -> {
+                        if (result.mixture() != null && Metrics.DEFAULT.equals(rs)) {
+                            referenceStats.set("exact");
+                        } else if (result.isImage() && (rs == null || rs.isBlank() || rs.equals("exact"))) {
+                            referenceStats.set(Metrics.DEFAULT);
+                        }
+                    });
+                    model.set(result);
+                    String saved = modelHash;
+                    modelHash = result.hash();
+                    if (saved != null && result.hash() != null && !saved.equals(result.hash())) {
+                        resultsFromAnotherModel.accept(ref, saved);
+                    }
+                    if (result.error() != null) {
+                        status.accept(result.error());
+                    }
+                }
+            });
+        });
+    }
+
+    /**
+     * Holds model loads (they queue) until {@link #releaseModelLoads}: the app opens the network model only after the
+     * first frame is on screen, so loading PyTorch does not compete with building the window.
+     */
+    public void holdModelLoads() {
+        if (modelGate.isDone()) {
+            modelGate = new CompletableFuture<>();
+        }
+    }
+
+    public void releaseModelLoads() {
+        modelGate.complete(null);
+    }
+
+    public StringProperty modelRefProperty() { return modelRef; }
+    public StringProperty promptProperty() { return prompt; }
+    public IntegerProperty nProperty() { return n; }
+    public IntegerProperty batchProperty() { return batch; }
+    public LongProperty seedProperty() { return seed; }
+    public ObjectProperty<SeedPolicy> seedPolicyProperty() { return seedPolicy; }
+    public IntegerProperty previewEveryProperty() { return previewEvery; }
+    public StringProperty referenceStatsProperty() { return referenceStats; }
+    /** What the setup pane shows for the reference statistics. */
+    public StringProperty referenceLabelProperty() { return referenceLabel; }
+    public ObjectProperty<ModelView> modelProperty() { return model; }
+    /** The compute device for the next run ("auto", "cpu", "gpu:N"), and the choices this machine offers. */
+    public StringProperty deviceProperty() { return device; }
+    public ObservableList<String> devices() { return devices; }
+}
