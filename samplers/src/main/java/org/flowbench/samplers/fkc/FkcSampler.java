@@ -7,18 +7,18 @@ import java.util.List;
 import java.util.Map;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.model.Parameterization;
-import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.random.NoiseSource;
-import org.flowbench.engine.run.CostLedger;
 import org.flowbench.engine.run.CancellationToken;
+import org.flowbench.engine.run.CostLedger;
 import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.RunManifest;
 import org.flowbench.engine.run.SampleBatch;
 import org.flowbench.engine.run.SamplingRequest;
-import org.flowbench.samplers.BatchSampler;
+import org.flowbench.samplers.GridSampler;
 import org.flowbench.samplers.Param;
 import org.flowbench.samplers.Schedule;
 import org.flowbench.samplers.TimeGrid;
@@ -52,7 +52,7 @@ import org.flowbench.samplers.TimeGrid;
  * class-conditional network) each step makes one batched call of experts × particles states; NFE still counts
  * every state evaluated, so CFG+FKC with P particles costs 2·P·steps per image.
  */
-public final class FkcSampler extends BatchSampler<FkcSampler.Config> {
+public final class FkcSampler extends GridSampler<FkcSampler.Config> {
     /** Parameters of FKC. */
     public record Config(
             @Param(name = "steps", dflt = "100", min = 1, max = 100000, description = "number of SDE steps") int steps,
@@ -146,12 +146,9 @@ public final class FkcSampler extends BatchSampler<FkcSampler.Config> {
     }
 
     /** Where FKC steps: the SDE grid its {@code grid} parameter names. */
+    @Override
     public Schedule schedule() {
         return TimeGrid.schedule(config().grid(), config().steps(), config().rho(), config().times(), true);
-    }
-
-    public double[] grid(FlowModel model) {
-        return schedule().times(model);
     }
 
     /** ζ of the chosen SDE for a total exponent B. */
@@ -166,18 +163,8 @@ public final class FkcSampler extends BatchSampler<FkcSampler.Config> {
     }
 
     @Override
-    protected long stepsPerImage(FlowModel model) {
-        return grid(model).length - 1;
-    }
-
-    @Override
-    protected double startTime(FlowModel model) {
-        return grid(model)[0];
-    }
-
-    @Override
     protected void describe(FlowModel model, RunManifest.Builder mb) {
-        mb.put("times", Arrays.stream(grid(model)).boxed().toList());
+        super.describe(model, mb);
         mb.put("population", config().output().equals("all")
                 ? "images with the same label in blocks of 'particles' absolute image indices"
                 : "'particles' particles per image, noise keyed by (image, particle)");
@@ -216,6 +203,7 @@ public final class FkcSampler extends BatchSampler<FkcSampler.Config> {
     @Override
     protected RunState begin(SamplingRequest req, FlowModel model, ProgressListener listener,
                              CancellationToken cancel) {
+        schedule().prepare(model, listener, cancel);
         FlowModel second = null;
         if (config().target().equals("product")) {
             second = Models.open(config().expert2());
