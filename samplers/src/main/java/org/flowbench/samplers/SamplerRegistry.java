@@ -64,6 +64,11 @@ public final class SamplerRegistry {
         ENTRIES.put(e.id(), e);
     }
 
+    /** Removes a registered sampler (plug-ins unloading, tests). */
+    public static void unregister(String id) {
+        ENTRIES.remove(id);
+    }
+
     public static List<Entry> all() {
         synchronized (ENTRIES) {
             return new ArrayList<>(ENTRIES.values());

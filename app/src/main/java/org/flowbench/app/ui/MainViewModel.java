@@ -133,8 +133,14 @@ public final class MainViewModel {
 
     // ---- lanes -------------------------------------------------------------------------------------------
 
+    /** Adds a lane with this sampler; null (and the reason in the status bar) if it cannot run on the model. */
     public LaneViewModel addLane(String samplerId) {
         SamplerRegistry.get(samplerId);
+        ModelView m = setup.modelProperty().get();
+        if (m != null && !m.offers(samplerId)) {
+            statusText.set(m.unavailableSamplers().get(samplerId));
+            return null;
+        }
         LaneViewModel l = lane(new LaneSpec(uniqueName(samplerId), samplerId, Map.of()));
         lanes.add(l);
         selectedLane.set(l);

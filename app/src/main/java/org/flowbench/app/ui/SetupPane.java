@@ -184,6 +184,16 @@ public final class SetupPane extends VBox {
             mi.setOnAction(ev -> vm.addLane(e.id()));
             add.getItems().add(mi);
         }
+        // samplers that cannot run on the model are shown greyed, with the reason
+        vm.modelProperty().addListener((o, a, m) -> {
+            for (MenuItem mi : add.getItems()) {
+                String id = mi.getId().substring("add-".length());
+                boolean off = m != null && !m.offers(id);
+                mi.setDisable(off);
+                mi.setText(id + " — " + (off ? "not for this model: " + m.unavailableSamplers().get(id)
+                        : SamplerRegistry.get(id).description()));
+            }
+        });
         Button dup = new Button("Duplicate");
         dup.setId("duplicate-lane");
         dup.setOnAction(e -> selected(l -> vm.duplicate(l)));
@@ -241,7 +251,14 @@ public final class SetupPane extends VBox {
         sheet.add(name, 1, r++);
         ChoiceBox<String> sampler = new ChoiceBox<>();
         sampler.setId("lane-sampler");
-        sampler.getItems().setAll(SamplerRegistry.ids());
+        ModelView shown = vm.modelProperty().get();
+        // only samplers that can run on the model (and the lane's own, whatever it is)
+        sampler.getItems().setAll(SamplerRegistry.ids().stream()
+                .filter(id -> shown == null || shown.offers(id) || id.equals(lane.samplerProperty().get())).toList());
+        if (shown != null && !shown.unavailableSamplers().isEmpty()) {
+            sampler.setTooltip(new Tooltip("Not for this model: " + String.join("; ",
+                    shown.unavailableSamplers().values())));
+        }
         sampler.setValue(lane.samplerProperty().get());
         sampler.valueProperty().addListener((o, a, b) -> {
             if (b != null && !b.equals(lane.samplerProperty().get())) {

@@ -1,7 +1,9 @@
 package org.flowbench.app.ui;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -26,6 +28,7 @@ import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.model.ModelResolver;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.model.pkg.PackageResolver;
+import org.flowbench.samplers.SamplerRegistry;
 
 /**
  * The setup of a comparison: the model, prompt, N, batch, seed and its policy, preview cadence, the FID reference and
@@ -210,11 +213,18 @@ public final class SetupViewModel {
             gate.join();
             ModelView mv;
             try (FlowModel m = opener.open(ref)) {
+                Map<String, String> unavailable = new LinkedHashMap<>();
+                for (SamplerRegistry.Entry e : SamplerRegistry.all()) {
+                    String why = e.unavailableOn(m);
+                    if (why != null) {
+                        unavailable.put(e.id(), why);
+                    }
+                }
                 mv = new ModelView(ref, m.shape().clone(), m.as(KnownDistribution.class).orElse(null),
-                        List.copyOf(m.classNames()), m.hash(), null);
+                        List.copyOf(m.classNames()), m.hash(), null, unavailable);
             } catch (RuntimeException e) {
                 mv = new ModelView(ref, null, null, List.of(), null,
-                        e instanceof FlowbenchException fe ? fe.oneLine() : e.toString());
+                        e instanceof FlowbenchException fe ? fe.oneLine() : e.toString(), Map.of());
             }
             ModelView result = mv;
             ui.execute(() -> {
