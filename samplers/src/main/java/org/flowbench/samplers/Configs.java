@@ -128,10 +128,11 @@ public final class Configs {
         return out;
     }
 
-    /** Every parameter as text, the inverse of {@link #bind}. */
+    /** Every parameter as text, the inverse of {@link #bind} (whole-number doubles without ".0", as defaults are written). */
     public static Map<String, String> toText(Record config) {
         Map<String, String> out = new LinkedHashMap<>();
-        toMap(config).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        toMap(config).forEach((k, v) -> out.put(k, v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15
+                ? Long.toString(d.longValue()) : String.valueOf(v)));
         return out;
     }
 

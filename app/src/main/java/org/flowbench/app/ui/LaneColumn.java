@@ -56,6 +56,7 @@ public final class LaneColumn extends VBox {
         sub.getStyleClass().add("lane-subtitle");
         lane.samplerProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
         lane.statusProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
+        lane.modelProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
         progress.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(progress, Priority.ALWAYS);
         HBox prog = new HBox(6, progress, eta);
@@ -119,6 +120,9 @@ public final class LaneColumn extends VBox {
             sb.append(" steps=").append(l.param("steps").text());
         }
         spec.params().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+        if (spec.model() != null) {
+            sb.append(" · on ").append(spec.model());
+        }
         return sb.toString();
     }
 

@@ -51,8 +51,17 @@ public final class ParamViewModel {
         return error.get() == null;
     }
 
+    /** Whether the value equals the default (compared as values: "7.0" is the default "7"). */
     public boolean isDefault() {
-        return spec.defaultValue().equals(text.get() == null ? "" : text.get().trim());
+        String t = text.get() == null ? "" : text.get().trim();
+        if (spec.defaultValue().equals(t)) {
+            return true;
+        }
+        try {
+            return java.util.Objects.equals(Configs.parse(spec, t), Configs.parse(spec, spec.defaultValue()));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Tooltip: description and allowed values. */

@@ -98,6 +98,7 @@ public final class SetupViewModel {
                 if (!devices.contains(chosen)) {
                     devices.add(chosen);
                 }
+                device.set(chosen); // a choice box clears its value when its items are replaced
             });
         });
     }
