@@ -6,8 +6,8 @@ import org.flowbench.engine.FlowbenchException;
 /**
  * Anything Flowbench loads as a model: flows, generators, classifiers, rewards. Callers never ask what class a model
  * is; they ask what it can do with {@link #as}, and get a capability object ({@link TensorField},
- * {@link OneStepGenerator}, {@link RewardModel}, {@link FeatureExtractor}, {@link KnownDistribution},
- * {@link TrainableNetwork}, …) or nothing. The capability may be the model itself or a view of it.
+ * {@link OneStepGenerator}, {@link RewardModel}, {@link ArTokenModel}, {@link FeatureExtractor},
+ * {@link KnownDistribution}, {@link TrainableNetwork}, …) or nothing. The capability may be the model itself or a view of it.
  */
 public interface Model extends AutoCloseable {
     /** The reference the user gave (builtin:NAME, a folder, a spec file). */

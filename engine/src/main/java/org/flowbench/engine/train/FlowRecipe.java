@@ -153,6 +153,7 @@ public final class FlowRecipe {
         p.put("gitCommit", r.gitCommit());
         p.put("data", data);
         p.put("finalLoss", tr.lastLoss());
+        p.put("optimizer", tr.config().toMap());
         return p;
     }
 }

@@ -80,6 +80,20 @@ public final class Trainer<B> {
             return new Config(steps, lr, warmupSteps, beta1, beta2, eps, clipNorm, emaDecay, seed, v);
         }
 
+        /** Every hyper-parameter by name, for the package's provenance (serialised from this record, not retyped). */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (java.lang.reflect.RecordComponent c : Config.class.getRecordComponents()) {
+                try {
+                    m.put(c.getName(), c.getAccessor().invoke(this));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            m.put("optimizer", "adam");
+            return m;
+        }
+
         public Config withSteps(long v) {
             return new Config(v, lr, warmupSteps, beta1, beta2, eps, clipNorm, emaDecay, seed, checkpointSeconds);
         }
@@ -115,6 +129,10 @@ public final class Trainer<B> {
         this.checkpoint = file;
         this.checkpointMetadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         return this;
+    }
+
+    public Config config() {
+        return cfg;
     }
 
     public ParamStore params() {

@@ -88,6 +88,16 @@ class StepTrainerTest {
     }
 
     @Test
+    void everyHyperParameterOfTheSingleGroupLoopIsSerialised() {
+        Map<String, Object> m = Trainer.Config.defaults(10, 3).withLr(1e-3).toMap();
+        for (String k : List.of("steps", "lr", "warmupSteps", "beta1", "beta2", "eps", "clipNorm", "emaDecay", "seed")) {
+            assertTrue(m.containsKey(k), "provenance lacks " + k + ": " + m);
+        }
+        assertEquals(1e-3, m.get("lr"));
+        assertEquals(0.999, m.get("beta2"));
+    }
+
+    @Test
     void resumeContinuesExactly() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             StepTrainer straight = trainer();

@@ -1,0 +1,35 @@
+package org.flowbench.engine.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * An autoregressive token model with a per-token diffusion head (MAR-style, for DiSA): a bidirectional backbone turns
+ * the tokens known so far into one context vector per token, and a small head denoises each unknown token's
+ * continuous value given its context. Images are {@link #tokens()} tokens of {@link #tokenDim()} values each. Both
+ * parts run on the tensor tier in the caller's manager; the head's path and prediction convert exactly like a
+ * {@link TensorField}'s.
+ */
+public interface ArTokenModel {
+    /** Tokens per image. */
+    int tokens();
+
+    /** Values per token. */
+    int tokenDim();
+
+    /** Context vector size per token. */
+    int contextDim();
+
+    /** The path and prediction of the per-token head. */
+    NoisePath headPath();
+
+    Parameterization headParameterization();
+
+    /**
+     * Context vectors [n, tokens, contextDim] for token values [n, tokens, tokenDim] of which {@code known} [n, tokens]
+     * (1 = known, 0 = masked) are given, conditioned on {@code c}.
+     */
+    NDArray context(NDArray tokens, NDArray known, Condition[] c);
+
+    /** The head's native prediction for noisy tokens [m, tokenDim] at times t (one per token) with contexts [m, contextDim]. */
+    NDArray head(NDArray noisyTokens, double[] t, NDArray contexts);
+}
