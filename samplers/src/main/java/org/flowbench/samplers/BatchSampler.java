@@ -40,10 +40,10 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
     }
 
     /** Progress units (steps) one image costs, for progress and ETA; an estimate for adaptive methods. */
-    protected abstract long stepsPerImage(FlowModel model);
+    protected abstract long stepsPerImage(SamplingRequest req, FlowModel model);
 
     /** Where integration starts, for the initial noise scale σ(t0). */
-    protected abstract double startTime(FlowModel model);
+    protected abstract double startTime(SamplingRequest req, FlowModel model);
 
     /** Integrates one chunk in place from t0 to the data end. */
     protected abstract void integrate(Batch batch);
@@ -57,7 +57,7 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
     }
 
     /** Method diagnostics for the manifest (grids, schedules, ...), known before the first image. */
-    protected void describe(FlowModel model, RunManifest.Builder manifest) {}
+    protected void describe(SamplingRequest req, FlowModel model, RunManifest.Builder manifest) {}
 
     /** The request's images grouped into chunks (request-relative indices, each chunk in increasing order). */
     protected List<int[]> chunks(SamplingRequest req) {
@@ -79,13 +79,13 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
         long start = System.nanoTime();
         try (RunState state = begin(req, model, listener, cancel)) {
             RunManifest.Builder mb = manifestFor(this, req, model);
-            describe(model, mb);
+            describe(req, model, mb);
             RunManifest early = mb.build();
             int d = model.dim();
-            long perImage = stepsPerImage(model);
+            long perImage = stepsPerImage(req, model);
             long total = perImage * req.n();
             long[] done = {0};
-            double std = model.path().sigma(startTime(model));
+            double std = model.path().sigma(startTime(req, model));
             List<SampleBatch> parts = new ArrayList<>();
             for (int[] chunk : chunks(req)) {
                 cancel.check();

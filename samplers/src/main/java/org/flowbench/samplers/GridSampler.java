@@ -19,31 +19,36 @@ public abstract class GridSampler<C extends Record> extends BatchSampler<C> {
     /** Where this sampler steps. */
     public abstract Schedule schedule();
 
-    /** The times, increasing toward the data (steps + 1 values). */
+    /** The times for an unconditional run, increasing toward the data (steps + 1 values). */
     public double[] grid(FlowModel model) {
-        return schedule().times(model);
+        return schedule().times(model, null);
+    }
+
+    /** The times for this request's run (its conditioning). */
+    public double[] grid(FlowModel model, SamplingRequest req) {
+        return schedule().times(model, req.conditioningCycle());
     }
 
     @Override
     protected RunState begin(SamplingRequest req, FlowModel model, ProgressListener listener,
                              CancellationToken cancel) {
-        schedule().prepare(model, listener, cancel);
+        schedule().prepare(model, req.conditioningCycle(), listener, cancel);
         return RunState.NONE;
     }
 
     @Override
-    protected long stepsPerImage(FlowModel model) {
-        return grid(model).length - 1;
+    protected long stepsPerImage(SamplingRequest req, FlowModel model) {
+        return grid(model, req).length - 1;
     }
 
     @Override
-    protected double startTime(FlowModel model) {
-        return grid(model)[0];
+    protected double startTime(SamplingRequest req, FlowModel model) {
+        return grid(model, req)[0];
     }
 
     @Override
-    protected void describe(FlowModel model, RunManifest.Builder manifest) {
+    protected void describe(SamplingRequest req, FlowModel model, RunManifest.Builder manifest) {
         manifest.put("schedule", schedule().id());
-        manifest.put("times", Arrays.stream(grid(model)).boxed().toList());
+        manifest.put("times", Arrays.stream(grid(model, req)).boxed().toList());
     }
 }

@@ -14,9 +14,12 @@ public interface Schedule {
     /** The rule's name, as in the samplers' {@code grid} parameter. */
     String id();
 
-    /** The times for this model. */
-    double[] times(FlowModel model);
+    /**
+     * The times for this model under a run's conditioning (a cycle of class labels over absolute image indices, see
+     * {@code SamplingRequest.conditioning}; null or {−1}: unconditional). Most rules ignore it.
+     */
+    double[] times(FlowModel model, int[] conditioning);
 
-    /** A long precomputation for this model (default: none). */
-    default void prepare(FlowModel model, ProgressListener listener, CancellationToken cancel) {}
+    /** A long precomputation for this model and conditioning (default: none). */
+    default void prepare(FlowModel model, int[] conditioning, ProgressListener listener, CancellationToken cancel) {}
 }

@@ -88,7 +88,7 @@ public final class TimeGrid {
             }
 
             @Override
-            public double[] times(org.flowbench.engine.model.FlowModel model) {
+            public double[] times(org.flowbench.engine.model.FlowModel model, int[] conditioning) {
                 return build(kind, model.path(), steps, rho, times, sde);
             }
         };

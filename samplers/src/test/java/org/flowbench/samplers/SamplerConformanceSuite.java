@@ -54,14 +54,16 @@ abstract class SamplerConformanceSuite {
                 .map(SamplerRegistry.Entry::id).filter(id -> !optOuts().containsKey(id));
     }
 
+    /**
+     * Images {@code first ..} of a run whose conditioning is {@link #label} (declared as a cycle over absolute
+     * indices, so that an image re-made alone belongs to the same run; labels must repeat within 120 images).
+     */
     SamplingRequest request(long seed, long first, int n, int batch) {
-        int[] labels = new int[n];
-        boolean any = false;
-        for (int i = 0; i < n; i++) {
-            labels[i] = label((int) first + i);
-            any |= labels[i] >= 0;
+        int[] cycle = new int[120];
+        for (int i = 0; i < cycle.length; i++) {
+            cycle[i] = label(i);
         }
-        return new SamplingRequest(seed, first, n, batch, any ? labels : null, 0);
+        return SamplingRequest.conditioned(seed, first, n, batch, cycle, 0);
     }
 
     /**

@@ -10,7 +10,7 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.io.AtomicFiles;
 import org.flowbench.engine.io.Json;
 import org.flowbench.engine.io.Npy;
-import org.flowbench.engine.model.Conditioner;
+import org.flowbench.engine.model.PromptSet;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.run.CancellationToken;
@@ -56,7 +56,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--prompt", defaultValue = "", description = "class prompt; empty = unconditional")
+    @Option(names = "--prompt", defaultValue = "", description = "class prompt; 'all' = every class in turn (image i "
+            + "gets class i mod C); a comma-separated list = those prompts in turn; empty = unconditional")
     String prompt;
 
     @Option(names = "--out", required = true, description = "output .npy file (float32 [n, dims...] in image order) or .png grid with the recipe as text metadata")
@@ -83,10 +84,8 @@ public final class SampleCommand implements Callable<Integer> {
         }
         try (FlowModel m = Models.open(model)) {
             SamplerRegistry.get(sampler).checkModel(m);
-            int label = Conditioner.forModel(m).label(prompt);
-            int[] labels = new int[n];
-            java.util.Arrays.fill(labels, label);
-            SamplingRequest req = new SamplingRequest(seed, 0, n, batch, labels, 0);
+            PromptSet prompts = PromptSet.parse(prompt, m);
+            SamplingRequest req = SamplingRequest.conditioned(seed, 0, n, batch, prompts.cycle(), 0);
             var err = spec.commandLine().getErr();
             long start = System.nanoTime();
             ProgressListener pl = quiet ? ProgressListener.NONE : new ProgressListener() {
@@ -118,6 +117,7 @@ public final class SampleCommand implements Callable<Integer> {
                 }
                 Map<String, Object> recipe = new LinkedHashMap<>(result.manifest().entries());
                 recipe.put("prompt", prompt);
+                recipe.put("prompts", prompts.description());
                 recipe.put("command", "flowbench sample " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
                 Map<String, String> text = new LinkedHashMap<>();
                 text.put("Software", "Flowbench");
@@ -130,6 +130,7 @@ public final class SampleCommand implements Callable<Integer> {
             if (manifest != null) {
                 Map<String, Object> json = new LinkedHashMap<>(result.manifest().entries());
                 json.put("prompt", prompt);
+                json.put("prompts", prompts.description());
                 json.put("nfePerImage", result.totalNfe() / (double) n);
                 json.put("nfeTotal", result.totalNfe());
                 json.put("costTotal", result.cost().totals());

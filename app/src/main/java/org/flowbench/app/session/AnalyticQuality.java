@@ -21,7 +21,8 @@ final class AnalyticQuality implements QualityEvaluator {
     static final int KID_SUBSET_SIZE = 200;
 
     private final KnownDistribution mixture;
-    private final int label;
+    /** The run's classes in turn (image i has class cycle[i mod length]); the target is their equal mixture. */
+    private final int[] cycle;
     private final int d;
     private final long[] counts;
     private final Frechet.Reference reference;
@@ -31,12 +32,48 @@ final class AnalyticQuality implements QualityEvaluator {
     private double[] exact;
 
     AnalyticQuality(KnownDistribution mixture, int label) {
+        this(mixture, new int[] {label});
+    }
+
+    /**
+     * Against the exact distribution of a run whose images take the classes of {@code cycle} in turn: the equal
+     * mixture of those classes' distributions (exact moments: the mean of the means; the mean of E[xxᵀ] minus the
+     * outer product of that mean).
+     */
+    AnalyticQuality(KnownDistribution mixture, int[] cycle) {
         this.mixture = mixture;
-        this.label = label;
+        this.cycle = cycle.clone();
         this.d = mixture.dim();
         this.counts = new long[mixture.components()];
-        this.reference = new Frechet.Reference(mixture.dataMean(label), mixture.dataCovariance(label), d, Linalg.get());
+        double[] mean = new double[d];
+        double[] second = new double[d * d];
+        for (int l : cycle) {
+            double[] m = mixture.dataMean(l);
+            double[] c = mixture.dataCovariance(l);
+            for (int a = 0; a < d; a++) {
+                mean[a] += m[a] / cycle.length;
+                for (int b = 0; b < d; b++) {
+                    second[a * d + b] += (c[a * d + b] + m[a] * m[b]) / cycle.length;
+                }
+            }
+        }
+        double[] cov = new double[d * d];
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                cov[a * d + b] = second[a * d + b] - mean[a] * mean[b];
+            }
+        }
+        this.reference = new Frechet.Reference(mean, cov, d, Linalg.get());
         this.stats = new GaussianStats(d);
+    }
+
+    /** The exact weight of component j in the run's target. */
+    private double weight(int j) {
+        double w = 0;
+        for (int l : cycle) {
+            w += mixture.weight(j, l) / cycle.length;
+        }
+        return w;
     }
 
     @Override
@@ -75,7 +112,7 @@ final class AnalyticQuality implements QualityEvaluator {
         m.put("fid", reference.distanceTo(s));
         double tv = 0;
         for (int j = 0; j < f.length; j++) {
-            tv += Math.abs(f[j] - mixture.weight(j, label));
+            tv += Math.abs(f[j] - weight(j));
         }
         m.put("modeTv", 0.5 * tv);
         return m;
@@ -104,7 +141,7 @@ final class AnalyticQuality implements QualityEvaluator {
         m.put("fidHigh", iv.hi());
         synchronized (this) {
             if (exact == null) {
-                exact = mixture.sampleData(0xE4AC7L, KID_SUBSET_SIZE * 2, label);
+                exact = exactSamples(KID_SUBSET_SIZE * 2);
             }
         }
         Kid.Result k = Kid.compute(gen, n, exact, exact.length / d, d, KID_SUBSETS, KID_SUBSET_SIZE, 0x4B1D,
@@ -113,9 +150,25 @@ final class AnalyticQuality implements QualityEvaluator {
         m.put("kidStd", k.std());
         double tv = 0;
         for (int j = 0; j < f.length; j++) {
-            tv += Math.abs(f[j] - mixture.weight(j, label));
+            tv += Math.abs(f[j] - weight(j));
         }
         m.put("modeTv", 0.5 * tv);
         return m;
+    }
+
+    /** n exact samples of the run's target: sample i from class cycle[i mod length]. */
+    private double[] exactSamples(int n) {
+        double[] out = new double[n * d];
+        for (int k = 0; k < cycle.length; k++) {
+            int count = (n - k + cycle.length - 1) / cycle.length;
+            if (count <= 0) {
+                continue;
+            }
+            double[] s = mixture.sampleData(0xE4AC7L + k, count, cycle[k]);
+            for (int j = 0; j < count; j++) {
+                System.arraycopy(s, j * d, out, (k + j * cycle.length) * d, d);
+            }
+        }
+        return out;
     }
 }

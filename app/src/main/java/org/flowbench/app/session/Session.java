@@ -14,7 +14,7 @@ import org.flowbench.app.project.LaneResult;
 import org.flowbench.app.project.LaneSpec;
 import org.flowbench.app.project.Project;
 import org.flowbench.engine.FlowbenchException;
-import org.flowbench.engine.model.Conditioner;
+import org.flowbench.engine.model.PromptSet;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
 import org.flowbench.engine.model.KnownDistribution;
@@ -222,7 +222,7 @@ public final class Session {
                 // a lane may sample a model of its own (a student next to its teacher): same image shape, own classes
                 String ref = r.spec.modelOr(project.model());
                 FlowModel lm;
-                int label;
+                PromptSet prompts;
                 try {
                     lm = opened.get(ref);
                     if (lm == null) {
@@ -233,17 +233,16 @@ public final class Session {
                         throw new FlowbenchException("lane model " + ref + " makes images of shape "
                                 + Arrays.toString(lm.shape()) + ", the project's model " + Arrays.toString(shape));
                     }
-                    label = Conditioner.forModel(lm).label(project.prompt());
+                    prompts = PromptSet.parse(project.prompt(), lm);
                 } catch (RuntimeException e) {
                     r.fail(e instanceof FlowbenchException fe ? fe.oneLine() : "cannot open model " + ref + ": " + e);
                     continue;
                 }
-                int[] labels = new int[project.n()];
-                Arrays.fill(labels, label);
                 r.model = lm;
-                r.request = new SamplingRequest(project.seed(), 0, project.n(), project.batch(), labels,
-                        Math.max(0, project.previewEvery()));
-                r.prepare(lm, label);
+                r.prompts = prompts;
+                r.request = SamplingRequest.conditioned(project.seed(), 0, project.n(), project.batch(),
+                        prompts.cycle(), Math.max(0, project.previewEvery()));
+                r.prepare(lm, prompts);
             }
             for (int from = 0; from < project.n(); from += project.batch()) {
                 int count = Math.min(project.batch(), project.n() - from);
@@ -318,8 +317,9 @@ public final class Session {
         long nfe;
         /** Cost ledger totals by counter over the finished images. */
         final Map<String, Long> cost = new LinkedHashMap<>();
-        /** The model this lane samples and its request (the project's model unless the lane names its own). */
+        /** The model this lane samples, its prompts and request (the project's model unless the lane names its own). */
         FlowModel model;
+        PromptSet prompts;
         SamplingRequest request;
         /** What ran, from the samplers' manifests. */
         final RunRecord runRecord = new RunRecord();
@@ -338,7 +338,7 @@ public final class Session {
             this.spec = spec;
         }
 
-        void prepare(FlowModel model, int label) {
+        void prepare(FlowModel model, PromptSet prompts) {
             dim = model.dim();
             keepLimit = model.dim() <= 3 ? project.n() : Math.min(project.n(), 64);
             qualityScheduler = new LatestWins(metricsThread);
@@ -352,7 +352,7 @@ public final class Session {
             try {
                 java.util.Optional<KnownDistribution> known = model.as(KnownDistribution.class);
                 if (known.isPresent()) {
-                    modes = new AnalyticQuality(known.get(), label);
+                    modes = new AnalyticQuality(known.get(), prompts.cycle());
                     quality = modes;
                 } else {
                     quality = Metrics.forModel(model, project.referenceStats());
@@ -492,6 +492,9 @@ public final class Session {
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("lane", spec.name());
             extra.put("prompt", project.prompt());
+            if (prompts != null) {
+                extra.put("prompts", prompts.description());
+            }
             return runRecord.toMap(extra);
         }
 

@@ -18,8 +18,8 @@ import org.flowbench.app.session.Session;
 import org.flowbench.app.session.SessionEvent;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.io.Json;
-import org.flowbench.engine.model.Conditioner;
 import org.flowbench.engine.model.FlowModel;
+import org.flowbench.engine.model.PromptSet;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.RunRecord;
@@ -234,9 +234,9 @@ public final class RunViewModel {
         background.execute(() -> {
             try (FlowModel m = opener.open(ref)) {
                 Sampler s = SamplerRegistry.create(sampler, params);
-                int label = Conditioner.forModel(m).label(pr);
-                SampleBatch b = s.sample(new SamplingRequest(sd, index, 1, 1, new int[] {label}, 0), m,
-                        ProgressListener.NONE, CancellationToken.NONE);
+                // the same run: image index of the run's prompt set (its class and, for BOSS, its schedule)
+                SampleBatch b = s.sample(SamplingRequest.conditioned(sd, index, 1, 1, PromptSet.parse(pr, m).cycle(), 0),
+                        m, ProgressListener.NONE, CancellationToken.NONE);
                 ui.execute(() -> done.accept(b));
             } catch (RuntimeException e) {
                 String msg = e instanceof FlowbenchException fe ? fe.oneLine() : e.toString();

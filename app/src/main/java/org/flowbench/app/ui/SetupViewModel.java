@@ -199,10 +199,16 @@ public final class SetupViewModel {
         return Models.builtins();
     }
 
-    /** Prompts the selected model understands (its class names); empty = unconditional only. */
+    /** Prompts the selected model understands ("all", then its class names); empty = unconditional only. */
     public List<String> prompts() {
         ModelView m = model.get();
-        return m == null ? List.of() : m.classNames();
+        if (m == null || m.classNames().isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        out.add(org.flowbench.engine.model.PromptSet.ALL); // every class in turn
+        out.addAll(m.classNames());
+        return out;
     }
 
     private void loadModel(String ref) {

@@ -44,10 +44,10 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
         super("boss", "1", config);
     }
 
-    /** The Bellman schedule for this config on a model (cached). */
-    public BossSchedule bellman(FlowModel model) {
+    /** The Bellman schedule for this config on a model under a run's conditioning (cached; null: unconditional). */
+    public BossSchedule bellman(FlowModel model, int[] conditioning) {
         return BossSchedule.get(model, config().steps(), config().fine(), config().costSamples(), config().costSeed(),
-                CancellationToken.NONE);
+                conditioning, ProgressListener.NONE, CancellationToken.NONE);
     }
 
     /** The {@code boss} schedule: Bellman-optimal times for the model, computed in {@code prepare}. */
@@ -60,14 +60,15 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
             }
 
             @Override
-            public double[] times(FlowModel model) {
-                return bellman(model).times();
+            public double[] times(FlowModel model, int[] conditioning) {
+                return bellman(model, conditioning).times();
             }
 
             @Override
-            public void prepare(FlowModel model, ProgressListener listener, CancellationToken cancel) {
+            public void prepare(FlowModel model, int[] conditioning, ProgressListener listener,
+                                CancellationToken cancel) {
                 BossSchedule.get(model, config().steps(), config().fine(), config().costSamples(),
-                        config().costSeed(), listener, cancel);
+                        config().costSeed(), conditioning, listener, cancel);
             }
         };
     }
@@ -86,7 +87,7 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
                 listener.progress(done, total, what);
             }
         };
-        schedule().prepare(model, counting, cancel);
+        schedule().prepare(model, req.conditioningCycle(), counting, cancel);
         // evaluations this call made for the schedule (0 when it came from a cache), charged to no image
         long scheduleNfe = fineSteps[0] * config().costSamples() * model.networkEvaluationsPerState();
         return new RunState() {
@@ -98,9 +99,11 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
     }
 
     @Override
-    protected void describe(FlowModel model, RunManifest.Builder manifest) {
-        super.describe(model, manifest);
-        BossSchedule s = bellman(model);
+    protected void describe(SamplingRequest req, FlowModel model, RunManifest.Builder manifest) {
+        super.describe(req, model, manifest);
+        BossSchedule s = bellman(model, req.conditioningCycle());
+        manifest.put("scheduleConditioning", java.util.Arrays.stream(BossSchedule.normalise(req.conditioningCycle()))
+                .boxed().toList());
         manifest.put("fineIndices", Arrays.stream(s.indices()).boxed().toList());
         manifest.put("dpObjective", s.objective());
         manifest.put("scheduleFromCache", s.fromCache());
@@ -108,6 +111,6 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
 
     @Override
     protected void integrate(Batch b) {
-        (config().solver().equals("heun") ? RungeKutta.HEUN : RungeKutta.EULER).integrate(b, grid(b.model));
+        (config().solver().equals("heun") ? RungeKutta.HEUN : RungeKutta.EULER).integrate(b, grid(b.model, b.request));
     }
 }

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Bellman-optimal step schedule: K + 1 times, their fine-grid indices and the DP objective, for one
- * (model hash, K, fine, cost samples, cost seed). Schedules are cached on disk under
+ * (model hash, K, fine, cost samples, cost seed, conditioning). The conditioning is the run's cycle of class labels
+ * (cost sample m follows the path of class {@code conditioning[m mod length]}; {−1}: unconditional), so a prompted
+ * run gets the schedule of the paths it will follow. Schedules are cached on disk under
  * {@code <cache>/boss/} where {@code <cache>} is the system property {@code flowbench.cache} or
  * {@code ~/.cache/flowbench}; cost matrices are also kept in memory for the life of the process, so schedules for
  * several K share one matrix.
@@ -43,21 +45,24 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
                 + "-seed" + seed + ".json");
     }
 
-    /** The cost matrix for (model, fine, samples, seed), computed once per process. */
+    /** The unconditional cost matrix for (model, fine, samples, seed), computed once per process. */
     public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, CancellationToken cancel) {
-        return costMatrix(model, fine, samples, seed, ProgressListener.NONE, cancel);
+        return costMatrix(model, fine, samples, seed, null, ProgressListener.NONE, cancel);
     }
 
-    /** The same, reporting the fine steps of a computation on {@code progress}. */
-    public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, ProgressListener progress,
-                                        CancellationToken cancel) {
-        String key = model.hash() + "/" + fine + "/" + samples + "/" + seed;
+    /** The cost matrix under a conditioning cycle, reporting the fine steps of a computation on {@code progress}. */
+    public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, int[] conditioning,
+                                        ProgressListener progress, CancellationToken cancel) {
+        int[] cycle = normalise(conditioning);
+        String key = model.hash() + conditioningTag(cycle) + "/" + fine + "/" + samples + "/" + seed;
         CostMatrix c = MATRICES.get(key);
         if (c == null) {
             long t0 = System.nanoTime();
-            int[] none = new int[samples];
-            java.util.Arrays.fill(none, FlowModel.UNCONDITIONAL);
-            c = BossCost.compute(model, fine, samples, seed, none, progress, cancel);
+            int[] labels = new int[samples];
+            for (int m = 0; m < samples; m++) {
+                labels[m] = cycle[m % cycle.length];
+            }
+            c = BossCost.compute(model, fine, samples, seed, labels, progress, cancel);
             LOG.info("BOSS cost matrix for {} (N = {}, M = {}): {} field evaluations in {} ms", model.id(), fine,
                     samples, (long) fine * samples, (System.nanoTime() - t0) / 1_000_000);
             MATRICES.put(key, c);
@@ -68,13 +73,18 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
     /** The schedule from memory, the disk cache, or computed (and then written to the cache). */
     public static BossSchedule get(FlowModel model, int steps, int fine, int samples, long seed,
                                    CancellationToken cancel) {
-        return get(model, steps, fine, samples, seed, ProgressListener.NONE, cancel);
+        return get(model, steps, fine, samples, seed, null, ProgressListener.NONE, cancel);
     }
 
-    /** The same, reporting the progress of a cost-matrix computation and honouring cancel during it. */
-    public static BossSchedule get(FlowModel model, int steps, int fine, int samples, long seed,
+    /**
+     * The schedule under a run's conditioning (null or {−1}: unconditional), reporting the progress of a cost-matrix
+     * computation and honouring cancel during it.
+     */
+    public static BossSchedule get(FlowModel model, int steps, int fine, int samples, long seed, int[] conditioning,
                                    ProgressListener progress, CancellationToken cancel) {
-        String hash = model.hash();
+        int[] cycle = normalise(conditioning);
+        // unconditional schedules keep their key (and cache files); conditioned ones are told apart by their cycle
+        String hash = model.hash() + conditioningTag(cycle);
         String key = hash + "/" + steps + "/" + fine + "/" + samples + "/" + seed;
         BossSchedule s = SCHEDULES.get(key);
         if (s != null) {
@@ -83,7 +93,7 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
         Path f = file(hash, steps, fine, samples, seed);
         s = read(f, hash, steps, fine, samples, seed);
         if (s == null) {
-            CostMatrix c = costMatrix(model, fine, samples, seed, progress, cancel);
+            CostMatrix c = costMatrix(model, fine, samples, seed, cycle, progress, cancel);
             BellmanDp.Result r = BellmanDp.solve(c, steps);
             double[] grid = BossCost.fineGrid(model.path(), fine);
             double[] times = new double[r.path().length];
@@ -95,6 +105,23 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
         }
         SCHEDULES.put(key, s);
         return s;
+    }
+
+    /** {−1} for no conditioning or an all-unconditional one; the cycle otherwise. */
+    static int[] normalise(int[] conditioning) {
+        if (conditioning == null || java.util.Arrays.stream(conditioning).allMatch(l -> l < 0)) {
+            return new int[] {FlowModel.UNCONDITIONAL};
+        }
+        return conditioning.clone();
+    }
+
+    /** "" for unconditional (the historical key), else a tag naming the cycle. */
+    static String conditioningTag(int[] cycle) {
+        if (cycle.length == 1 && cycle[0] < 0) {
+            return "";
+        }
+        return "-cond" + org.flowbench.engine.model.pkg.ModelPackage.sha256(
+                java.util.Arrays.toString(cycle).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** Forgets the in-memory caches (tests). */

@@ -163,8 +163,8 @@ public final class FkcSampler extends GridSampler<FkcSampler.Config> {
     }
 
     @Override
-    protected void describe(FlowModel model, RunManifest.Builder mb) {
-        super.describe(model, mb);
+    protected void describe(SamplingRequest req, FlowModel model, RunManifest.Builder mb) {
+        super.describe(req, model, mb);
         mb.put("population", config().output().equals("all")
                 ? "images with the same label in blocks of 'particles' absolute image indices"
                 : "'particles' particles per image, noise keyed by (image, particle)");
@@ -203,7 +203,7 @@ public final class FkcSampler extends GridSampler<FkcSampler.Config> {
     @Override
     protected RunState begin(SamplingRequest req, FlowModel model, ProgressListener listener,
                              CancellationToken cancel) {
-        schedule().prepare(model, listener, cancel);
+        schedule().prepare(model, req.conditioningCycle(), listener, cancel);
         FlowModel second = null;
         if (config().target().equals("product")) {
             second = Models.open(config().expert2());
@@ -217,7 +217,7 @@ public final class FkcSampler extends GridSampler<FkcSampler.Config> {
                                 + ", the model uses " + model.path().id(), "both experts must share one noise path");
             }
         }
-        return new FkcRun(second, grid(model));
+        return new FkcRun(second, grid(model, req));
     }
 
     /**

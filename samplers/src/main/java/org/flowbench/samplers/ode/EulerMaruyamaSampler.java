@@ -37,7 +37,7 @@ public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler
     @Override
     protected void integrate(Batch b) {
         NoisePath path = b.model.path();
-        double[] t = grid(b.model);
+        double[] t = grid(b.model, b.request);
         int len = b.x.length;
         double[] x = b.x;
         double[] v = new double[len];

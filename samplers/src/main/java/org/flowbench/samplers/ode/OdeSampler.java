@@ -49,6 +49,6 @@ public final class OdeSampler extends GridSampler<OdeSampler.Config> {
 
     @Override
     protected void integrate(Batch b) {
-        method.kernel.integrate(b, grid(b.model));
+        method.kernel.integrate(b, grid(b.model, b.request));
     }
 }

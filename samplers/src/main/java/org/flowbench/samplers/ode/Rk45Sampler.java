@@ -3,6 +3,7 @@ package org.flowbench.samplers.ode;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Parameterization;
+import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.samplers.BatchSampler;
 import org.flowbench.samplers.Param;
 
@@ -37,12 +38,12 @@ public final class Rk45Sampler extends BatchSampler<Rk45Sampler.Config> {
     }
 
     @Override
-    protected long stepsPerImage(FlowModel model) {
+    protected long stepsPerImage(SamplingRequest req, FlowModel model) {
         return 50;
     }
 
     @Override
-    protected double startTime(FlowModel model) {
+    protected double startTime(SamplingRequest req, FlowModel model) {
         return model.path().tStart();
     }
 
