@@ -44,12 +44,12 @@ public record Project(int schemaVersion, String name, String model, String model
     }
 
     /**
-     * Euler 4/8/32 and Heun 8 on builtin:fashion-flow, unconditional, with the domain FID statistics the model
-     * declares; N 32 in batches of 16 (two points per FID-vs-N curve): the whole comparison (120 network calls of 16
-     * images) ran in 74 s and 153 s on the loaded 2-core dev VM (docs/benchmarks.md, Workbench).
+     * Euler 4/8/32 and Heun 8 on builtin:fashion-flow, prompted with every class in turn (the model's figures are for
+     * prompted samples; unconditionally it is several times worse in FID), with the domain FID statistics the model
+     * declares; N 32 in batches of 16 (two points per FID-vs-N curve).
      */
     public static Project fashionComparison() {
-        return new Project(SCHEMA_VERSION, "Untitled", "builtin:fashion-flow", null, "", 32, 16, 0, SeedPolicy.FIXED,
+        return new Project(SCHEMA_VERSION, "Untitled", "builtin:fashion-flow", null, "all", 32, 16, 0, SeedPolicy.FIXED,
                 2, "default", comparisonLanes(), List.of());
     }
 
