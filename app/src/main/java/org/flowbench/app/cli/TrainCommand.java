@@ -16,6 +16,7 @@ import org.flowbench.engine.metrics.Quantisation;
 import org.flowbench.engine.metrics.ReferenceStats;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
+import org.flowbench.engine.model.PromptSet;
 import org.flowbench.engine.model.pkg.ClassifierModel;
 import org.flowbench.engine.model.pkg.ModelPackage;
 import org.flowbench.engine.model.pkg.PackageResolver;
@@ -358,6 +359,10 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--json", description = "append one JSON line per run and seed to this file")
         Path json;
 
+        @Option(names = "--prompt", defaultValue = "all", description = "prompts: all (every class in turn, the "
+                + "default), a class, a comma-separated list, or empty for unconditional")
+        String prompt;
+
         /** One run's figures: n samples of one sampler configuration from one seed. */
         record Row(double classified, double fid, double nfePerImage, double wallSeconds) {}
 
@@ -368,15 +373,11 @@ public final class TrainCommand implements Runnable {
             ReferenceStats ref = ReferenceStats.read(cls.resolve(ReferenceStatistics.FILE));
             PrintWriter out = spec.commandLine().getOut();
             try (FlowModel m = Models.open(model); ClassifierModel c = ClassifierModel.open(ModelPackage.open(cls))) {
-                int classes = m.classNames().size();
-                int[] labels = new int[n];
-                for (int i = 0; i < n; i++) {
-                    labels[i] = classes == 0 ? -1 : i % classes;
-                }
+                PromptSet prompts = PromptSet.parse(m.classNames().isEmpty() ? "" : prompt, m);
                 for (String r : runs) {
                     List<Row> rows = new ArrayList<>();
                     for (long seed : seeds) {
-                        Row row = evaluate(m, c, ref, r, seed, labels);
+                        Row row = evaluate(m, c, ref, r, seed, prompts);
                         rows.add(row);
                         Map<String, Object> j = new LinkedHashMap<>();
                         j.put("model", model);
@@ -384,6 +385,7 @@ public final class TrainCommand implements Runnable {
                         j.put("run", r);
                         j.put("n", n);
                         j.put("seed", seed);
+                        j.put("prompts", prompts.description());
                         j.put("nfePerImage", row.nfePerImage());
                         j.put("classifiedAsPrompted", row.classified());
                         j.put("fid", row.fid());
@@ -405,7 +407,10 @@ public final class TrainCommand implements Runnable {
             return 0;
         }
 
-        private Row evaluate(FlowModel m, ClassifierModel c, ReferenceStats ref, String r, long seed, int[] labels) {
+        /** n samples of run r from one seed; "classified as prompted" is NaN for an unconditional run. */
+        private Row evaluate(FlowModel m, ClassifierModel c, ReferenceStats ref, String r, long seed,
+                             PromptSet prompts) {
+            int[] labels = prompts.labels(0, n);
             String[] sp = r.split(":");
             Map<String, String> params = new LinkedHashMap<>();
             if (sp.length > 1 && !sp[1].equals("0")) {
@@ -431,7 +436,7 @@ public final class TrainCommand implements Runnable {
                     }
                 }
             };
-            SampleBatch b = s.sample(new SamplingRequest(seed, 0, n, batch, labels, 0), m, progress,
+            SampleBatch b = s.sample(SamplingRequest.conditioned(seed, 0, n, batch, prompts.cycle(), 0), m, progress,
                     CancellationToken.NONE);
             double wall = (System.nanoTime() - t0) / 1e9;
             double[] x = Quantisation.applied(ref.identity().quantisation(), b.samples(), b.samples().length);
@@ -455,7 +460,8 @@ public final class TrainCommand implements Runnable {
             for (long v : b.nfe()) {
                 nfe += v;
             }
-            return new Row(ok / (double) n, mine.fid(ref), nfe / (double) n, wall);
+            return new Row(prompts.unconditional() ? Double.NaN : ok / (double) n, mine.fid(ref), nfe / (double) n,
+                    wall);
         }
 
         /** Appends a line by rewriting the file atomically, so an interrupted run never leaves half a line. */
