@@ -1,6 +1,5 @@
 package org.flowbench.engine.train;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.flowbench.engine.nn.ParamStore;
@@ -44,16 +43,7 @@ public record Adam(double lr, int warmupSteps, double beta1, double beta2, doubl
 
     /** Every hyper-parameter by name, for checkpoints and the package's provenance. */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("optimizer", "adam");
-        m.put("lr", lr);
-        m.put("warmupSteps", warmupSteps);
-        m.put("beta1", beta1);
-        m.put("beta2", beta2);
-        m.put("eps", eps);
-        m.put("clipNorm", clipNorm);
-        m.put("emaDecay", emaDecay);
-        return m;
+        return HyperParameters.of(this, "adam");
     }
 
     /** The global L2 norm of the gradients. */

@@ -82,16 +82,7 @@ public final class Trainer<B> {
 
         /** Every hyper-parameter by name, for the package's provenance (serialised from this record, not retyped). */
         public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (java.lang.reflect.RecordComponent c : Config.class.getRecordComponents()) {
-                try {
-                    m.put(c.getName(), c.getAccessor().invoke(this));
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            m.put("optimizer", "adam");
-            return m;
+            return HyperParameters.of(this, "adam");
         }
 
         public Config withSteps(long v) {
