@@ -136,7 +136,10 @@ public final class TrainBossCommand implements Callable<Integer> {
                         + "model without a trainable network", "straighten the unguided model (without ?cfg=), then sample it "
                         + "with guidance");
             }
-            BossSchedule s = BossSchedule.get(teacher, k, fine, costSamples, costSeed, cancel);
+            // the schedule of the paths the student learns: every class in turn for a class-conditional teacher
+            int[] conditioning = classes > 0 ? java.util.stream.IntStream.range(0, classes).toArray() : null;
+            BossSchedule s = BossSchedule.get(teacher, k, fine, costSamples, costSeed, conditioning,
+                    org.flowbench.engine.run.ProgressListener.NONE, cancel);
             err.println("Bellman times " + java.util.Arrays.toString(s.times()) + "; fine-tuning on " + tuples
                     + " teacher paths");
             BossStraighten.Tuples data = BossStraighten.tuples(teacher, s, tuples, seed + 1, classes);
@@ -153,6 +156,8 @@ public final class TrainBossCommand implements Callable<Integer> {
             prov.put("warmupSteps", warmup);
             prov.put("emaDecay", ema);
             prov.put("tuples", tuples);
+            prov.put("scheduleConditioning", conditioning == null ? "none (unconditional)"
+                    : "every class in turn (cost path m has class m mod " + classes + ")");
             BossStraighten.Heldout held = BossStraighten.heldout(teacher, fine, evalSamples, evalSeed, classes);
             double et = BossStraighten.endpointError(teacher, s.times(), held);
             prov.put("heldOutTeacherError", et);

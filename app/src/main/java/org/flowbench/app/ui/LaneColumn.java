@@ -54,9 +54,13 @@ public final class LaneColumn extends VBox {
         top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         Label sub = new Label(subtitle(lane));
         sub.getStyleClass().add("lane-subtitle");
+        javafx.scene.control.Tooltip subTip = new javafx.scene.control.Tooltip();
+        subTip.textProperty().bind(sub.textProperty()); // the whole line when the column cuts it
+        sub.setTooltip(subTip);
         lane.samplerProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
         lane.statusProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
         lane.modelProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
+        lane.recordProperty().addListener((o, a, b) -> sub.setText(subtitle(lane)));
         progress.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(progress, Priority.ALWAYS);
         HBox prog = new HBox(6, progress, eta);
@@ -122,6 +126,12 @@ public final class LaneColumn extends VBox {
         spec.params().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
         if (spec.model() != null) {
             sb.append(" · on ").append(spec.model());
+        }
+        // a schedule chosen for the model (BOSS): the times the lane ran on, from its run record
+        java.util.Map<String, Object> rec = l.recordProperty().get();
+        if ("boss".equals(rec.get("schedule")) && rec.get("times") instanceof java.util.List<?> ts) {
+            sb.append(" · times ").append(String.join(" ", ts.stream()
+                    .map(t -> String.format(java.util.Locale.ROOT, "%.2f", ((Number) t).doubleValue())).toList()));
         }
         return sb.toString();
     }

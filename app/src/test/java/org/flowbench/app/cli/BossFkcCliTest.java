@@ -73,6 +73,8 @@ class BossFkcCliTest {
             assertEquals(3, times.size());
             assertTrue(p.manifest().get("referenceStats").toString().contains("fashion-classifier"));
             assertTrue(Double.isFinite(((Number) p.map("provenance").get("heldOutStudentError")).doubleValue()));
+            assertTrue(p.map("provenance").get("scheduleConditioning").toString().startsWith("every class in turn"),
+                    "the schedule follows the classes the student learns");
             Path x = dir.resolve("x.npy");
             String[] smp = run("sample", "--model", student.toString(), "--sampler", "euler", "--param", "grid=list",
                     "--param", "times=" + times.get(0) + "," + times.get(1) + "," + times.get(2), "--steps", "2",
