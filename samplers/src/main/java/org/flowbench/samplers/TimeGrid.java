@@ -76,10 +76,28 @@ public final class TimeGrid {
         return Double.isFinite(r) ? path.tStart() : path.tOfRatio(DEFAULT_RATIO_MAX);
     }
 
-    /** The rule a sampler's {@code grid} parameter names, as a {@link Schedule}. */
+    /**
+     * The rule a sampler's {@code grid} parameter names, as a {@link Schedule}; {@code auto} is the model's own times
+     * for this step count when it ships some (a BOSS-straightened student), else uniform.
+     */
     public static Schedule schedule(String kind, int steps, double rho, String times, boolean sde) {
+        if (kind.equals("auto")) {
+            return new Schedule() {
+                @Override
+                public String id() {
+                    return "auto";
+                }
+
+                @Override
+                public double[] times(org.flowbench.engine.model.FlowModel model, int[] conditioning) {
+                    double[] own = model.as(org.flowbench.engine.model.StoredSchedule.class)
+                            .map(s -> s.storedTimes(steps)).orElse(null);
+                    return own != null ? own : build("uniform", model.path(), steps, rho, times, sde);
+                }
+            };
+        }
         if (!kind.equals("uniform") && !kind.equals("edm") && !kind.equals("list")) {
-            throw new FlowbenchException("unknown grid '" + kind + "'", "use uniform, edm or list");
+            throw new FlowbenchException("unknown grid '" + kind + "'", "use auto, uniform, edm or list");
         }
         return new Schedule() {
             @Override

@@ -175,10 +175,18 @@ public final class ProjectFiles {
 
     /**
      * Schema 1 → 2: lanes gained an optional model of their own and the sampler version, results the record of what
-     * ran. Schema-1 parameters were resolved with the defaults of version 1 of every sampler, which this version
-     * still has, so reading resolves them as they were meant.
+     * ran. Schema-1 parameters omitted the defaults of version 1 of every sampler; the only default that changed
+     * since is the fixed-step solvers' grid (uniform, now auto), which is written in here.
      */
     private static ObjectNode migrate1to2(ObjectNode in) {
+        // the fixed-step solvers' default grid was uniform until version 2 of euler/heun/rk4 (now auto)
+        for (JsonNode lane : in.path("lanes")) {
+            String sampler = lane.path("sampler").asText();
+            if ((sampler.equals("euler") || sampler.equals("heun") || sampler.equals("rk4"))
+                    && lane.path("params").isObject() && !lane.path("params").has("grid")) {
+                ((ObjectNode) lane.get("params")).put("grid", "uniform");
+            }
+        }
         return in;
     }
 

@@ -37,8 +37,8 @@ class ProjectFilesTest {
         assertEquals(0.25, q.result("Euler 4").metric("fid"));
         String text = Files.readString(f);
         assertTrue(text.contains("\"schemaVersion\" : 2"), text);
-        assertTrue(text.contains("\"grid\" : \"uniform\""), "every resolved parameter is saved: " + text);
-        assertTrue(text.contains("\"samplerVersion\" : \"1\""), text);
+        assertTrue(text.contains("\"grid\" : \"auto\""), "every resolved parameter is saved: " + text);
+        assertTrue(text.contains("\"samplerVersion\" : \"2\""), text);
         assertTrue(!text.contains("\"model\" : null"), "a lane on the project's model names none: " + text);
         assertTrue(text.contains("\"steps\" : \"4\""), "parameters are stored by name: " + text);
     }
@@ -109,7 +109,7 @@ class ProjectFilesTest {
         LaneSpec euler32 = p.lanes().stream().filter(l -> l.name().equals("Euler 32")).findFirst().orElseThrow();
         assertEquals("32", euler32.params().get("steps"), "the default of version 1, now written down");
         assertEquals("uniform", euler32.params().get("grid"));
-        assertEquals("1", euler32.samplerVersion());
+        assertEquals("2", euler32.samplerVersion());
         assertEquals(null, euler32.model());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(f)), "reading changes nothing on disk");
     }

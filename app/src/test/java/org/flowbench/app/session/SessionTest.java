@@ -64,12 +64,12 @@ class SessionTest {
         }
         assertEquals("builtin:3modes", rec.get("model"));
         assertEquals("euler", rec.get("sampler"));
-        assertEquals("1", rec.get("samplerVersion"));
+        assertEquals("2", rec.get("samplerVersion"));
         assertEquals("cpu", rec.get("device"));
         assertEquals(40L, rec.get("images"));
         @SuppressWarnings("unchecked")
         Map<String, Object> params = (Map<String, Object>) rec.get("params");
-        assertEquals("uniform", params.get("grid"), "defaults are resolved into the record");
+        assertEquals("auto", params.get("grid"), "defaults are resolved into the record");
         assertEquals(4, params.get("steps"));
         @SuppressWarnings("unchecked")
         Map<String, Double> cost = (Map<String, Double>) s.results().get(1).record().get("cost");

@@ -180,7 +180,7 @@ class MainViewModelTest {
         assertEquals(0, json.path("seed").asLong(), recipe);
         assertEquals(5, json.path("image").asLong());
         assertEquals(8, json.path("params").path("steps").asInt());
-        assertEquals("uniform", json.path("params").path("grid").asText(), "every parameter, defaults included");
+        assertEquals("auto", json.path("params").path("grid").asText(), "every parameter, defaults included");
         assertEquals("cpu", json.path("device").asText());
         assertEquals(16.0, json.path("cost").path("network").asDouble());
         h.param("steps").textProperty().set("3");

@@ -29,8 +29,10 @@ public final class OdeSampler extends GridSampler<OdeSampler.Config> {
     /** Parameters of the fixed-step solvers. */
     public record Config(
             @Param(name = "steps", dflt = "32", min = 1, max = 100000, description = "number of solver steps") int steps,
-            @Param(name = "grid", dflt = "uniform", choices = {"uniform", "edm", "list"},
-                    description = "time grid: uniform in t, EDM-ρ on σ/α, or the explicit 'times' list") String grid,
+            @Param(name = "grid", dflt = "auto", choices = {"auto", "uniform", "edm", "list"},
+                    description = "time grid: auto (the model's own times for this step count, e.g. a BOSS "
+                            + "student's, else uniform), uniform in t, EDM-ρ on σ/α, or the explicit 'times' list")
+            String grid,
             @Param(name = "rho", dflt = "7", min = 1, max = 20, description = "ρ of the EDM grid") double rho,
             @Param(name = "times", dflt = "", description = "comma-separated times for grid=list (steps + 1 values)")
             String times) {}
@@ -38,7 +40,8 @@ public final class OdeSampler extends GridSampler<OdeSampler.Config> {
     private final Method method;
 
     public OdeSampler(Method method, Config config) {
-        super(method.id, "1", config);
+        // version 2: the default grid became auto (a model's own times, else uniform as in version 1)
+        super(method.id, "2", config);
         this.method = method;
     }
 

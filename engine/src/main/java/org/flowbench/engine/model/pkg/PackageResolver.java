@@ -189,7 +189,9 @@ public final class PackageResolver implements ModelResolver {
             org.flowbench.engine.nn.VelocityMlp mlp = org.flowbench.engine.nn.VelocityMlp.fromConfig(p.map("config"));
             ParamStore mw = mlp.init(0);
             p.loadWeights(mw);
-            return new MlpFlowModel(id, p.hash(), mlp, mw);
+            MlpFlowModel m = new MlpFlowModel(id, p.hash(), mlp, mw);
+            m.storeTimes(p);
+            return m;
         }
         if (arch.equals("torchscript")) {
             return new TorchScriptFlowModel(id, p);
@@ -205,7 +207,9 @@ public final class PackageResolver implements ModelResolver {
         FlowUNet net = FlowUNet.fromConfig(p.map("config"));
         ParamStore w = net.init(0);
         p.loadWeights(w);
-        return new NetworkFlowModel(id, p.hash(), net, w, p.imageShape(), p.classNames());
+        NetworkFlowModel m = new NetworkFlowModel(id, p.hash(), net, w, p.imageShape(), p.classNames());
+        m.storeTimes(p);
+        return m;
     }
 
     @Override

@@ -12,13 +12,15 @@ import org.flowbench.engine.model.PredictionModel;
  * the rectified-flow path, float32 weights and one native prediction. Subclasses only run their network, on a
  * per-state time vector so that velocity calls with mixed times (and constant-time calls) are one batched call.
  */
-abstract class PackagedFlowModel extends PredictionModel {
+abstract class PackagedFlowModel extends PredictionModel implements org.flowbench.engine.model.StoredSchedule {
     private final String id;
     private final String hash;
     private final int[] shape;
     private final List<String> classNames;
     private final Parameterization nativeParameterization;
     private final NoisePath path;
+    /** Step count → times the package ships (its {@code boss} section); empty for most packages. */
+    private java.util.Map<Integer, double[]> storedTimes = java.util.Map.of();
 
     PackagedFlowModel(String id, String hash, int[] shape, List<String> classNames, Parameterization nativeParameterization) {
         this(id, hash, shape, classNames, nativeParameterization, Paths.RECTIFIED_FLOW);
@@ -51,6 +53,31 @@ abstract class PackagedFlowModel extends PredictionModel {
         for (int i = 0; i < len; i++) {
             out[i] = v[i];
         }
+    }
+
+    /** Takes the times a package's {@code boss} section records (K and its K + 1 times), if any. */
+    final void storeTimes(ModelPackage p) {
+        if (!(p.manifest().get("boss") instanceof java.util.Map<?, ?> boss)) {
+            return;
+        }
+        if (boss.get("steps") instanceof Number k && boss.get("times") instanceof java.util.List<?> ts
+                && ts.size() == k.intValue() + 1) {
+            double[] t = new double[ts.size()];
+            for (int i = 0; i < t.length; i++) {
+                if (!(ts.get(i) instanceof Number v)) {
+                    throw new org.flowbench.engine.FlowbenchException("model package " + p.dir()
+                            + ": boss.times must be numbers");
+                }
+                t[i] = v.doubleValue();
+            }
+            storedTimes = java.util.Map.of(k.intValue(), t);
+        }
+    }
+
+    @Override
+    public final double[] storedTimes(int steps) {
+        double[] t = storedTimes.get(steps);
+        return t == null ? null : t.clone();
     }
 
     /** sha256 of the weights' float32 values in parameter order (models made from weights in memory). */
