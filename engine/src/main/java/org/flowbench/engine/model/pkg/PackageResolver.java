@@ -17,7 +17,7 @@ import org.flowbench.engine.nn.ParamStore;
  * model in classifier-free guidance with weight W.
  */
 public final class PackageResolver implements ModelResolver {
-    public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-classifier");
+    public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-flow-boss4", "fashion-classifier");
 
     /** The models/ folder, or null when none is found. */
     public static Path modelsDir() {
@@ -220,9 +220,12 @@ public final class PackageResolver implements ModelResolver {
             boolean present = models != null && ModelPackage.isPackage(models.resolve(n));
             boolean training = !present && models != null
                     && Files.isRegularFile(models.resolve(n).resolve("checkpoint.safetensors"));
-            String what = n.equals("fashion-flow") ? "class-conditional rectified-flow UNet, Fashion-MNIST 28x28"
-                    : "Fashion-MNIST classifier CNN (FID features, reward)";
-            out.add(new ModelInfo("builtin:" + n, n.equals("fashion-flow") ? "network flow" : "network classifier",
+            String what = switch (n) {
+                case "fashion-flow" -> "class-conditional rectified-flow UNet, Fashion-MNIST 28x28";
+                case "fashion-flow-boss4" -> "fashion-flow straightened by BOSS for 4 Euler steps on its Bellman times";
+                default -> "Fashion-MNIST classifier CNN (FID features, reward)";
+            };
+            out.add(new ModelInfo("builtin:" + n, n.startsWith("fashion-flow") ? "network flow" : "network classifier",
                     what + (present ? "" : training ? " (training in progress: EMA weights of the newest checkpoint)"
                             : " (not installed)")));
         }

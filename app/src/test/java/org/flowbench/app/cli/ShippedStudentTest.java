@@ -1,0 +1,30 @@
+package org.flowbench.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.flowbench.engine.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped BOSS student is a built-in model, and 4 Euler steps on it run on its stored Bellman times. */
+class ShippedStudentTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void fourEulerStepsOnTheStudentUseItsBellmanTimes() throws Exception {
+        String[] models = CliTests.run("models");
+        assertTrue(models[1].contains("builtin:fashion-flow-boss4"), models[1]);
+        Path man = dir.resolve("m.json");
+        String[] r = CliTests.run("sample", "--model", "builtin:fashion-flow-boss4", "--steps", "4", "--n", "10",
+                "--prompt", "all", "--quiet", "--out", dir.resolve("s.npy").toString(), "--manifest", man.toString());
+        assertEquals("0", r[0], r[2]);
+        JsonNode m = Json.MAPPER.readTree(man.toFile());
+        assertEquals("[0.0,0.22,0.51,0.8,1.0]", m.path("times").toString());
+        assertEquals("auto", m.path("params").path("grid").asText());
+        assertEquals(4.0, m.path("nfePerImage").asDouble());
+    }
+}
