@@ -54,7 +54,7 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
     public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, int[] conditioning,
                                         ProgressListener progress, CancellationToken cancel) {
         int[] cycle = normalise(conditioning);
-        String key = model.hash() + conditioningTag(cycle) + "/" + fine + "/" + samples + "/" + seed;
+        String key = identity(model) + conditioningTag(cycle) + "/" + fine + "/" + samples + "/" + seed;
         CostMatrix c = MATRICES.get(key);
         if (c == null) {
             long t0 = System.nanoTime();
@@ -84,7 +84,7 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
                                    ProgressListener progress, CancellationToken cancel) {
         int[] cycle = normalise(conditioning);
         // unconditional schedules keep their key (and cache files); conditioned ones are told apart by their cycle
-        String hash = model.hash() + conditioningTag(cycle);
+        String hash = identity(model) + conditioningTag(cycle);
         String key = hash + "/" + steps + "/" + fine + "/" + samples + "/" + seed;
         BossSchedule s = SCHEDULES.get(key);
         if (s != null) {
@@ -105,6 +105,18 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
         }
         SCHEDULES.put(key, s);
         return s;
+    }
+
+    /**
+     * What a schedule belongs to: the weights' hash, and for a classifier-free-guided model also its guidance (a
+     * guided model shares its base's hash, but its field, and so its schedule, differs with the weight).
+     */
+    static String identity(FlowModel model) {
+        if (!model.guided()) {
+            return model.hash();
+        }
+        return model.hash() + "-guided" + org.flowbench.engine.model.pkg.ModelPackage.sha256(
+                model.id().getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** {−1} for no conditioning or an all-unconditional one; the cycle otherwise. */

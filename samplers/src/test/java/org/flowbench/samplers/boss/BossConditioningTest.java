@@ -67,6 +67,14 @@ class BossConditioningTest {
                     CancellationToken.NONE);
             assertArrayEquals(none.times(), noneAgain.times());
 
+            // a guided model shares its base's weights hash, but its cost matrix is its own
+            // (not closed: closing a guided model closes its base, which this test still uses)
+            FlowModel guided = new org.flowbench.engine.model.pkg.GuidedModel(m, 3);
+            CostMatrix g = BossSchedule.costMatrix(guided, 40, 64, 0, all, ProgressListener.NONE,
+                    CancellationToken.NONE);
+            assertFalse(g.equals(direct), "the guided field gives another cost matrix");
+            assertEquals(BossCost.compute(guided, 40, 64, 0, labels, ProgressListener.NONE, CancellationToken.NONE), g);
+
             // a run's slices share the run's schedule: the times in every slice's manifest are the same
             var boss = SamplerRegistry.create("boss", Map.of("steps", "3", "fine", "40", "cost-samples", "64"));
             SampleBatch whole = boss.sample(SamplingRequest.conditioned(5, 0, 16, 16, all, 0), m, ProgressListener.NONE,
