@@ -69,6 +69,7 @@ class BossConditioningTest {
 
             // a guided model shares its base's weights hash, but its cost matrix is its own
             // (not closed: closing a guided model closes its base, which this test still uses)
+            BossSchedule.costMatrix(m, 40, 64, 0, all, ProgressListener.NONE, CancellationToken.NONE); // in memory now
             FlowModel guided = new org.flowbench.engine.model.pkg.GuidedModel(m, 3);
             CostMatrix g = BossSchedule.costMatrix(guided, 40, 64, 0, all, ProgressListener.NONE,
                     CancellationToken.NONE);
