@@ -106,7 +106,8 @@ public final class FidCommand implements Callable<Integer> {
         if (isStats) {
             return new Side(ReferenceStats.read(p), null, p.toString());
         }
-        SampleSets.Samples s = SampleSets.quantisedLike(SampleSets.load(p), referenceQuantisation);
+        SampleSets.Samples s = SampleSets.quantisedLike(SampleSets.requireStatistics(SampleSets.load(p), p.toString()),
+                referenceQuantisation);
         FeatureExtractor fx = FeatureExtractors.resolve(features, s.shape());
         try {
             double[] f = SampleSets.features(fx, s);

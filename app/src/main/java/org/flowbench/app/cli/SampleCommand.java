@@ -69,6 +69,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--allow-nan", description = "write samples even if some are not finite (default: fail, rc 1)")
+    boolean allowNan;
+
     @Override
     public Integer call() throws Exception {
         deviceOption.apply();
@@ -105,6 +108,15 @@ public final class SampleCommand implements Callable<Integer> {
             double wall = (System.nanoTime() - start) / 1e9;
             if (!quiet) {
                 err.println();
+            }
+            int d = m.dim();
+            double[] xs = result.samples();
+            for (int i = 0; i < xs.length && !allowNan; i++) {
+                if (!Double.isFinite(xs[i])) {
+                    err.println("flowbench: image " + (i / d) + " has a non-finite value (" + xs[i] + "): the sampler "
+                            + "diverged on " + m.id() + "; nothing was written (--allow-nan writes it anyway)");
+                    return 1;
+                }
             }
             int[] shape = new int[m.shape().length + 1];
             shape[0] = n;

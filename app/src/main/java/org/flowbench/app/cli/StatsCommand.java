@@ -40,7 +40,7 @@ public final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         deviceOption.apply();
-        SampleSets.Samples s = SampleSets.load(in);
+        SampleSets.Samples s = SampleSets.requireStatistics(SampleSets.load(in), in.toString());
         FeatureExtractor fx = FeatureExtractors.resolve(features, s.shape());
         double[] f = SampleSets.features(fx, s);
         GaussianStats g = new GaussianStats(fx.dim());

@@ -18,6 +18,15 @@ import org.flowbench.engine.model.FeatureExtractor;
  * 1×H×W, colour 3×H×W, like PIL's {@code convert("RGB")}).
  */
 public final class SampleSets {
+    /** Refuses a set too small for Gaussian statistics (a mean and a covariance need at least 2 samples). */
+    public static Samples requireStatistics(Samples s, String where) {
+        if (s.n() < 2) {
+            throw new org.flowbench.engine.FlowbenchException(where + " holds " + s.n() + " sample"
+                    + (s.n() == 1 ? "" : "s") + "; FID and statistics need at least 2", "give a larger set");
+        }
+        return s;
+    }
+
     private SampleSets() {}
 
     /** n samples of the given shape, row-major; quantised = the values came from 8-bit images. */
