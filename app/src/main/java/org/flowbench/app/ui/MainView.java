@@ -230,6 +230,7 @@ public final class MainView extends BorderPane {
         ChoiceBox<String> device = new ChoiceBox<>();
         device.setId("device");
         device.setItems(vm.devices());
+        device.setOnShowing(e -> vm.setup().probeDevices()); // GPUs are looked for when the list is first opened
         device.valueProperty().bindBidirectional(vm.deviceProperty());
         device.setTooltip(new Tooltip("Compute device for the next run: auto (a usable GPU, else the CPU), the CPU, "
                 + "or a GPU the engine can use"));

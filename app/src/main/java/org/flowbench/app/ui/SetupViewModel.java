@@ -56,7 +56,8 @@ public final class SetupViewModel {
     private final StringProperty referenceLabel = new SimpleStringProperty("exact (analytic model)");
     private final ObjectProperty<ModelView> model = new SimpleObjectProperty<>();
     private final StringProperty device = new SimpleStringProperty(Devices.currentSpec());
-    private final ObservableList<String> devices = FXCollections.observableArrayList(Devices.currentSpec());
+    private final ObservableList<String> devices = FXCollections.observableArrayList("auto", "cpu");
+    private boolean devicesProbed;
     private volatile CompletableFuture<Void> modelGate = CompletableFuture.completedFuture(null);
     /** The hash of the model the project's results were made with, then of the model now loaded. */
     private String modelHash;
@@ -89,7 +90,20 @@ public final class SetupViewModel {
             changed();
         });
         device.addListener((o, a, b) -> useDevice(a, b));
-        // asking the engine for its GPUs loads its natives: off the FX thread
+        if (!devices.contains(device.get())) {
+            devices.add(device.get());
+        }
+    }
+
+    /**
+     * Asks the engine which GPUs it can use and offers them (once, when the device list is first opened): the engine
+     * loads its natives for that, seconds of CPU that a window showing only analytic models never needs to spend.
+     */
+    public void probeDevices() {
+        if (devicesProbed) {
+            return;
+        }
+        devicesProbed = true;
         background.execute(() -> {
             List<String> found = Devices.available();
             ui.execute(() -> {

@@ -69,6 +69,8 @@ class MainViewModelTest {
     void theDeviceBoxOffersWhatTheMachineHasAndRefusesAnUnusableGpu() throws Exception {
         org.flowbench.engine.device.Devices.use("cpu");
         MainViewModel vm = vm();
+        assertEquals(List.of("auto", "cpu"), vm.devices(), "no engine probe until the list is opened");
+        vm.setup().probeDevices();
         assertEquals(org.flowbench.engine.device.Devices.available(), vm.devices());
         assertEquals("cpu", vm.deviceProperty().get());
         org.junit.jupiter.api.Assumptions.assumeTrue(org.flowbench.engine.device.Devices.gpuCount() == 0);
