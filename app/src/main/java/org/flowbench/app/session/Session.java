@@ -315,13 +315,11 @@ public final class Session {
         AnalyticQuality modes;
         long images;
         long nfe;
-        /** Cost ledger totals by counter over the finished images. */
-        final Map<String, Long> cost = new LinkedHashMap<>();
         /** The model this lane samples, its prompts and request (the project's model unless the lane names its own). */
         FlowModel model;
         PromptSet prompts;
         SamplingRequest request;
-        /** What ran, from the samplers' manifests. */
+        /** What ran, from the samplers' manifests, with the cost ledger's totals over the finished images. */
         final RunRecord runRecord = new RunRecord();
         double busySeconds;
         long stepsDone;
@@ -432,7 +430,6 @@ public final class Session {
                 images += b.count();
                 nfe += b.totalNfe();
                 runRecord.add(b);
-                b.cost().totals().forEach((k, v) -> cost.merge(k, v, Long::sum));
                 latency.add(b.count(), (long) (wall * 1e9), b.totalNfe());
                 int take = Math.min(b.count(), keepLimit - keptCount);
                 if (take > 0) {
@@ -511,7 +508,7 @@ public final class Session {
 
         private Map<String, Double> costPerImage() {
             Map<String, Double> m = new LinkedHashMap<>();
-            cost.forEach((k, v) -> m.put(k, images == 0 ? Double.NaN : v / (double) images));
+            runRecord.costTotals().forEach((k, v) -> m.put(k, images == 0 ? Double.NaN : v / (double) images));
             return m;
         }
     }

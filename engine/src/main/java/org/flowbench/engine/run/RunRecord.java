@@ -38,6 +38,11 @@ public final class RunRecord {
         return this;
     }
 
+    /** The cost ledger's totals over every call so far, by counter. */
+    public synchronized Map<String, Long> costTotals() {
+        return new LinkedHashMap<>(cost);
+    }
+
     public synchronized boolean isEmpty() {
         return images == 0;
     }

@@ -20,10 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BossCancelTest {
     @Test
     void cancelDuringTheCostMatrixStopsWithinOneBatch(@TempDir Path dir) {
-        String old = System.getProperty("flowbench.cache");
-        System.setProperty("flowbench.cache", dir.toString());
-        BossSchedule.clearMemory();
-        try {
+        try (ScheduleCache cache = ScheduleCache.at(dir)) {
             CountingModel m = new CountingModel(Models.open("builtin:boss-toy"));
             CancellationToken token = new CancellationToken();
             AtomicLong callsAtCancel = new AtomicLong(-1);
@@ -49,13 +46,6 @@ class BossCancelTest {
             assertEquals(3, matrixSteps.get(), "no further step of the cost matrix after cancel");
             assertEquals(callsAtCancel.get(), m.calls.get(), "no evaluation after cancel");
             assertTrue(m.states.get() == 3 * 50, "states evaluated: " + m.states.get());
-        } finally {
-            BossSchedule.clearMemory();
-            if (old == null) {
-                System.clearProperty("flowbench.cache");
-            } else {
-                System.setProperty("flowbench.cache", old);
-            }
         }
     }
 }

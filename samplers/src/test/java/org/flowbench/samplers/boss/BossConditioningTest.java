@@ -28,9 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BossConditioningTest {
     @Test
     void theScheduleFollowsTheRunsConditioning(@TempDir Path dir) {
-        String old = System.getProperty("flowbench.cache");
-        System.setProperty("flowbench.cache", dir.toString());
-        BossSchedule.clearMemory();
         Path spec = dir.resolve("two-classes.json");
         try {
             java.nio.file.Files.writeString(spec, "{\"type\":\"gaussian-mixture\",\"path\":\"rectified-flow\","
@@ -39,7 +36,7 @@ class BossConditioningTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        try (FlowModel m = Models.open(spec.toString())) {
+        try (ScheduleCache cache = ScheduleCache.at(dir); FlowModel m = Models.open(spec.toString())) {
             int[] all = {0, 1};
             BossSchedule none = BossSchedule.get(m, 3, 40, 64, 0, null, ProgressListener.NONE, CancellationToken.NONE);
             BossSchedule one = BossSchedule.get(m, 3, 40, 64, 0, new int[] {0}, ProgressListener.NONE,
@@ -86,13 +83,6 @@ class BossConditioningTest {
             assertEquals(Arrays.stream(each.times()).boxed().toList(), whole.manifest().get("times"));
             assertEquals(List.of(0, 1), whole.manifest().get("scheduleConditioning"));
             assertArrayEquals(whole.image(9), slice.image(1), "image 9 is the same whichever slice makes it");
-        } finally {
-            BossSchedule.clearMemory();
-            if (old == null) {
-                System.clearProperty("flowbench.cache");
-            } else {
-                System.setProperty("flowbench.cache", old);
-            }
         }
     }
 }
