@@ -135,7 +135,7 @@ if [ -n "${FLOWBENCH_DEB_LEVEL:-}" ]; then export DPKG_DEB_COMPRESSOR_LEVEL="$FL
   --file-associations "$here/flowbench-project.properties" \
   --linux-package-name flowbench --linux-deb-maintainer "flowbench@localhost" \
   --linux-menu-group "Graphics;Science" --linux-app-category graphics \
-  --linux-package-deps libgtk-3-0 \
+  --linux-package-deps "libgtk-3-0, libxtst6" \
   --linux-shortcut
 t2=$(date +%s)
 rm -rf "$target/jpackage-tmp"
