@@ -38,7 +38,8 @@ import picocli.CommandLine;
 /** {@code flowbench train flow|classifier}: the recipes of the built-in models, resumable. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
         subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class,
-                TrainCommand.ContactSheet.class, TrainCommand.Evaluate.class, TrainBossCommand.class})
+                TrainCommand.ContactSheet.class, TrainCommand.Evaluate.class, TrainBossCommand.class,
+                TrainSlimFlowCommand.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -49,11 +49,21 @@ public final class ClassifierCnn {
 
     /** The 128-d penultimate features for x [n, 1, 28, 28] in [−1, 1]. */
     public NDArray features(NDParams p, NDArray x) {
-        NDArray h = Layers.relu(Layers.conv(p, "conv1", x));
-        h = Layers.maxPool2(Layers.relu(Layers.conv(p, "conv2", h)));
-        h = Layers.relu(Layers.conv(p, "conv3", h));
-        h = Layers.maxPool2(Layers.relu(Layers.conv(p, "conv4", h)));
+        java.util.List<NDArray> maps = maps(p, x);
+        NDArray h = Layers.maxPool2(maps.get(3));
         return Layers.relu(Layers.linear(p, "fc", h.reshape(h.getShape().get(0), -1)));
+    }
+
+    /**
+     * The four convolutional feature maps (after each ReLU, before pooling): 32 × 28², 32 × 28², 64 × 14², 64 × 14²
+     * for a 28 × 28 input. A perceptual distance compares images on these, as LPIPS does on VGG's.
+     */
+    public java.util.List<NDArray> maps(NDParams p, NDArray x) {
+        NDArray h1 = Layers.relu(Layers.conv(p, "conv1", x));
+        NDArray h2 = Layers.relu(Layers.conv(p, "conv2", h1));
+        NDArray h3 = Layers.relu(Layers.conv(p, "conv3", Layers.maxPool2(h2)));
+        NDArray h4 = Layers.relu(Layers.conv(p, "conv4", h3));
+        return java.util.List.of(h1, h2, h3, h4);
     }
 
     public NDArray logits(NDParams p, NDArray features) {

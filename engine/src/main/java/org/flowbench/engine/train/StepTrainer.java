@@ -202,8 +202,13 @@ public final class StepTrainer {
 
     /** Writes every trainable group's weights, EMA and moments and the counters to one safetensors file, atomically. */
     public void save(Path file) throws IOException {
+        save(file, Map.of());
+    }
+
+    /** {@link #save(Path)} with the caller's metadata (settings to check on resume) stored beside the counters. */
+    public void save(Path file, Map<String, String> extra) throws IOException {
         Map<String, Safetensors.Tensor> t = new LinkedHashMap<>();
-        Map<String, String> meta = new LinkedHashMap<>();
+        Map<String, String> meta = new LinkedHashMap<>(extra);
         meta.put("flowbench.checkpoint", "step-trainer/1");
         meta.put("seed", Long.toString(seed));
         meta.put("step", Long.toString(step));

@@ -156,7 +156,8 @@ public final class Trainer<B> {
         return cfg.warmupSteps() <= 0 ? cfg.lr() : cfg.lr() * Math.min(1.0, s / (double) cfg.warmupSteps());
     }
 
-    static long mix(long seed, long step, long role) {
+    /** A well-mixed 64-bit seed from (seed, step, role): the per-step random streams of a resumable run. */
+    public static long mix(long seed, long step, long role) {
         long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + role * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

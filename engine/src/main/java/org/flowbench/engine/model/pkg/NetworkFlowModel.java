@@ -34,6 +34,11 @@ public final class NetworkFlowModel extends PackagedFlowModel implements TensorF
         this.params = weights.materialize(manager, false);
     }
 
+    /** A model of {@code net} with these weights (a student being trained); the hash is the weights'. */
+    public static NetworkFlowModel of(String id, FlowUNet net, ParamStore weights, int[] shape, List<String> classNames) {
+        return new NetworkFlowModel(id, PackagedFlowModel.weightsHash(weights), net, weights, shape, classNames);
+    }
+
     /** The network (for fine-tuning a copy, e.g. BOSS straightening). */
     public FlowUNet net() {
         return net;
