@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "slimflow", mixinStandardHelpOptions = true,
         description = "SlimFlow: a small one-step student by annealing reflow and flow-guided distillation.",
         subcommands = {TrainSlimFlowCommand.Pairs.class, TrainSlimFlowCommand.Reflow.class,
-                TrainSlimFlowCommand.Distill.class})
+                TrainSlimFlowCommand.Distill.class, TrainSlimFlowCommand.Toy.class})
 public final class TrainSlimFlowCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -312,6 +312,58 @@ public final class TrainSlimFlowCommand implements Runnable {
                     ? org.flowbench.engine.model.pkg.ModelPackage.open(
                             org.flowbench.engine.model.pkg.PackageResolver.packageDir(classifier)) : null;
             return SlimFlow.distill(p, t, from, cls, s, out, command, checkpointSeconds, resume, l, c);
+        }
+    }
+
+    @Command(name = "toy", mixinStandardHelpOptions = true,
+            description = "SlimFlow's exploratory arms on an exact 2-D mixture: reflow from scratch (β ≡ 0), annealed, "
+                    + "initialised from 1-RF; plain vs flow-guided distillation of a narrower student.")
+    static final class Toy implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--target", defaultValue = "builtin:8ring", description = "analytic rectified-flow mixture (default ${DEFAULT-VALUE})")
+        String target;
+
+        @Option(names = "--pairs", defaultValue = "4000", description = "exact 1-RF pairs (default ${DEFAULT-VALUE})")
+        int pairs;
+
+        @Option(names = "--steps", defaultValue = "3000", description = "training steps of every arm (default ${DEFAULT-VALUE})")
+        long steps;
+
+        @Option(names = "--batch", defaultValue = "256", description = "batch (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--hidden", defaultValue = "64", description = "hidden width of the reflow students (default ${DEFAULT-VALUE})")
+        int hidden;
+
+        @Option(names = "--narrow", defaultValue = "32", description = "hidden width of the one-step students (default ${DEFAULT-VALUE})")
+        int narrow;
+
+        @Option(names = "--lr", defaultValue = "2e-3", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter o = spec.commandLine().getOut();
+            o.printf(Locale.ROOT, "%s: %d exact 1-RF pairs, %d steps × batch %d per arm, MLP students (hidden %d; one-step "
+                    + "%d)%n", target, pairs, steps, batch, hidden, narrow);
+            o.println("| arm | straightness S | one-step FD | seconds |");
+            o.println("|---|---|---|---|");
+            o.flush();
+            try (FlowModel m = Models.open(target)) {
+                org.flowbench.samplers.onestep.ToyExperiment.run(m, new org.flowbench.samplers.onestep.ToyExperiment
+                        .Settings(pairs, steps, batch, hidden, narrow, lr, seed), r -> {
+                    o.printf(Locale.ROOT, "| %s | %s | %.4f | %.0f |%n", r.arm(),
+                            Double.isNaN(r.straightness()) ? "—" : String.format(Locale.ROOT, "%.4f", r.straightness()),
+                            r.oneStepFd(), r.seconds());
+                    o.flush();
+                });
+            }
+            return 0;
         }
     }
 }

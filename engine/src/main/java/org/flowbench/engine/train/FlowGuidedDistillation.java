@@ -42,10 +42,12 @@ public final class FlowGuidedDistillation {
     private FlowGuidedDistillation() {}
 
     /**
-     * The loss of one batch. {@code terms}, when not null, receives the values of both terms (one element array).
+     * The loss of one batch; {@code net} evaluates the student's parameters, {@code guide} the guide's (the same
+     * architecture in SlimFlow, where the guide is the student's own 2-RF; a wider one when the student is narrower).
+     * {@code terms}, when not null, receives the values of both terms (one element array).
      */
-    public static NDArray loss(NDManager m, Map<String, NDParams> params, TrainableNetwork net, ImageDistance d,
-                               double epsilon, double weightB, Batch b, Terms[] terms) {
+    public static NDArray loss(NDManager m, Map<String, NDParams> params, TrainableNetwork net, TrainableNetwork guide,
+                               ImageDistance d, double epsilon, double weightB, Batch b, Terms[] terms) {
         int n = b.n();
         Shape shape = shape(n, net.shape());
         NDArray z = m.create(b.z(), shape);
@@ -70,7 +72,7 @@ public final class FlowGuidedDistillation {
         NDArray p = v.get(n + ":");
         NDArray tp = org.flowbench.engine.model.TensorField.perState(zg, b.tGuide());
         NDArray xt = zg.add(p.stopGradient().mul(tp));
-        NDArray vg = net.velocity(params.get(GUIDE), xt, b.tGuide(), Condition.of(b.labelsGuide(), n)).stopGradient();
+        NDArray vg = guide.velocity(params.get(GUIDE), xt, b.tGuide(), Condition.of(b.labelsGuide(), n)).stopGradient();
         NDArray target = xt.add(vg.mul(tp.neg().add(1f))).stopGradient();
         NDArray lossB = d.perImage(params, zg.add(p), target).mean();
         if (terms != null) {

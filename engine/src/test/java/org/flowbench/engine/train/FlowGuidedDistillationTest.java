@@ -48,7 +48,7 @@ class FlowGuidedDistillationTest {
             FlowGuidedDistillation.Terms[] terms = new FlowGuidedDistillation.Terms[1];
             Map<String, NDParams> p0 = Map.of(FlowGuidedDistillation.STUDENT, student.materialize(m, false),
                     FlowGuidedDistillation.GUIDE, guide.materialize(m, false));
-            FlowGuidedDistillation.loss(m, p0, model, l2, eps, 1.0, b, terms);
+            FlowGuidedDistillation.loss(m, p0, model, model, l2, eps, 1.0, b, terms);
             double[] p = studentVelocity(net, student, b.zGuide(), eps);
             double expected = 0;
             for (int i = 0; i < N; i++) {
@@ -68,8 +68,8 @@ class FlowGuidedDistillationTest {
                 NDParams pg = guide.materialize(sub, true);
                 Map<String, NDParams> params = Map.of(FlowGuidedDistillation.STUDENT, ps, FlowGuidedDistillation.GUIDE, pg);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray withB = FlowGuidedDistillation.loss(sub, params, model, l2, eps, 1.0, b, null);
-                    NDArray onlyA = FlowGuidedDistillation.loss(sub, params, model, l2, eps, 0.0, b, null);
+                    NDArray withB = FlowGuidedDistillation.loss(sub, params, model, model, l2, eps, 1.0, b, null);
+                    NDArray onlyA = FlowGuidedDistillation.loss(sub, params, model, model, l2, eps, 0.0, b, null);
                     gc.backward(withB.sub(onlyA));
                 }
                 gradB = grads(ps, student);

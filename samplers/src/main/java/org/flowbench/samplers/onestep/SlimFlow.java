@@ -236,7 +236,7 @@ public final class SlimFlow {
                 long step = tr.step() + 1;
                 FlowGuidedDistillation.Batch b = distillBatch(pairs, order, step, s, classes, d);
                 StepTrainer.StepResult r = tr.step(base, Set.of(FlowGuidedDistillation.STUDENT), (m, p, rng) ->
-                        FlowGuidedDistillation.loss(m, p, studentModel, distance, s.epsilon(), s.guidanceWeight(), b,
+                        FlowGuidedDistillation.loss(m, p, studentModel, studentModel, distance, s.epsilon(), s.guidanceWeight(), b,
                                 terms));
                 lastLoss = r.loss();
                 long now = System.nanoTime();

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import org.flowbench.engine.metrics.Frechet;
-import org.flowbench.engine.metrics.GaussianStats;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.model.Models;
@@ -58,8 +56,8 @@ class RectifiedFlowTest {
             assertEquals(x[0], v[0], 1e-12);
             assertEquals(x[1], v[1], 1e-12);
 
-            Flow f = Flow.rk4(m, noises(N, 7), N, 400);
-            double fd = fd(f.end(), N, g);
+            FlowPaths f = FlowPaths.rk4(m, noises(N, 7), N, 400);
+            double fd = FlowPaths.fd(f.end(), N, g);
             assertTrue(fd < 0.01, name + ": FD of RK4-400 " + fd + " (reference ≈ 0.001 / 0.003)");
         }
     }
@@ -71,12 +69,12 @@ class RectifiedFlowTest {
         try (FlowModel m = Models.open("builtin:" + name)) {
             KnownDistribution g = m.require(KnownDistribution.class, "RF2");
             double[] z = noises(N, 11);
-            Flow f = Flow.rk4(m, z, N, 400);
+            FlowPaths f = FlowPaths.rk4(m, z, N, 400);
             assertEquals(straightness, f.straightness(), 0.05 * straightness, name + " straightness");
             double[] expected = {fd1, fd2, fd4, fd8};
             int[] ks = {1, 2, 4, 8};
             for (int i = 0; i < ks.length; i++) {
-                double fd = fd(Flow.euler(m, z, N, ks[i]), N, g);
+                double fd = FlowPaths.fd(FlowPaths.euler(m, z, N, ks[i]), N, g);
                 assertEquals(expected[i], fd, 0.1 * expected[i] + 0.01, name + " Euler " + ks[i]);
             }
         }
@@ -93,8 +91,8 @@ class RectifiedFlowTest {
             KnownDistribution g = m.require(KnownDistribution.class, "RF3");
             int pairs = 4000;
             double[] z = noises(pairs, 21);
-            Flow teacher = Flow.rk4(m, z, pairs, 200);
-            double s1 = Flow.rk4(m, noises(N, 23), N, 200).straightness();
+            FlowPaths teacher = FlowPaths.rk4(m, z, pairs, 200);
+            double s1 = FlowPaths.rk4(m, noises(N, 23), N, 200).straightness();
             float[] zf = new float[2 * pairs];
             float[] x1 = new float[2 * pairs];
             for (int i = 0; i < zf.length; i++) {
@@ -116,9 +114,9 @@ class RectifiedFlowTest {
             try (FlowModel rf2 = MlpFlowModel.of("2rf", net, tr.ema())) {
                 double[] zs = noises(N, 29);
                 // the MLP runs in Java doubles: its straightness on 4000 paths of RK4-50 (it is nearly straight)
-                double s2 = Flow.rk4(rf2, noises(4000, 31), 4000, 50).straightness();
-                double oneStep1 = fd(Flow.euler(m, zs, N, 1), N, g);
-                double oneStep2 = fd(Flow.euler(rf2, zs, N, 1), N, g);
+                double s2 = FlowPaths.rk4(rf2, noises(4000, 31), 4000, 50).straightness();
+                double oneStep1 = FlowPaths.fd(FlowPaths.euler(m, zs, N, 1), N, g);
+                double oneStep2 = FlowPaths.fd(FlowPaths.euler(rf2, zs, N, 1), N, g);
                 System.out.printf("RF3 %s: S(1-RF) %.4f S(2-RF) %.4f, one-step FD %.4f -> %.4f%n", name, s1, s2,
                         oneStep1, oneStep2);
                 assertTrue(s2 <= 0.1 * s1, name + ": S(2-RF) " + s2 + " vs S(1-RF) " + s1);
@@ -133,68 +131,6 @@ class RectifiedFlowTest {
             NoiseSource.gaussian(seed, i, 0, z, 2 * i, 2);
         }
         return z;
-    }
-
-    static double fd(double[] x, int n, KnownDistribution g) {
-        GaussianStats s = new GaussianStats(2);
-        s.addBatch(x, n);
-        GaussianStats target = GaussianStats.of(Long.MAX_VALUE / 4, g.dataMean(-1), g.dataCovariance(-1));
-        return Frechet.distance(s, target);
-    }
-
-    /** Trajectories of an ODE solve on a uniform grid, with the straightness of §2.4 along them. */
-    record Flow(double[] end, double straightness) {
-        static Flow rk4(FlowModel m, double[] z, int n, int steps) {
-            double[] x = z.clone();
-            double h = 1.0 / steps;
-            double[] k1 = new double[x.length];
-            double[] k2 = new double[x.length];
-            double[] k3 = new double[x.length];
-            double[] k4 = new double[x.length];
-            double[] y = new double[x.length];
-            double[][] v = new double[steps][]; // v(Z_t, t) at the grid's left points
-            for (int s = 0; s < steps; s++) {
-                double t = s * h;
-                m.velocity(x, n, t, null, k1);
-                v[s] = k1.clone();
-                axpy(x, 0.5 * h, k1, y);
-                m.velocity(y, n, t + 0.5 * h, null, k2);
-                axpy(x, 0.5 * h, k2, y);
-                m.velocity(y, n, t + 0.5 * h, null, k3);
-                axpy(x, h, k3, y);
-                m.velocity(y, n, t + h, null, k4);
-                for (int i = 0; i < x.length; i++) {
-                    x[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-                }
-            }
-            // S = ∫ E‖(Z1 − Z0) − v(Z_t, t)‖² dt, left Riemann sum on the grid
-            double sum = 0;
-            for (int s = 0; s < steps; s++) {
-                for (int i = 0; i < x.length; i++) {
-                    double e = (x[i] - z[i]) - v[s][i];
-                    sum += e * e;
-                }
-            }
-            return new Flow(x, sum / steps / n);
-        }
-
-        static double[] euler(FlowModel m, double[] z, int n, int steps) {
-            double[] x = z.clone();
-            double[] v = new double[x.length];
-            for (int s = 0; s < steps; s++) {
-                m.velocity(x, n, s / (double) steps, null, v);
-                for (int i = 0; i < x.length; i++) {
-                    x[i] += v[i] / steps;
-                }
-            }
-            return x;
-        }
-
-        private static void axpy(double[] x, double a, double[] k, double[] out) {
-            for (int i = 0; i < x.length; i++) {
-                out[i] = x[i] + a * k[i];
-            }
-        }
     }
 
     /** The test's own closed form of the exact 1-RF velocity for an isotropic mixture (§2.4), equal weights. */
