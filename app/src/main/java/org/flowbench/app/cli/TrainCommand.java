@@ -279,6 +279,16 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--out", required = true, description = "output .png")
         Path out;
 
+        @Option(names = "--compare", description = "a second model sampled from the same noises: rows alternate "
+                + "(class by class) between --model and this one")
+        String compare;
+
+        @Option(names = "--compare-sampler", defaultValue = "euler", description = "sampler of --compare (default ${DEFAULT-VALUE})")
+        String compareSampler;
+
+        @Option(names = "--compare-steps", defaultValue = "1", description = "steps of --compare (default ${DEFAULT-VALUE})")
+        int compareSteps;
+
         @Override
         public Integer call() throws Exception {
             deviceOption.apply();
@@ -317,11 +327,33 @@ public final class TrainCommand implements Runnable {
                     }
                 }
                 recipe.put("rows", m.classNames());
+                double[] grid = b.samples();
+                int rows = n;
+                if (compare != null) {
+                    // the same request (seed, image indices, labels): image i starts from the same noise in both
+                    org.flowbench.engine.run.SampleBatch c2;
+                    try (org.flowbench.engine.model.FlowModel m2 = org.flowbench.engine.model.Models.open(compare)) {
+                        c2 = org.flowbench.samplers.SamplerRegistry.create(compareSampler, java.util.Map.of("steps",
+                                Integer.toString(compareSteps))).sample(new org.flowbench.engine.run.SamplingRequest(seed,
+                                0, n, Math.min(n, 64), labels, 0), m2, org.flowbench.engine.run.ProgressListener.NONE,
+                                CancellationToken.NONE);
+                    }
+                    int d = m.dim();
+                    grid = new double[2 * n * d];
+                    for (int c = 0; c < classes; c++) {
+                        System.arraycopy(b.samples(), c * perClass * d, grid, 2 * c * perClass * d, perClass * d);
+                        System.arraycopy(c2.samples(), c * perClass * d, grid, (2 * c + 1) * perClass * d, perClass * d);
+                    }
+                    rows = 2 * n;
+                    recipe.put("rows", "alternating per class: " + model + " (" + sampler + " " + steps + " steps), then "
+                            + compare + " (" + compareSampler + " " + compareSteps + " steps), same noises");
+                    recipe.put("classNames", m.classNames());
+                }
                 java.util.Map<String, String> text = new java.util.LinkedHashMap<>();
                 text.put("Software", "Flowbench");
                 text.put("flowbench.recipe", org.flowbench.engine.io.Json.MAPPER.writeValueAsString(recipe));
                 int[] sh = m.shape();
-                org.flowbench.engine.io.Png.writeGrid(out, b.samples(), n, sh[1], sh[2], perClass, text);
+                org.flowbench.engine.io.Png.writeGrid(out, grid, rows, sh[1], sh[2], perClass, text);
                 spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %s (%d samples, %.1f s)%s%n", out, n,
                         wall, agree);
             }

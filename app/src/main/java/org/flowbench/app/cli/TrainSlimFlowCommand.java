@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "slimflow", mixinStandardHelpOptions = true,
         description = "SlimFlow: a small one-step student by annealing reflow and flow-guided distillation.",
         subcommands = {TrainSlimFlowCommand.Pairs.class, TrainSlimFlowCommand.Reflow.class,
-                TrainSlimFlowCommand.Distill.class, TrainSlimFlowCommand.Toy.class})
+                TrainSlimFlowCommand.Distill.class, TrainSlimFlowCommand.Toy.class,
+                TrainSlimFlowCommand.Speed.class})
 public final class TrainSlimFlowCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -364,6 +365,82 @@ public final class TrainSlimFlowCommand implements Runnable {
                 });
             }
             return 0;
+        }
+    }
+
+    @Command(name = "speed", mixinStandardHelpOptions = true,
+            description = "Parameters and images/s of a one-step student against its teacher at several step counts, "
+                    + "measured in one process (warm-up first, median of the repeats).")
+    static final class Speed implements Callable<Integer> {
+        @CommandLine.Mixin
+        DeviceOption deviceOption = new DeviceOption();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--student", required = true, description = "the one-step student package")
+        String student;
+
+        @Option(names = "--teacher", defaultValue = "builtin:fashion-flow", description = "teacher (default ${DEFAULT-VALUE})")
+        String teacher;
+
+        @Option(names = "--teacher-steps", defaultValue = "8,32", split = ",", description = "teacher Euler steps (default ${DEFAULT-VALUE})")
+        int[] teacherSteps;
+
+        @Option(names = "--n", defaultValue = "1024", description = "images per timing (default ${DEFAULT-VALUE})")
+        int n;
+
+        @Option(names = "--batch", defaultValue = "64", description = "batch (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--repeats", defaultValue = "3", description = "timings per row (default ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Override
+        public Integer call() throws Exception {
+            deviceOption.apply();
+            PrintWriter o = spec.commandLine().getOut();
+            long ps = parameters(student);
+            long pt = parameters(teacher);
+            o.printf(Locale.ROOT, "parameters: student %d, teacher %d (%.1f %%)%n", ps, pt, 100.0 * ps / pt);
+            o.println("| model | sampler | NFE/image | images/s (median of " + repeats + ") | vs student |");
+            o.println("|---|---|---|---|---|");
+            double base = Double.NaN;
+            try (FlowModel s = Models.open(student); FlowModel t = Models.open(teacher)) {
+                base = rate(s, 1);
+                o.printf(Locale.ROOT, "| %s | euler 1 | 1 | %.0f | 1.00 |%n", student, base);
+                for (int k : teacherSteps) {
+                    double r = rate(t, k);
+                    o.printf(Locale.ROOT, "| %s | euler %d | %d | %.0f | %.3f |%n", teacher, k, k, r, r / base);
+                }
+            }
+            return 0;
+        }
+
+        private static long parameters(String ref) {
+            org.flowbench.engine.model.pkg.ModelPackage p = org.flowbench.engine.model.pkg.ModelPackage.open(
+                    org.flowbench.engine.model.pkg.PackageResolver.packageDir(ref));
+            long sum = 0;
+            for (java.util.Map<String, Object> w : p.weights().values()) {
+                sum += ((Number) w.get("parameters")).longValue();
+            }
+            return sum;
+        }
+
+        private double rate(FlowModel m, int steps) {
+            org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create("euler",
+                    java.util.Map.of("steps", Integer.toString(steps), "grid", "uniform"));
+            s.sample(org.flowbench.engine.run.SamplingRequest.of(99, Math.min(n, 2 * batch), batch), m,
+                    org.flowbench.engine.run.ProgressListener.NONE, CancellationToken.NONE); // warm-up
+            double[] r = new double[repeats];
+            for (int i = 0; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                s.sample(org.flowbench.engine.run.SamplingRequest.of(i, n, batch), m,
+                        org.flowbench.engine.run.ProgressListener.NONE, CancellationToken.NONE);
+                r[i] = n / ((System.nanoTime() - t0) / 1e9);
+            }
+            java.util.Arrays.sort(r);
+            return r[repeats / 2];
         }
     }
 }
