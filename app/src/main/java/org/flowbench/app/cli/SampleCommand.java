@@ -85,6 +85,12 @@ public final class SampleCommand implements Callable<Integer> {
         if (!name.endsWith(".npy") && !png) {
             throw new FlowbenchException("--out must end in .npy or .png, got " + out);
         }
+        Map<String, java.nio.file.Path> outputs = new LinkedHashMap<>();
+        outputs.put("--out", out);
+        outputs.put("--manifest", manifest);
+        String modelPath = model.contains("?") ? model.substring(0, model.indexOf('?')) : model;
+        OutputPaths.check(model.startsWith("builtin:") ? Map.of() : Map.of("--model", java.nio.file.Path.of(modelPath)),
+                outputs);
         try (FlowModel m = Models.open(model)) {
             SamplerRegistry.get(sampler).checkModel(m);
             PromptSet prompts = PromptSet.parse(prompt, m);

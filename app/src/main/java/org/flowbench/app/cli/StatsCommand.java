@@ -40,6 +40,7 @@ public final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         deviceOption.apply();
+        OutputPaths.check(java.util.Map.of("--in", in), java.util.Map.of("--out", out));
         SampleSets.Samples s = SampleSets.requireStatistics(SampleSets.load(in), in.toString());
         FeatureExtractor fx = FeatureExtractors.resolve(features, s.shape());
         double[] f = SampleSets.features(fx, s);

@@ -9,7 +9,10 @@ import org.flowbench.engine.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipped BOSS student is a built-in model, and 4 Euler steps on it run on its stored Bellman times. */
+/**
+ * The shipped students are built-in models: 4 Euler steps on the BOSS student run on its stored Bellman times; the
+ * SlimFlow student samples in one network evaluation and its sample project runs headless.
+ */
 class ShippedStudentTest {
     @TempDir
     Path dir;
@@ -26,5 +29,22 @@ class ShippedStudentTest {
         assertEquals("[0.0,0.22,0.51,0.8,1.0]", m.path("times").toString());
         assertEquals("auto", m.path("params").path("grid").asText());
         assertEquals(4.0, m.path("nfePerImage").asDouble());
+    }
+
+    @Test
+    void theSlimFlowStudentSamplesInOneStepAndItsProjectRuns() throws Exception {
+        String[] models = CliTests.run("models");
+        assertTrue(models[1].contains("builtin:fashion-slimflow"), models[1]);
+        assertTrue(!models[1].contains("not installed"), models[1]);
+        Path man = dir.resolve("m.json");
+        String[] r = CliTests.run("sample", "--model", "builtin:fashion-slimflow", "--steps", "1", "--n", "10",
+                "--prompt", "all", "--quiet", "--out", dir.resolve("s.npy").toString(), "--manifest", man.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(1.0, Json.MAPPER.readTree(man.toFile()).path("nfePerImage").asDouble());
+        Path project = Path.of("..", "sample-projects", "fashion-slimflow.flowbench");
+        String[] run = CliTests.run("run", project.toString(), "--n", "4", "--out", dir.resolve("out").toString());
+        assertEquals("0", run[0], run[2]);
+        JsonNode metrics = Json.MAPPER.readTree(dir.resolve("out/metrics.json").toFile());
+        assertTrue(metrics.toString().contains("SlimFlow student, 1 step"), metrics.toString());
     }
 }

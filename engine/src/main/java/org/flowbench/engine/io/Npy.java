@@ -95,13 +95,26 @@ public final class Npy {
 
     public static Array read(Path file) {
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), Files.size(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new FlowbenchException("cannot read " + file + ": no such file");
+        } catch (java.io.EOFException e) {
+            throw new FlowbenchException("cannot read " + file + ": the file ends early (truncated?)");
         } catch (IOException e) {
-            throw new FlowbenchException("cannot read " + file + ": " + e.getMessage());
+            throw new FlowbenchException("cannot read " + file + ": " + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 
     static Array read(InputStream raw, String name) throws IOException {
+        return read(raw, name, -1);
+    }
+
+    /**
+     * Reads an array; {@code fileSize} (−1: unknown) is checked against the size the header claims before anything
+     * large is allocated, so a damaged or hostile header fails in one line instead of exhausting memory.
+     */
+    static Array read(InputStream raw, String name, long fileSize) throws IOException {
         DataInputStream in = new DataInputStream(raw);
         byte[] magic = new byte[6];
         in.readFully(magic);
@@ -117,6 +130,10 @@ public final class Npy {
             headerLen = Integer.reverseBytes(in.readInt());
         } else {
             throw new FlowbenchException(name + ": unsupported .npy version " + major);
+        }
+        if (headerLen < 0 || headerLen > 1 << 20 || (fileSize >= 0 && headerLen > fileSize)) {
+            throw new FlowbenchException(name + ": malformed .npy header (length " + Integer.toUnsignedString(headerLen)
+                    + ")");
         }
         byte[] h = new byte[headerLen];
         in.readFully(h);
@@ -140,15 +157,29 @@ public final class Npy {
             throw new FlowbenchException(name + ": dtype " + descr + " is not supported; use float32 or float64");
         }
         String[] parts = s.group(1).split(",");
-        int[] shape = Arrays.stream(parts).map(String::trim).filter(p -> !p.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        int[] shape;
+        try {
+            shape = Arrays.stream(parts).map(String::trim).filter(p -> !p.isEmpty()).mapToInt(Integer::parseInt)
+                    .toArray();
+        } catch (NumberFormatException e) {
+            throw new FlowbenchException(name + ": .npy shape (" + s.group(1) + ") is not a list of sizes");
+        }
         long count = 1;
         for (int x : shape) {
-            count *= x;
+            if (x < 0) {
+                throw new FlowbenchException(name + ": .npy shape (" + s.group(1) + ") has a negative size");
+            }
+            count = Math.min((long) Integer.MAX_VALUE + 1, count * x); // both factors ≤ 2³¹: no overflow
         }
         if (count > Integer.MAX_VALUE) {
-            throw new FlowbenchException(name + ": array too large");
+            throw new FlowbenchException(name + ": array too large (shape " + Arrays.toString(shape) + ")");
         }
         int width = f32 ? 4 : 8;
+        long prefix = 6 + 2 + (major == 1 ? 2 : 4) + headerLen;
+        if (fileSize >= 0 && prefix + count * width != fileSize) {
+            throw new FlowbenchException(name + ": the header claims " + count + " values (" + (prefix + count * width)
+                    + " bytes) but the file has " + fileSize + " bytes");
+        }
         double[] data = new double[(int) count];
         byte[] buf = new byte[width * 8192];
         int at = 0;

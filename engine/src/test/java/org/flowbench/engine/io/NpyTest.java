@@ -46,6 +46,38 @@ class NpyTest {
         assertThrows(FlowbenchException.class, () -> Npy.read(dir.resolve("missing.npy")));
     }
 
+    /** Headers are checked against the file before anything is allocated: one line, never an OOM or a parser trace. */
+    @Test
+    void hostileHeadersAreRefusedBeforeAllocation() throws Exception {
+        Path good = dir.resolve("good.npy");
+        Npy.writeFloat32(good, new int[] {2, 3}, new double[6]);
+        byte[] bytes = Files.readAllBytes(good);
+        String header = new String(bytes, 10, (bytes[8] & 0xFF) | ((bytes[9] & 0xFF) << 8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        String[][] cases = {
+            {"(2, 3)", "(200000, 3000)", "header claims 600000000 values"},
+            {"(2, 3)", "(99999, 99999)", "array too large"},
+            {"(2, 3)", "(-2, -3)", "negative size"},
+            {"(2, 3)", "(2, x)", "not a list of sizes"},
+            {"(2, 3)", "(2, 4)", "header claims 8 values"},
+        };
+        for (String[] c : cases) {
+            String body = header.replace(c[0], c[1]).stripTrailing(); // same length: take it from the padding
+            String h = body + " ".repeat(header.length() - 1 - body.length()) + "\n";
+            byte[] b = bytes.clone();
+            System.arraycopy(h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, b, 10, h.length());
+            Path f = dir.resolve("hostile.npy");
+            Files.write(f, b);
+            FlowbenchException e = assertThrows(FlowbenchException.class, () -> Npy.read(f), c[1]);
+            assertTrue(e.getMessage().contains(c[2]), e.getMessage());
+        }
+        // truncated data: the size check names it
+        Path cut = dir.resolve("cut.npy");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 4));
+        FlowbenchException e = assertThrows(FlowbenchException.class, () -> Npy.read(cut));
+        assertTrue(e.getMessage().contains("but the file has"), e.getMessage());
+    }
+
     @Test
     void atomicWriteKeepsBackup() throws Exception {
         Path f = dir.resolve("p.json");

@@ -17,7 +17,8 @@ import org.flowbench.engine.nn.ParamStore;
  * model in classifier-free guidance with weight W.
  */
 public final class PackageResolver implements ModelResolver {
-    public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-flow-boss4", "fashion-classifier");
+    public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-flow-boss4", "fashion-slimflow",
+            "fashion-classifier");
 
     /** The models/ folder, or null when none is found. */
     public static Path modelsDir() {
@@ -223,9 +224,10 @@ public final class PackageResolver implements ModelResolver {
             String what = switch (n) {
                 case "fashion-flow" -> "class-conditional rectified-flow UNet, Fashion-MNIST 28x28";
                 case "fashion-flow-boss4" -> "fashion-flow straightened by BOSS for 4 Euler steps on its Bellman times";
+                case "fashion-slimflow" -> "one-step SlimFlow student of fashion-flow (a quarter of its size): Euler, 1 step";
                 default -> "Fashion-MNIST classifier CNN (FID features, reward)";
             };
-            out.add(new ModelInfo("builtin:" + n, n.startsWith("fashion-flow") ? "network flow" : "network classifier",
+            out.add(new ModelInfo("builtin:" + n, !n.equals("fashion-classifier") ? "network flow" : "network classifier",
                     what + (present ? "" : training ? " (training in progress: EMA weights of the newest checkpoint)"
                             : " (not installed)")));
         }
