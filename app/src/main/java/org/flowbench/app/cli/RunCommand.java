@@ -67,6 +67,10 @@ public final class RunCommand implements Callable<Integer> {
             p = p.withRun(p.prompt(), n != null ? n : p.n(), Math.min(p.batch(), n != null ? n : p.batch()),
                     seed != null ? seed : p.seed(), p.seedPolicy());
         }
+        try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(p.model())) {
+            org.flowbench.engine.run.MemoryBudget.requireSamples(p.n(), m.dim(), 2 * p.lanes().size(),
+                    "n = " + p.n() + " per lane × " + p.lanes().size() + " lanes");
+        }
         var err = spec.commandLine().getErr();
         Project run = p;
         Session s = new Session(run, e -> {

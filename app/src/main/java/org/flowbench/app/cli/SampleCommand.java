@@ -92,6 +92,7 @@ public final class SampleCommand implements Callable<Integer> {
         OutputPaths.check(model.startsWith("builtin:") ? Map.of() : Map.of("--model", java.nio.file.Path.of(modelPath)),
                 outputs);
         try (FlowModel m = Models.open(model)) {
+            org.flowbench.engine.run.MemoryBudget.requireSamples(n, m.dim(), 2, "sample --n " + n);
             SamplerRegistry.get(sampler).checkModel(m);
             PromptSet prompts = PromptSet.parse(prompt, m);
             SamplingRequest req = SamplingRequest.conditioned(seed, 0, n, batch, prompts.cycle(), 0);

@@ -217,6 +217,16 @@ public final class Session {
                 return;
             }
             shape = model.shape().clone();
+            try {
+                // every lane keeps its samples: refuse a run that cannot hold them before computing anything
+                org.flowbench.engine.run.MemoryBudget.requireSamples(project.n(), model.dim(), 2 * runs.size(),
+                        "the project's n = " + project.n());
+            } catch (FlowbenchException e) {
+                for (LaneRun r : runs) {
+                    r.fail(e.oneLine());
+                }
+                return;
+            }
             emit(new SessionEvent.Started(runs.size(), project.n(), shape.clone()));
             for (LaneRun r : runs) {
                 // a lane may sample a model of its own (a student next to its teacher): same image shape, own classes

@@ -91,4 +91,29 @@ class InputsAreNotOutputsTest {
             locked.toFile().setWritable(true);
         }
     }
+
+    /** Absurd sizes are refused in one line before any compute: n ≤ 0, n beyond the heap (with the estimate). */
+    @Test
+    void absurdSampleCountsAreRefusedUpFront() throws Exception {
+        for (String n : new String[] {"0", "-1"}) {
+            String[] r = CliTests.run("sample", "--model", "builtin:2modes", "--n", n, "--quiet", "--out",
+                    dir.resolve("x.npy").toString());
+            assertEquals("2", r[0], r[2]);
+            assertTrue(r[2].contains("at least 1"), r[2]);
+        }
+        long t0 = System.nanoTime();
+        String[] r = CliTests.run("sample", "--model", "builtin:fashion-flow", "--n", "1000000000", "--quiet", "--out",
+                dir.resolve("x.npy").toString());
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("GiB"), r[2]);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 10, "refused before sampling");
+        Path project = dir.resolve("huge.flowbench");
+        Files.writeString(project, "{\"schemaVersion\": 2, \"name\": \"huge\", \"model\": \"builtin:fashion-flow\", "
+                + "\"n\": 1000000000, \"batch\": 64, \"seed\": 0, \"lanes\": [{\"name\": \"e\", \"sampler\": \"euler\", "
+                + "\"params\": {}}]}");
+        String[] run = CliTests.run("run", project.toString(), "--quiet", "--out", dir.resolve("huge-out").toString());
+        assertEquals("2", run[0], run[2]);
+        assertTrue(run[2].contains("GiB"), run[2]);
+        assertTrue(Files.notExists(dir.resolve("huge-out")), "nothing written");
+    }
 }

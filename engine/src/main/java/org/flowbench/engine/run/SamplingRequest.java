@@ -44,6 +44,9 @@ public record SamplingRequest(long seed, long firstImage, int n, int batch, int[
 
     /** Images {@code first ..} of a run conditioned by {@code cycle} (image i gets cycle[i mod length]). */
     public static SamplingRequest conditioned(long seed, long first, int n, int batch, int[] cycle, int previewEvery) {
+        if (n < 1) {
+            throw new FlowbenchException("the number of samples must be at least 1, got " + n);
+        }
         int[] labels = new int[n];
         boolean any = false;
         for (int i = 0; i < n; i++) {
