@@ -192,7 +192,7 @@ public final class SlimFlow {
             if (classifier == null) {
                 throw new FlowbenchException("the perceptual distance needs a classifier package");
             }
-            ClassifierCnn cnn = ClassifierCnn.fromConfig(classifier.map("config"));
+            ClassifierCnn cnn = classifier.architecture(ClassifierCnn::fromConfig);
             ParamStore cw = cnn.init(0);
             classifier.loadWeights(cw);
             tr.addFrozen("perceptual", cw);

@@ -40,7 +40,7 @@ public final class ClassifierModel implements Model, FeatureExtractor, RewardMod
             throw new org.flowbench.engine.FlowbenchException("model package " + p.dir() + " is not a "
                     + ClassifierCnn.ARCHITECTURE + " classifier");
         }
-        ClassifierCnn net = ClassifierCnn.fromConfig(p.map("config"));
+        ClassifierCnn net = p.architecture(ClassifierCnn::fromConfig);
         ParamStore w = net.init(0);
         p.loadWeights(w);
         return new ClassifierModel(p.hash(), net, w, p.imageShape(), p.classNames());

@@ -52,6 +52,11 @@ public final class ModelPackage {
         if (!FORMAT.equals(m.get("format"))) {
             throw new FlowbenchException(mf + " has format " + m.get("format") + ", expected " + FORMAT);
         }
+        List<String> problems = schemaProblems(m);
+        if (!problems.isEmpty()) {
+            throw new FlowbenchException(mf + ": " + String.join("; ", problems),
+                    "the manifest is damaged or was written by hand; see docs/model-packages.md");
+        }
         ModelPackage p = new ModelPackage(dir, m);
         for (Map.Entry<String, Map<String, Object>> w : p.weights().entrySet()) {
             Path f = p.resolveInside(w.getKey());
@@ -66,6 +71,52 @@ public final class ModelPackage {
             }
         }
         return p;
+    }
+
+    /** What a manifest must hold whatever its kind: one phrase per problem (empty when it is well-formed). */
+    static List<String> schemaProblems(Map<String, Object> m) {
+        List<String> p = new java.util.ArrayList<>();
+        if (!(m.get("name") instanceof String)) {
+            p.add("\"name\" is missing or not text");
+        }
+        if (!(m.get("kind") instanceof String)) {
+            p.add("\"kind\" is missing or not text");
+        }
+        if (!(m.get("architecture") instanceof String)) {
+            p.add("\"architecture\" is missing or not text");
+        } else if (!List.of("torchscript", "onnx").contains(m.get("architecture")) && !(m.get("config") instanceof Map)) {
+            p.add("\"config\" (the architecture's settings) is missing");
+        }
+        Object shape = m.get("imageShape");
+        if (!(shape instanceof List<?> l) || l.isEmpty()
+                || !l.stream().allMatch(v -> v instanceof Integer i && i > 0)) {
+            p.add("\"imageShape\" must be a list of positive whole numbers, e.g. [1, 28, 28]");
+        }
+        Object w = m.get("weights");
+        if (!(w instanceof Map<?, ?> wm) || wm.isEmpty()) {
+            p.add("\"weights\" must list the weight files with their sha256");
+        } else {
+            for (Map.Entry<?, ?> e : wm.entrySet()) {
+                if (!(e.getValue() instanceof Map<?, ?> f) || !(f.get("sha256") instanceof String)) {
+                    p.add("weights entry \"" + e.getKey() + "\" has no sha256");
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The architecture's network built from the manifest's {@code config} by {@code parse}; a missing or mistyped
+     * field becomes one clear error instead of a NullPointerException.
+     */
+    public <T> T architecture(java.util.function.Function<Map<String, Object>, T> parse) {
+        try {
+            return parse.apply(map("config"));
+        } catch (NullPointerException | ClassCastException | IndexOutOfBoundsException e) {
+            throw new FlowbenchException(dir.resolve(MANIFEST) + ": \"config\" of architecture "
+                    + manifest.get("architecture") + " lacks a field or has one of the wrong type: " + map("config"),
+                    "compare it with a package written by flowbench train");
+        }
     }
 
     /** A path inside the package; refuses names that leave it. */

@@ -187,7 +187,7 @@ public final class PackageResolver implements ModelResolver {
             PackageConventions.requireRectifiedVelocity(p, arch);
         }
         if (org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE.equals(arch)) {
-            org.flowbench.engine.nn.VelocityMlp mlp = org.flowbench.engine.nn.VelocityMlp.fromConfig(p.map("config"));
+            org.flowbench.engine.nn.VelocityMlp mlp = p.architecture(org.flowbench.engine.nn.VelocityMlp::fromConfig);
             ParamStore mw = mlp.init(0);
             p.loadWeights(mw);
             MlpFlowModel m = new MlpFlowModel(id, p.hash(), mlp, mw);
@@ -205,7 +205,7 @@ public final class PackageResolver implements ModelResolver {
                     + ", which this version cannot run", "supported: " + FlowUNet.ARCHITECTURE + ", "
                             + org.flowbench.engine.nn.VelocityMlp.ARCHITECTURE + ", torchscript, onnx");
         }
-        FlowUNet net = FlowUNet.fromConfig(p.map("config"));
+        FlowUNet net = p.architecture(FlowUNet::fromConfig);
         ParamStore w = net.init(0);
         p.loadWeights(w);
         NetworkFlowModel m = new NetworkFlowModel(id, p.hash(), net, w, p.imageShape(), p.classNames());

@@ -152,6 +152,39 @@ class ModelPackageTest {
         }
     }
 
+    /** A damaged manifest is one line naming the fields, never a NullPointerException from a network's config. */
+    @Test
+    void damagedManifestsNameTheirProblems() throws Exception {
+        org.flowbench.engine.nn.ClassifierCnn net = new org.flowbench.engine.nn.ClassifierCnn(10);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "c");
+        m.put("kind", "classifier");
+        m.put("architecture", org.flowbench.engine.nn.ClassifierCnn.ARCHITECTURE);
+        m.put("config", net.config());
+        m.put("imageShape", new int[] {1, 28, 28});
+        Path p = dir.resolve("damaged");
+        ModelPackage.write(p, m, net.init(1), Map.of(), null);
+        Path mf = p.resolve(ModelPackage.MANIFEST);
+        String good = Files.readString(mf);
+        String[][] cases = {
+            {"\"imageShape\"", "\"imageShapeX\"", "\"imageShape\" must be a list of positive whole numbers"},
+            {"\"name\" : \"c\"", "\"name\" : 3", "\"name\" is missing or not text"},
+            {"\"config\"", "\"configX\"", "\"config\" (the architecture's settings) is missing"},
+            {"\"sha256\"", "\"sha\"", "has no sha256"},
+        };
+        for (String[] c : cases) {
+            assertTrue(good.contains(c[0]), c[0]);
+            Files.writeString(mf, good.replace(c[0], c[1]));
+            FlowbenchException e = assertThrows(FlowbenchException.class, () -> ModelPackage.open(p), c[1]);
+            assertTrue(e.getMessage().contains(c[2]), e.getMessage());
+        }
+        // a config without a field the architecture needs
+        Files.writeString(mf, good.replace("\"classes\"", "\"classesX\""));
+        FlowbenchException e = assertThrows(FlowbenchException.class,
+                () -> ClassifierModel.open(ModelPackage.open(p)));
+        assertTrue(e.getMessage().contains("lacks a field or has one of the wrong type"), e.getMessage());
+    }
+
     @Test
     void classifierPackageGivesFeaturesAndLogProbabilities() throws Exception {
         org.flowbench.engine.nn.ClassifierCnn net = new org.flowbench.engine.nn.ClassifierCnn(10);
