@@ -52,6 +52,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--overwrite", description = "replace the results already in --out (the whole folder; without it "
+            + "a folder with earlier results is refused)")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         deviceOption.apply();
@@ -67,6 +71,10 @@ public final class RunCommand implements Callable<Integer> {
             p = p.withRun(p.prompt(), n != null ? n : p.n(), Math.min(p.batch(), n != null ? n : p.batch()),
                     seed != null ? seed : p.seed(), p.seedPolicy());
         }
+        if (OutputPaths.canonical(project).startsWith(OutputPaths.canonical(out))) {
+            throw new org.flowbench.engine.FlowbenchException("--out " + out + " holds the project " + project
+                    + " itself; results go into a folder of their own", "choose another --out; nothing was changed");
+        }
         try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(p.model())) {
             org.flowbench.engine.run.MemoryBudget.requireSamples(p.n(), m.dim(), 2 * p.lanes().size(),
                     "n = " + p.n() + " per lane × " + p.lanes().size() + " lanes");
@@ -80,9 +88,20 @@ public final class RunCommand implements Callable<Integer> {
                 err.flush();
             }
         });
-        s.runBlocking();
-        List<LaneResult> results = s.results();
-        write(run, s, results);
+        String command = "flowbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        List<LaneResult> results;
+        // the folder is written as one transaction: earlier results stay whole until the new ones are complete
+        try (org.flowbench.app.project.OutputFolder folder = org.flowbench.app.project.OutputFolder.begin(out, overwrite,
+                command)) {
+            s.runBlocking();
+            results = s.results();
+            write(folder.staging(), run, s, results);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("command", command);
+            summary.put("project", project.toString());
+            summary.put("lanes", results.size());
+            folder.commit(summary);
+        }
         int failed = 0;
         for (int i = 0; i < s.lanes(); i++) {
             if (s.status(i) == LaneStatus.FAILED) {
@@ -94,7 +113,7 @@ public final class RunCommand implements Callable<Integer> {
         return failed == s.lanes() && s.lanes() > 0 ? 3 : 0;
     }
 
-    private void write(Project p, Session s, List<LaneResult> results) throws IOException {
+    private void write(Path out, Project p, Session s, List<LaneResult> results) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("project", project.toString());
         json.put("model", p.model());
