@@ -45,6 +45,6 @@ class ShippedStudentTest {
         String[] run = CliTests.run("run", project.toString(), "--n", "4", "--out", dir.resolve("out").toString());
         assertEquals("0", run[0], run[2]);
         JsonNode metrics = Json.MAPPER.readTree(dir.resolve("out/metrics.json").toFile());
-        assertTrue(metrics.toString().contains("SlimFlow student, 1 step"), metrics.toString());
+        assertTrue(metrics.toString().contains("SlimFlow, 1 step"), metrics.toString());
     }
 }
