@@ -29,7 +29,7 @@ import org.flowbench.engine.nn.ParamStore;
  * <p>Randomness: the loss gets a generator seeded by a pure function of (seed, step, stream), so a resumed run draws
  * what the uninterrupted run would have drawn.
  */
-public final class StepTrainer {
+public final class StepTrainer implements AutoCloseable {
     /** The loss of one step from the groups' parameters (by group name) in the step's manager. */
     @FunctionalInterface
     public interface Loss {
@@ -78,6 +78,7 @@ public final class StepTrainer {
 
     private final long seed;
     private final Map<String, Group> groups = new LinkedHashMap<>();
+    private NDManager own;
     private long step;
     private long skipped;
 
@@ -117,6 +118,22 @@ public final class StepTrainer {
 
     public long skipped() {
         return skipped;
+    }
+
+    /** {@link #step(NDManager, Collection, Loss)} in a manager this trainer owns (freed by {@link #close}). */
+    public StepResult step(Collection<String> update, Loss loss) {
+        if (own == null) {
+            own = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current());
+        }
+        return step(own, update, loss);
+    }
+
+    @Override
+    public void close() {
+        if (own != null) {
+            own.close();
+            own = null;
+        }
     }
 
     /**

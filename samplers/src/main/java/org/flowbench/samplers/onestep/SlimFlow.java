@@ -226,8 +226,7 @@ public final class SlimFlow {
         boolean cancelled = false;
         double lastLoss = Double.NaN;
         FlowGuidedDistillation.Terms[] terms = new FlowGuidedDistillation.Terms[1];
-        try (ai.djl.ndarray.NDManager base = ai.djl.ndarray.NDManager.newBaseManager(
-                org.flowbench.engine.device.Devices.current())) {
+        try (tr) {
             while (tr.step() < s.steps()) {
                 if (cancel.isCancelled()) {
                     cancelled = true;
@@ -235,7 +234,7 @@ public final class SlimFlow {
                 }
                 long step = tr.step() + 1;
                 FlowGuidedDistillation.Batch b = distillBatch(pairs, order, step, s, classes, d);
-                StepTrainer.StepResult r = tr.step(base, Set.of(FlowGuidedDistillation.STUDENT), (m, p, rng) ->
+                StepTrainer.StepResult r = tr.step(Set.of(FlowGuidedDistillation.STUDENT), (m, p, rng) ->
                         FlowGuidedDistillation.loss(m, p, studentModel, studentModel, distance, s.epsilon(), s.guidanceWeight(), b,
                                 terms));
                 lastLoss = r.loss();

@@ -110,12 +110,11 @@ public final class ToyExperiment {
                 s.lr(), 100, 0.999, s.seed() + 11);
         EpochOrder order = new EpochOrder(pairs.n(), s.batch(), ds.seed());
         try (MlpFlowModel sm = MlpFlowModel.of("student", student, student.init(0));
-             MlpFlowModel gm = MlpFlowModel.of("guide", guideNet, guide);
-             ai.djl.ndarray.NDManager base = ai.djl.ndarray.NDManager.newBaseManager()) {
+             MlpFlowModel gm = MlpFlowModel.of("guide", guideNet, guide); tr) {
             ImageDistance l2 = ImageDistance.l2();
             while (tr.step() < s.steps()) {
                 FlowGuidedDistillation.Batch b = SlimFlow.distillBatch(pairs, order, tr.step() + 1, ds, 0, pairs.dim());
-                tr.step(base, Set.of(FlowGuidedDistillation.STUDENT), (m, p, rng) ->
+                tr.step(Set.of(FlowGuidedDistillation.STUDENT), (m, p, rng) ->
                         FlowGuidedDistillation.loss(m, p, sm, gm, l2, 0, weightB, b, null));
             }
         }
