@@ -91,16 +91,6 @@ public final class TrainCommand implements Runnable {
             Recipe r = recipe(command.replace(" --resume", ""));
             PrintWriter err = spec.commandLine().getErr();
             CancellationToken cancel = new CancellationToken();
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                cancel.cancel();
-                try {
-                    done.await(120, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            Runtime.getRuntime().addShutdownHook(hook);
             Trainer.Listener l = p -> {
                 if (p.step() % logEvery == 0 || p.step() == p.totalSteps() || p.skippedThisStep()) {
                     err.printf("step %d/%d loss %.5f |g| %.3f lr %.2e skipped %d %.3f s/step ETA %s%n", p.step(),
@@ -110,16 +100,9 @@ public final class TrainCommand implements Runnable {
                 }
             };
             Trainer.Result res;
-            try {
+            try (AutoCloseable hook = TrainSlimFlowCommand.cancelOnShutdown(cancel)) {
                 Files.createDirectories(r.out());
                 res = train(r, l, cancel);
-            } finally {
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // shutting down
-                }
             }
             spec.commandLine().getOut().printf("%s at step %d (skipped %d, last loss %.5f, %.0f s); %s%n",
                     res.finished() ? "finished" : "stopped", res.step(), res.skipped(), res.lastLoss(), res.seconds(),

@@ -116,12 +116,8 @@ public final class SlimFlow {
         Path ckpt = out.resolve(CHECKPOINT);
         Files.createDirectories(out);
         tr.checkpointTo(ckpt, meta);
-        if (resume && Files.isRegularFile(ckpt)) {
-            requireSameSettings(ckpt, meta);
+        if (resumes(out, ckpt, resume, meta)) {
             tr.resume(ckpt);
-        } else if (Files.isRegularFile(ckpt)) {
-            throw new FlowbenchException(out + " already holds a checkpoint", "add --resume to continue it, or "
-                    + "choose another --out");
         }
         NetworkFlowModel studentModel = NetworkFlowModel.of("student", net, init, pairs.shape(), teacher.classNames());
         try {
@@ -207,12 +203,8 @@ public final class SlimFlow {
         Map<String, String> meta = checkpointMeta(net, settings, pairs, command);
         Path ckpt = out.resolve(CHECKPOINT);
         Files.createDirectories(out);
-        if (resume && Files.isRegularFile(ckpt)) {
-            requireSameSettings(ckpt, meta);
+        if (resumes(out, ckpt, resume, meta)) {
             tr.resume(ckpt);
-        } else if (Files.isRegularFile(ckpt)) {
-            throw new FlowbenchException(out + " already holds a checkpoint", "add --resume to continue it, or "
-                    + "choose another --out");
         }
         double prior = Files.isRegularFile(ckpt) && resume
                 ? Double.parseDouble(Trainer.checkpointMetadata(ckpt).getOrDefault("wallSeconds", "0")) : 0;
@@ -309,6 +301,22 @@ public final class SlimFlow {
         meta.put("pairs", Json.COMPACT.writeValueAsString(TeacherPairs.settingsOf(pairs)));
         meta.put("command", command);
         return meta;
+    }
+
+    /**
+     * Whether a stage continues from its checkpoint: only with --resume, and only when the checkpoint was made with
+     * the same settings; a checkpoint present without --resume is refused (it is never silently overwritten).
+     */
+    private static boolean resumes(Path out, Path ckpt, boolean resume, Map<String, String> meta) {
+        if (!Files.isRegularFile(ckpt)) {
+            return false;
+        }
+        if (!resume) {
+            throw new FlowbenchException(out + " already holds a checkpoint", "add --resume to continue it, or "
+                    + "choose another --out");
+        }
+        requireSameSettings(ckpt, meta);
+        return true;
     }
 
     private static void requireSameSettings(Path ckpt, Map<String, String> now) {
