@@ -134,8 +134,8 @@ public final class TeacherPairs {
             int c = teacher.classNames().size();
             m.put("labels", c == 0 ? "none (unconditional teacher)"
                     : "pair i has class i mod " + (c + 1) + "; " + c + " = unconditional (stored as -1)");
-            m.put("sampler", Map.of("id", solver(s).id(), "version", solver(s).version(),
-                    "config", solver(s).config().toString()));
+            Sampler sm = solver(s);
+            m.put("sampler", Map.of("id", sm.id(), "version", sm.version(), "config", sm.config().toString()));
             m.put("complete", false);
             writeManifest(dir, m);
         }
