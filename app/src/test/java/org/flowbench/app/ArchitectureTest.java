@@ -57,6 +57,20 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * DJL's NDArray.mul/div(Number) free their scalar right after the op while autograd keeps it for the backward
+     * pass; a garbage collection in between makes the gradient read freed memory. Flowbench code uses
+     * {@code Scalars.mul/div} instead.
+     */
+    @Test
+    void noTensorTimesNumberThroughDjlsScalarOverloads() {
+        for (String op : new String[] {"mul", "div", "pow"}) {
+            noClasses().should().callMethod(ai.djl.ndarray.NDArray.class, op, Number.class)
+                    .because("the scalar is freed before the backward pass; use org.flowbench.engine.nn.Scalars")
+                    .check(CLASSES);
+        }
+    }
+
     /** Callers ask a model what it can do ({@code Model.as}); only the model tier knows its own classes. */
     @Test
     void noInstanceofOnConcreteModelClassesOutsideTheModelTier() {

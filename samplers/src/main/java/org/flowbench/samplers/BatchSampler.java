@@ -117,6 +117,8 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
                     parts.add(sb);
                     from = to;
                 }
+                // a method that stops early keeps its chunk (ReNO's best so far); the run still ends as cancelled
+                cancel.check();
             }
             parts.sort(Comparator.comparingLong(SampleBatch::firstImage));
             SampleBatch all = SampleBatch.concat(parts, early);
@@ -253,6 +255,21 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
         /** Checks cancel. */
         public void checkCancel() {
             cancel.check();
+        }
+
+        /** Whether cancel was asked for (methods that keep their best result so far stop without throwing). */
+        public boolean cancelRequested() {
+            return cancel.isCancelled();
+        }
+
+        /** Sends per-image values after step {@code k} of the whole chunk (see {@link ProgressListener#trace}). */
+        public void trace(int k, java.util.Map<String, double[]> values) {
+            listener.trace(firstImage, n, k, values);
+        }
+
+        /** Sends the chunk's further per-image outputs (see {@link ProgressListener#extras}). */
+        public void extras(java.util.Map<String, double[]> perImage) {
+            listener.extras(firstImage, n, perImage);
         }
 
         /** Emits a preview of x̂1 for images {@code first .. first + count - 1} (samplers that compute it themselves). */

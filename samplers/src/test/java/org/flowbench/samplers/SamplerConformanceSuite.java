@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The conformance suite every registered sampler must pass on every model kind it accepts, with default parameters
- * (fewer steps where it has a 'steps' parameter): shapes, determinism, batch invariance, any image re-made alone,
+ * (fewer steps or iterations where it has a 'steps' or 'iterations' parameter): shapes, determinism, batch invariance, any image re-made alone,
  * an exact cost ledger (plain and under guidance), cancel within one step, previews that cost no evaluations, and a
  * complete manifest. A model kind is a subclass: a factory for the model, the labels its requests carry, and
  * opt-outs with a reason (as EJML's generic tests).
@@ -93,8 +93,14 @@ abstract class SamplerConformanceSuite {
 
     private static Sampler create(String id) {
         SamplerRegistry.Entry e = SamplerRegistry.get(id);
-        boolean hasSteps = e.params().stream().anyMatch(p -> p.name().equals("steps"));
-        return e.create(hasSteps ? Map.of("steps", "6") : Map.of());
+        Map<String, String> p = new java.util.HashMap<>();
+        if (e.params().stream().anyMatch(s -> s.name().equals("steps"))) {
+            p.put("steps", "6");
+        }
+        if (e.params().stream().anyMatch(s -> s.name().equals("iterations"))) {
+            p.put("iterations", "5"); // ReNO: 5 evaluations, 4 noise updates
+        }
+        return e.create(p);
     }
 
     private static SampleBatch run(String id, FlowModel model, SamplingRequest req) {

@@ -88,6 +88,8 @@ public final class SampleCommand implements Callable<Integer> {
         Map<String, java.nio.file.Path> outputs = new LinkedHashMap<>();
         outputs.put("--out", out);
         outputs.put("--manifest", manifest);
+        Path extrasDir = Extras.folderFor(out);
+        outputs.put("--out (extras)", extrasDir.resolve("noise.npy"));
         String modelPath = model.contains("?") ? model.substring(0, model.indexOf('?')) : model;
         OutputPaths.check(model.startsWith("builtin:") ? Map.of() : Map.of("--model", java.nio.file.Path.of(modelPath)),
                 outputs);
@@ -98,11 +100,20 @@ public final class SampleCommand implements Callable<Integer> {
             SamplingRequest req = SamplingRequest.conditioned(seed, 0, n, batch, prompts.cycle(), 0);
             var err = spec.commandLine().getErr();
             long start = System.nanoTime();
-            ProgressListener pl = quiet ? ProgressListener.NONE : new ProgressListener() {
+            Extras extras = new Extras(n);
+            ProgressListener pl = new ProgressListener() {
                 long last;
 
                 @Override
+                public void extras(long firstImage, int count, Map<String, double[]> perImage) {
+                    extras.add(firstImage, count, perImage);
+                }
+
+                @Override
                 public void progress(long done, long total, String what) {
+                    if (quiet) {
+                        return;
+                    }
                     long now = System.nanoTime();
                     if (now - last > 500_000_000L || done == total) {
                         last = now;
@@ -146,8 +157,15 @@ public final class SampleCommand implements Callable<Integer> {
             } else {
                 Npy.writeFloat32(out, shape, result.samples());
             }
+            if (!extras.isEmpty()) {
+                extras.write(extrasDir, m.shape());
+            }
             if (manifest != null) {
                 Map<String, Object> json = new LinkedHashMap<>(result.manifest().entries());
+                if (!extras.isEmpty()) {
+                    json.put("extras", extrasDir.toString());
+                    json.put("extraMeans", extras.means());
+                }
                 json.put("prompt", prompt);
                 json.put("prompts", prompts.description());
                 json.put("nfePerImage", result.totalNfe() / (double) n);
@@ -159,6 +177,10 @@ public final class SampleCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().printf("wrote %d samples to %s (NFE/image %.1f, %.2f s)%n", n, out,
                     result.totalNfe() / (double) n, wall);
+            if (!extras.isEmpty()) {
+                spec.commandLine().getOut().printf("per-image outputs in %s; means: %s%n", extrasDir,
+                        extras.meansText());
+            }
         }
         return 0;
     }

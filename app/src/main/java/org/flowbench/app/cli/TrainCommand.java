@@ -180,7 +180,7 @@ public final class TrainCommand implements Runnable {
 
     @Command(name = "classifier", mixinStandardHelpOptions = true, description = "Classifier CNN on Fashion-MNIST.")
     static final class Classifier extends Base {
-        @Option(names = "--out", description = "package folder (default models/fashion-classifier)")
+        @Option(names = "--out", description = "package folder (default models/NAME)")
         Path out;
 
         @Option(names = "--steps", defaultValue = "1900", description = "training steps (default ${DEFAULT-VALUE})")
@@ -198,14 +198,31 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--ema", defaultValue = "0.998", description = "nominal EMA decay (default ${DEFAULT-VALUE})")
         double ema;
 
+        @Option(names = "--name", defaultValue = "fashion-classifier",
+                description = "package name (default ${DEFAULT-VALUE}; the held-out judge is fashion-judge)")
+        String name;
+
+        @Option(names = "--channels", defaultValue = "32,64", split = ",",
+                description = "conv widths of the two levels (default ${DEFAULT-VALUE})")
+        int[] channels;
+
+        @Option(names = "--kernel", defaultValue = "3", description = "conv kernel size, odd (default ${DEFAULT-VALUE})")
+        int kernel;
+
+        @Option(names = "--features", defaultValue = "128", description = "feature layer size (default ${DEFAULT-VALUE})")
+        int features;
+
         @Override
         Recipe recipe(String command) {
-            return recipe(out, "models/fashion-classifier", steps, batch, lr, warmup, ema, command);
+            return recipe(out, "models/" + name, steps, batch, lr, warmup, ema, command);
         }
 
         @Override
         Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
-            return ClassifierRecipe.run(r, l, c);
+            if (channels.length != 2) {
+                throw new org.flowbench.engine.FlowbenchException("--channels needs two widths, e.g. 32,64");
+            }
+            return ClassifierRecipe.run(r, name, new int[] {channels[0], channels[1], kernel, features}, l, c);
         }
     }
 

@@ -13,6 +13,7 @@ public final class Capabilities {
         NAMES.put(TensorField.class, "a field on tensors");
         NAMES.put(OneStepGenerator.class, "a one-step generator");
         NAMES.put(RewardModel.class, "a differentiable reward");
+        NAMES.put(Classifier.class, "a classifier (class probabilities)");
         NAMES.put(ArTokenModel.class, "an autoregressive token model with a diffusion head");
         NAMES.put(FeatureExtractor.class, "a feature extractor");
         NAMES.put(KnownDistribution.class, "an exactly known distribution (analytic mixture)");

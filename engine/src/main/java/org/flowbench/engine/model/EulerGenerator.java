@@ -2,6 +2,7 @@ package org.flowbench.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
+import org.flowbench.engine.nn.Scalars;
 
 /**
  * K Euler steps of a tensor field on given times, as a generator: x ← σ(t0)·z, then x ← x + (t_{k+1} − t_k)·v(x,
@@ -54,11 +55,11 @@ public final class EulerGenerator implements OneStepGenerator {
     @Override
     public NDArray generate(NDArray z, Condition[] c) {
         int n = c.length;
-        NDArray x = z.mul(field.path().sigma(times[0]));
+        NDArray x = Scalars.mul(z, field.path().sigma(times[0]));
         double[] t = new double[n];
         for (int k = 0; k < times.length - 1; k++) {
             Arrays.fill(t, times[k]);
-            x = x.add(field.velocity(x, t, c).mul(times[k + 1] - times[k]));
+            x = x.add(Scalars.mul(field.velocity(x, t, c), times[k + 1] - times[k]));
         }
         return x;
     }

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.List;
+import org.flowbench.engine.nn.Scalars;
 
 /**
  * Rewards and their gradients with respect to a generator's input noise, computed on the tensor tier in one batched
@@ -39,19 +41,56 @@ public final class Gradients {
     }
 
     private static RewardGradient compute(OneStepGenerator g, RewardModel r, int[] shape, double[] z, Condition[] c) {
+        Evaluation e = evaluate(g, shape, List.of(r), new double[] {1}, z, c, true);
+        return new RewardGradient(e.rewards()[0], e.images(), e.gradient());
+    }
+
+    /**
+     * One batched evaluation of several rewards of the generated images: per reward its values (reward k → n), the
+     * images, and, when asked, ∇z of the weighted sum Σ_k w_k r_k (one backward pass through the rewards and the
+     * generator); null otherwise.
+     */
+    public record Evaluation(double[][] rewards, double[] images, double[] gradient) {}
+
+    /** r_k(G(z, c), c) for every reward and, if {@code gradient}, ∇z Σ_k w_k r_k (z: n × dim of the shape). */
+    public static Evaluation evaluate(OneStepGenerator g, List<? extends RewardModel> rewards, double[] weights,
+                                      double[] z, Condition[] c, boolean gradient) {
+        if (gradient && (!g.differentiable() || rewards.stream().anyMatch(r -> !r.differentiable()))) {
+            throw new org.flowbench.engine.FlowbenchException("gradients need a differentiable generator and rewards");
+        }
+        return evaluate(g, g.shape(), rewards, weights, z, c, gradient);
+    }
+
+    private static Evaluation evaluate(OneStepGenerator g, int[] shape, List<? extends RewardModel> rewards,
+                                       double[] weights, double[] z, Condition[] c, boolean gradient) {
+        if (weights.length != rewards.size()) {
+            throw new IllegalArgumentException(rewards.size() + " rewards, " + weights.length + " weights");
+        }
         try (NDManager m = NDManager.newBaseManager(org.flowbench.engine.device.Devices.current())) {
             NDArray za = input(m, shape, z, c.length);
+            double[][] values = new double[rewards.size()][];
+            if (!gradient) {
+                NDArray x = g == null ? za : g.generate(za, c);
+                for (int k = 0; k < values.length; k++) {
+                    values[k] = toDouble(rewards.get(k).reward(x, c).toFloatArray());
+                }
+                return new Evaluation(values, toDouble(x.toFloatArray()), null);
+            }
             za.setRequiresGradient(true);
-            float[] reward;
             float[] image;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray x = g == null ? za : g.generate(za, c);
-                NDArray rew = r.reward(x, c);
-                reward = rew.toFloatArray();
+                NDArray total = null;
+                for (int k = 0; k < values.length; k++) {
+                    NDArray r = rewards.get(k).reward(x, c);
+                    values[k] = toDouble(r.toFloatArray());
+                    NDArray term = Scalars.mul(r, weights[k]);
+                    total = total == null ? term : total.add(term);
+                }
                 image = x.toFloatArray();
-                gc.backward(rew.sum());
+                gc.backward(total.sum());
             }
-            return new RewardGradient(toDouble(reward), toDouble(image), toDouble(za.getGradient().toFloatArray()));
+            return new Evaluation(values, toDouble(image), toDouble(za.getGradient().toFloatArray()));
         }
     }
 

@@ -19,6 +19,8 @@ public final class CostLedger {
     public static final String GUIDED = "guided";
     /** Backward passes through the network, one per state. */
     public static final String BACKWARD = "backward";
+    /** Evaluations of a reward model, one per image and reward (its backward passes follow the network's). */
+    public static final String REWARD = "reward";
     /** Evaluations of a per-token diffusion head, one per token. */
     public static final String HEAD = "head";
     /** Particles carried for the image (SMC). */

@@ -13,6 +13,19 @@ public interface ProgressListener {
      */
     default void preview(long firstImage, int count, int step, double[] x1Hat) {}
 
+    /**
+     * Per-image values after step {@code step} of a method that tracks them (ReNO: "reward-loss" and "noise-norm"
+     * after each evaluation), for images {@code firstImage .. firstImage + count - 1}; each array has count values.
+     */
+    default void trace(long firstImage, int count, int step, java.util.Map<String, double[]> values) {}
+
+    /**
+     * A method's further per-image outputs for finished images {@code firstImage ..}, sent just before their
+     * {@link #batchDone}: named arrays of count × (values per image) (ReNO: "initial" images, the best "noise", the
+     * "reward-trace"). Callers that keep outputs write them beside the samples.
+     */
+    default void extras(long firstImage, int count, java.util.Map<String, double[]> perImage) {}
+
     /** A finished batch; images in it are final. */
     default void batchDone(SampleBatch batch) {}
 }

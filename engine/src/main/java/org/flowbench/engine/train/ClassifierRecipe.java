@@ -16,6 +16,7 @@ import org.flowbench.engine.model.pkg.ModelPackage;
 import org.flowbench.engine.nn.ClassifierCnn;
 import org.flowbench.engine.nn.NDParams;
 import org.flowbench.engine.nn.ParamStore;
+import org.flowbench.engine.nn.Scalars;
 import org.flowbench.engine.run.CancellationToken;
 
 /** Cross-entropy training of {@link ClassifierCnn} on Fashion-MNIST, with random horizontal flips. */
@@ -54,7 +55,7 @@ public final class ClassifierRecipe {
             for (int i = 0; i < n; i++) {
                 onehot[i * net.classes() + b.labels()[i]] = 1f;
             }
-            return logp.mul(m.create(onehot, new Shape(n, net.classes()))).sum().div(-n);
+            return Scalars.div(logp.mul(m.create(onehot, new Shape(n, net.classes()))).sum(), -n);
         };
     }
 
@@ -84,15 +85,27 @@ public final class ClassifierRecipe {
         return correct / (double) ds.size();
     }
 
+    /** The built-in classifier's recipe (package name fashion-classifier, the default shape). */
     public static Trainer.Result run(Recipe r, Trainer.Listener listener, CancellationToken cancel)
             throws IOException {
+        return run(r, "fashion-classifier", null, listener, cancel);
+    }
+
+    /**
+     * Trains a classifier named {@code name}; {@code shape} = {channels1, channels2, kernel, features}, or null for
+     * the built-in classifier's shape.
+     */
+    public static Trainer.Result run(Recipe r, String name, int[] shape, Trainer.Listener listener,
+                                     CancellationToken cancel) throws IOException {
         ImageDataset train = org.flowbench.engine.data.Datasets.load(r.data(), "train");
         if (!java.util.Arrays.equals(train.shape(), new int[] {1, 28, 28}) || train.classNames().isEmpty()) {
             throw new org.flowbench.engine.FlowbenchException("the classifier recipe needs labelled 1x28x28 images; "
                     + train.name() + " has shape " + java.util.Arrays.toString(train.shape()) + " and "
                     + train.classNames().size() + " classes");
         }
-        ClassifierCnn net = new ClassifierCnn(train.classNames().size());
+        int classes = train.classNames().size();
+        ClassifierCnn net = shape == null ? new ClassifierCnn(classes)
+                : new ClassifierCnn(classes, shape[0], shape[1], shape[2], shape[3]);
         Trainer.Config cfg = Trainer.Config.defaults(r.steps(), r.seed()).withLr(r.lr()).withWarmup(r.warmup())
                 .withEma(r.ema()).withCheckpointSeconds(r.checkpointSeconds());
         Trainer<Batch> tr = new Trainer<>(cfg, net.init(r.seed()));
@@ -111,7 +124,7 @@ public final class ClassifierRecipe {
             double accEma = accuracy(net, tr.ema(), test);
             double accRaw = accuracy(net, tr.params(), test);
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", "fashion-classifier");
+            m.put("name", name);
             m.put("kind", "classifier");
             m.put("architecture", ClassifierCnn.ARCHITECTURE);
             m.put("config", net.config());
@@ -121,7 +134,7 @@ public final class ClassifierRecipe {
             cond.put("type", "class");
             cond.put("classNames", train.classNames());
             m.put("conditioning", cond);
-            m.put("featureLayer", "fc (ReLU), " + ClassifierCnn.FEATURES + "-d");
+            m.put("featureLayer", "fc (ReLU), " + net.featureSize() + "-d");
             m.put("weightsAre", "EMA");
             Map<String, Object> prov = FlowRecipe.provenance(r, tr, train.name());
             Map<String, Object> metrics = new LinkedHashMap<>();
@@ -130,7 +143,7 @@ public final class ClassifierRecipe {
             prov.put("metrics", metrics);
             m.put("provenance", prov);
             ModelPackage.write(r.out(), m, tr.ema(), Map.of("architecture", ClassifierCnn.ARCHITECTURE),
-                    ModelCards.classifier(r, tr, accEma, accRaw));
+                    ModelCards.classifier(r, tr, name, net, accEma, accRaw));
             if (r.data() == null || org.flowbench.engine.data.Datasets.hasIdx(r.data())) {
                 ReferenceStatistics.write(r.out(), r.data());
             }

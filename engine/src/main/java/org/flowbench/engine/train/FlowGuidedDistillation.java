@@ -7,6 +7,7 @@ import java.util.Map;
 import org.flowbench.engine.model.Condition;
 import org.flowbench.engine.model.TrainableNetwork;
 import org.flowbench.engine.nn.NDParams;
+import org.flowbench.engine.nn.Scalars;
 
 /**
  * SlimFlow's flow-guided distillation loss for a one-step student G(z) = z + v_θ(z_in, ε), with the student in
@@ -52,7 +53,7 @@ public final class FlowGuidedDistillation {
         Shape shape = shape(n, net.shape());
         NDArray z = m.create(b.z(), shape);
         NDArray x1 = m.create(b.x1(), shape);
-        NDArray zIn = epsilon == 0 ? z : x1.mul((float) epsilon).add(z.mul((float) (1 - epsilon)));
+        NDArray zIn = epsilon == 0 ? z : Scalars.mul(x1, epsilon).add(Scalars.mul(z, 1 - epsilon));
         boolean guided = weightB != 0;
         NDArray zg = guided ? m.create(b.zGuide(), shape) : null;
         // one student pass over both terms' inputs
@@ -78,7 +79,7 @@ public final class FlowGuidedDistillation {
         if (terms != null) {
             terms[0] = new Terms(lossA.getFloat(), lossB.getFloat());
         }
-        return lossA.add(lossB.mul((float) weightB));
+        return lossA.add(Scalars.mul(lossB, weightB));
     }
 
     static Shape shape(int n, int[] s) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.flowbench.engine.nn.ClassifierCnn;
 import org.flowbench.engine.nn.NDParams;
+import org.flowbench.engine.nn.Scalars;
 
 /**
  * A differentiable distance between two batches of images, one value per image: the regression loss of one-step
@@ -79,7 +80,7 @@ public interface ImageDistance {
                     NDArray per = d.reshape(d.getShape().get(0), -1).mean(new int[] {1});
                     total = total == null ? per : total.add(per);
                 }
-                return l2Weight > 0 ? total.add(pixel.perImage(params, a, b).mul(l2Weight)) : total;
+                return l2Weight > 0 ? total.add(Scalars.mul(pixel.perImage(params, a, b), l2Weight)) : total;
             }
         };
     }

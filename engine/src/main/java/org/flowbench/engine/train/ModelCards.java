@@ -36,16 +36,28 @@ final class ModelCards {
                 r.command());
     }
 
-    static String classifier(Recipe r, Trainer<?> tr, double accEma, double accRaw) {
+    static String classifier(Recipe r, Trainer<?> tr, String name, org.flowbench.engine.nn.ClassifierCnn net,
+                             double accEma, double accRaw) {
+        java.util.Map<String, Object> c = net.config();
+        java.util.List<?> ch = (java.util.List<?>) c.get("channels");
+        int k = (Integer) c.get("kernel");
+        int f = net.featureSize();
+        String role = name.equals("fashion-judge") ? """
+                The held-out judge: a second classifier with another shape and seed than `builtin:fashion-classifier`.
+                No built-in recipe uses it as a reward, and ReNO refuses a judge that is also one of its rewards, so its
+                verdict on images that a reward pushed towards a class shows whether the images changed or only fooled
+                the reward.
+                """ : """
+                Its %d-d penultimate layer (`fc`, after ReLU) is the feature space for Flowbench's domain FID on this
+                dataset; its log-softmax is a differentiable reward.
+                """.formatted(f);
         return """
-                # fashion-classifier
+                # %s
 
-                A small CNN classifier for 28×28 grey Fashion-MNIST images. Its 128-d penultimate layer (`fc`, after
-                ReLU) is the feature space for Flowbench's domain FID on this dataset; its log-softmax is a
-                differentiable reward.
-
-                - Architecture: `classifier-cnn-v1` (conv 32, conv 32, max-pool, conv 64, conv 64, max-pool,
-                  fc 3136→128 ReLU, head 128→10). Input pixels in [−1, 1].
+                A small CNN classifier for 28×28 grey Fashion-MNIST images.
+                %s
+                - Architecture: `classifier-cnn-v1` (conv %s, conv %s, max-pool, conv %s, conv %s, max-pool, all
+                  %d×%d, fc %d→%d ReLU, head %d→%d). Input pixels in [−1, 1].
                 - Data: Fashion-MNIST train split with random horizontal flips; evaluated on the test split.
                 - Test accuracy: %.2f %% (EMA weights, shipped), %.2f %% (raw weights).
 
@@ -61,10 +73,11 @@ final class ModelCards {
                 ## Reference statistics
 
                 `fashion-mnist-test.stats` (Flowbench statistics format, `flowbench-stats/1`): mean and covariance
-                (float64) of the 128-d features of the 10 000 Fashion-MNIST test images, with the identity of data,
-                extractor (`builtin:fashion-classifier`, hash = the package hash) and preprocessing. Made by the recipe
-                above (or `flowbench train reference-stats`).
-                """.formatted(100 * accEma, 100 * accRaw, tr.step(), r.batch(), r.lr(), r.warmup(), r.ema(), r.seed(),
-                tr.wallSeconds(), r.command());
+                (float64) of the %d-d features of the 10 000 Fashion-MNIST test images, with the identity of data,
+                extractor (`builtin:%s`, hash = the package hash) and preprocessing. Made by the recipe above (or
+                `flowbench train reference-stats`).
+                """.formatted(name, role, ch.get(0), ch.get(0), ch.get(1), ch.get(1), k, k,
+                (Integer) ch.get(1) * 49, f, f, net.classes(), 100 * accEma, 100 * accRaw, tr.step(), r.batch(),
+                r.lr(), r.warmup(), r.ema(), r.seed(), tr.wallSeconds(), r.command(), f, name);
     }
 }

@@ -6,13 +6,13 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.metrics.FeatureExtractors;
 import org.flowbench.engine.model.FeatureExtractor;
 
-/** Feature-extractor provider for {@code builtin:fashion-classifier} (and {@code classifier:FOLDER}). */
+/** Feature-extractor provider for the built-in classifiers ({@code builtin:fashion-classifier}, {@code builtin:fashion-judge}) and {@code classifier:FOLDER}. */
 public final class ClassifierFeatures implements FeatureExtractors.Provider {
     @Override
     public Optional<FeatureExtractor> create(String spec, int[] sampleShape) {
         java.nio.file.Path dir;
-        if (spec.equals("builtin:fashion-classifier")) {
-            dir = PackageResolver.builtinDir("fashion-classifier");
+        if (spec.startsWith("builtin:") && PackageResolver.CLASSIFIERS.contains(spec.substring(8))) {
+            dir = PackageResolver.builtinDir(spec.substring(8));
         } else if (spec.startsWith("classifier:")) {
             dir = java.nio.file.Path.of(spec.substring("classifier:".length()));
         } else {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.flowbench.engine.model.Classifier;
 import org.flowbench.engine.model.Condition;
 import org.flowbench.engine.model.FeatureExtractor;
 import org.flowbench.engine.model.Gradients;
@@ -17,7 +18,8 @@ import org.flowbench.engine.nn.ParamStore;
  * The built-in classifier: 128-d features for FID, class log-probabilities, and the differentiable reward
  * log p(class | x) on the tensor tier.
  */
-public final class ClassifierModel implements Model, FeatureExtractor, RewardModel {
+public final class ClassifierModel implements Model, FeatureExtractor, RewardModel, Classifier {
+    private final String id;
     private final String hash;
     private final ClassifierCnn net;
     private final int[] shape;
@@ -26,6 +28,12 @@ public final class ClassifierModel implements Model, FeatureExtractor, RewardMod
     private final NDParams params;
 
     public ClassifierModel(String hash, ClassifierCnn net, ParamStore weights, int[] shape, List<String> classNames) {
+        this("builtin:fashion-classifier", hash, net, weights, shape, classNames);
+    }
+
+    public ClassifierModel(String id, String hash, ClassifierCnn net, ParamStore weights, int[] shape,
+                           List<String> classNames) {
+        this.id = id;
         this.hash = hash;
         this.net = net;
         this.shape = shape.clone();
@@ -43,17 +51,19 @@ public final class ClassifierModel implements Model, FeatureExtractor, RewardMod
         ClassifierCnn net = p.architecture(ClassifierCnn::fromConfig);
         ParamStore w = net.init(0);
         p.loadWeights(w);
-        return new ClassifierModel(p.hash(), net, w, p.imageShape(), p.classNames());
+        String ref = PackageResolver.referenceOf(p);
+        return new ClassifierModel(ref.startsWith("builtin:") ? ref : "classifier:" + ref, p.hash(), net, w, p.imageShape(),
+                p.classNames());
     }
 
     @Override
     public int dim() {
-        return ClassifierCnn.FEATURES;
+        return net.featureSize();
     }
 
     @Override
     public String id() {
-        return "builtin:fashion-classifier";
+        return id;
     }
 
     /** The package hash (sha256 over the weight files' sha256). */
@@ -93,7 +103,13 @@ public final class ClassifierModel implements Model, FeatureExtractor, RewardMod
         }
     }
 
+    @Override
+    public int classes() {
+        return net.classes();
+    }
+
     /** Log-probabilities, n × classes. */
+    @Override
     public synchronized void logProbabilities(double[] x, int n, double[] out) {
         try (NDManager sub = manager.newSubManager()) {
             NDParams p = params;

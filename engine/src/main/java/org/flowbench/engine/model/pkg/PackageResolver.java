@@ -18,7 +18,16 @@ import org.flowbench.engine.nn.ParamStore;
  */
 public final class PackageResolver implements ModelResolver {
     public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-flow-boss4", "fashion-slimflow",
-            "fashion-classifier");
+            "fashion-classifier", "fashion-judge");
+
+    /** The built-ins that are classifiers rather than flows. */
+    public static final List<String> CLASSIFIERS = List.of("fashion-classifier", "fashion-judge");
+
+    /** How a package is referred to: builtin:NAME for a built-in's name, else its folder. */
+    public static String referenceOf(ModelPackage p) {
+        String name = p.string("name");
+        return name != null && BUILTINS.contains(name) ? "builtin:" + name : p.dir().toString();
+    }
 
     /** The models/ folder, or null when none is found. */
     public static Path modelsDir() {
@@ -225,9 +234,11 @@ public final class PackageResolver implements ModelResolver {
                 case "fashion-flow" -> "class-conditional rectified-flow UNet, Fashion-MNIST 28x28";
                 case "fashion-flow-boss4" -> "fashion-flow straightened by BOSS for 4 Euler steps on its Bellman times";
                 case "fashion-slimflow" -> "one-step SlimFlow student of fashion-flow (a quarter of its size): Euler, 1 step";
+                case "fashion-judge" -> "held-out judge: a second Fashion-MNIST classifier (other shape and seed), "
+                        + "never a reward";
                 default -> "Fashion-MNIST classifier CNN (FID features, reward)";
             };
-            out.add(new ModelInfo("builtin:" + n, !n.equals("fashion-classifier") ? "network flow" : "network classifier",
+            out.add(new ModelInfo("builtin:" + n, CLASSIFIERS.contains(n) ? "network classifier" : "network flow",
                     what + (present ? "" : training ? " (training in progress: EMA weights of the newest checkpoint)"
                             : " (not installed)")));
         }
