@@ -39,7 +39,7 @@ import picocli.CommandLine;
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
         subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class,
                 TrainCommand.ContactSheet.class, TrainCommand.Evaluate.class, TrainBossCommand.class,
-                TrainSlimFlowCommand.class})
+                TrainSlimFlowCommand.class, TrainRenoCommand.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -498,7 +498,7 @@ public final class TrainCommand implements Runnable {
         }
 
         /** Appends a line by rewriting the file atomically, so an interrupted run never leaves half a line. */
-        private static void appendLine(Path file, String line) throws java.io.IOException {
+        static void appendLine(Path file, String line) throws java.io.IOException {
             String before = Files.exists(file) ? Files.readString(file) : "";
             if (!before.isEmpty() && !before.endsWith("\n")) {
                 before += "\n";
