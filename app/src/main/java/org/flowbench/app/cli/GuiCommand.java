@@ -28,6 +28,13 @@ public final class GuiCommand implements Callable<Integer> {
     @Option(names = "--theme", defaultValue = "light", description = "light or dark (default ${DEFAULT-VALUE})")
     String theme;
 
+    @Option(names = "--tab", description = "with --screenshot: show this panel tab (e.g. 'Reward trace')")
+    String tab;
+
+    @Option(names = "--wipe", defaultValue = "NaN",
+            description = "with --screenshot: set every lane's initial/result wipe (0..1)")
+    double wipe;
+
     @Option(names = "--size", defaultValue = "1440x900", description = "window size WxH (default ${DEFAULT-VALUE})")
     String size;
 
@@ -46,7 +53,7 @@ public final class GuiCommand implements Callable<Integer> {
             throw new FlowbenchException("--theme must be light or dark, got " + theme);
         }
         Workbench.Options o = new Workbench.Options(project, run, screenshot, theme,
-                Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()));
+                Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), tab, wipe);
         return Workbench.launch(o);
     }
 }

@@ -173,6 +173,14 @@ public final class Session {
         return runs.get(lane).kept();
     }
 
+    /**
+     * The initial images of the kept samples, same order, for methods that start from one and improve it (ReNO's
+     * k = 0 images); empty when the lane's sampler sends none.
+     */
+    public double[] keptInitial(int lane) {
+        return runs.get(lane).keptInitial();
+    }
+
     public int[] shape() {
         return shape;
     }
@@ -339,6 +347,8 @@ public final class Session {
         int keepLimit;
         double[] kept = new double[0];
         int keptCount;
+        /** Per kept image, its initial image (ReNO), or empty. */
+        double[] keptInitial = new double[0];
         int dim;
 
         LaneRun(int index, LaneSpec spec) {
@@ -381,7 +391,28 @@ public final class Session {
         void runChunk(FlowModel model, SamplingRequest req) {
             long start = System.nanoTime();
             long stepsBefore = stepsDone;
+            List<SampleBatch> delivered = new ArrayList<>();
             ProgressListener pl = new ProgressListener() {
+                @Override
+                public void batchDone(SampleBatch batch) {
+                    delivered.add(batch);
+                }
+
+                @Override
+                public void trace(long firstImage, int count, int step, Map<String, double[]> values) {
+                    Map<String, Double> means = new LinkedHashMap<>();
+                    values.forEach((k, v) -> means.put(k, finiteMean(v)));
+                    emit(new SessionEvent.Trace(index, firstImage, step, means));
+                }
+
+                @Override
+                public void extras(long firstImage, int count, Map<String, double[]> perImage) {
+                    double[] initial = perImage.get("initial");
+                    if (initial != null) {
+                        keepInitial(firstImage, count, initial);
+                    }
+                }
+
                 @Override
                 public void progress(long done, long total, String what) {
                     if (!"steps".equals(what)) {
@@ -415,9 +446,14 @@ public final class Session {
             try {
                 b = sampler.sample(req, model, pl, cancel);
             } catch (CancellationToken.CancelledException e) {
-                busySeconds += (System.nanoTime() - start) / 1e9;
-                stepsDone = stepsBefore;
-                return;
+                if (delivered.isEmpty()) {
+                    busySeconds += (System.nanoTime() - start) / 1e9;
+                    stepsDone = stepsBefore;
+                    return;
+                }
+                // a method that stopped early delivered its images so far (ReNO's best so far): keep them
+                delivered.sort(java.util.Comparator.comparingLong(SampleBatch::firstImage));
+                b = SampleBatch.concat(delivered, delivered.get(0).manifest());
             } catch (FlowbenchException e) {
                 fail(e.oneLine());
                 return;
@@ -509,6 +545,23 @@ public final class Session {
             return Arrays.copyOf(kept, keptCount * dim);
         }
 
+        synchronized double[] keptInitial() {
+            return keptInitial.clone();
+        }
+
+        /** Keeps the initial images of images [first, first + count) that fall among the kept ones. */
+        synchronized void keepInitial(long first, int count, double[] initial) {
+            int from = (int) (first - request.firstImage());
+            int take = Math.min(count, keepLimit - from);
+            if (from < 0 || take <= 0) {
+                return;
+            }
+            if (keptInitial.length < (from + take) * dim) {
+                keptInitial = Arrays.copyOf(keptInitial, (from + take) * dim);
+            }
+            System.arraycopy(initial, 0, keptInitial, from * dim, take * dim);
+        }
+
         synchronized LaneStats snapshot() {
             Map<String, Double> q = new LinkedHashMap<>(lastQuality);
             q.putAll(lastQuick);
@@ -521,5 +574,17 @@ public final class Session {
             runRecord.costTotals().forEach((k, v) -> m.put(k, images == 0 ? Double.NaN : v / (double) images));
             return m;
         }
+    }
+
+    private static double finiteMean(double[] v) {
+        double sum = 0;
+        int n = 0;
+        for (double x : v) {
+            if (Double.isFinite(x)) {
+                sum += x;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 }

@@ -13,6 +13,12 @@ public sealed interface SessionEvent {
     /** An intermediate estimate x̂ of the clean images {@code firstImage ..} at {@code step}. */
     record Preview(int lane, long firstImage, int count, int step, int[] shape, double[] x1Hat) implements SessionEvent {}
 
+    /**
+     * A per-step trace of a method that tracks values per image (ReNO: "reward" and "noise-norm" after each
+     * evaluation), as means over the images of the chunk that starts at {@code firstImage}.
+     */
+    record Trace(int lane, long firstImage, int step, java.util.Map<String, Double> means) implements SessionEvent {}
+
     /** A finished batch, the lane's statistics including it, and the record of what ran so far. */
     record BatchDone(int lane, SampleBatch batch, LaneStats stats, java.util.Map<String, Object> record)
             implements SessionEvent {}

@@ -81,7 +81,27 @@ public final class LaneColumn extends VBox {
         message.setMaxWidth(236);
         message.managedProperty().bind(message.textProperty().isNotEmpty());
         message.visibleProperty().bind(message.textProperty().isNotEmpty());
-        getChildren().addAll(top, sub, prog, grid, message, canvas);
+        // the A/B wipe between each image's initial version and the result, for methods that have one (ReNO)
+        javafx.scene.control.Slider wipe = new javafx.scene.control.Slider(0, 1, lane.wipeProperty().get());
+        wipe.setId("wipe");
+        wipe.valueProperty().bindBidirectional(lane.wipeProperty());
+        Label before = new Label("initial");
+        Label after = new Label("result");
+        before.getStyleClass().add("metric-name");
+        after.getStyleClass().add("metric-name");
+        HBox.setHgrow(wipe, Priority.ALWAYS);
+        HBox wipeRow = new HBox(6, before, wipe, after);
+        wipeRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        javafx.scene.control.Tooltip.install(wipe, new javafx.scene.control.Tooltip(
+                "Drag to wipe between each image's initial version (left) and the result (right)"));
+        wipeRow.managedProperty().bind(wipeRow.visibleProperty());
+        wipeRow.setVisible(lane.initialProperty().get().length > 0);
+        lane.initialProperty().addListener((o, a, b) -> {
+            wipeRow.setVisible(b != null && b.length > 0);
+            canvas.setWipe(b, lane.wipeProperty().get());
+        });
+        lane.wipeProperty().addListener((o, a, b) -> canvas.setWipe(lane.initialProperty().get(), b.doubleValue()));
+        getChildren().addAll(top, sub, prog, grid, message, canvas, wipeRow);
         setPadding(new Insets(8));
         setMaxWidth(256);
         lane.statusProperty().addListener((o, a, b) -> refreshHeader());

@@ -43,6 +43,12 @@ public final class LaneViewModel {
     private final ObjectProperty<Map<String, Object>> record = new SimpleObjectProperty<>(Map.of());
     /** The lane's own model (null: the project's). */
     private final StringProperty model = new SimpleStringProperty();
+    /** Per-step means of the chunk in flight (ReNO: "reward", "noise-norm" by iteration); empty for other methods. */
+    private final ObjectProperty<Map<String, double[]>> trace = new SimpleObjectProperty<>(Map.of());
+    /** The initial images of the shown samples (ReNO's k = 0 images), empty for other methods. */
+    private final ObjectProperty<double[]> initial = new SimpleObjectProperty<>(new double[0]);
+    /** The A/B wipe: the share of each tile, from the left, that shows the initial image (0 = the result only). */
+    private final DoubleProperty wipe = new SimpleDoubleProperty(0);
 
     public LaneViewModel(LaneSpec spec) {
         name.set(spec.name());
@@ -106,6 +112,8 @@ public final class LaneViewModel {
         history.clear();
         savedMetrics.set(Map.of());
         record.set(Map.of());
+        trace.set(Map.of());
+        initial.set(new double[0]);
     }
 
     void applyStats(LaneStats s) {
@@ -149,7 +157,8 @@ public final class LaneViewModel {
     /** The cost counters a lane header and the quality-vs-cost axis offer besides the NFE, in this order. */
     public static final java.util.List<String> COST_COUNTERS = java.util.List.of(
             org.flowbench.engine.run.CostLedger.GUIDED, org.flowbench.engine.run.CostLedger.BACKWARD,
-            org.flowbench.engine.run.CostLedger.HEAD, org.flowbench.engine.run.CostLedger.PARTICLES);
+            org.flowbench.engine.run.CostLedger.HEAD, org.flowbench.engine.run.CostLedger.PARTICLES,
+            org.flowbench.engine.run.CostLedger.REWARD);
 
     /** A metric from the live stats, else from the saved result; NaN when absent. */
     public double metric(String key) {
@@ -183,5 +192,8 @@ public final class LaneViewModel {
     public ObjectProperty<Map<String, Double>> savedMetricsProperty() { return savedMetrics; }
     public ObjectProperty<Map<String, Object>> recordProperty() { return record; }
     public StringProperty modelProperty() { return model; }
+    public ObjectProperty<Map<String, double[]>> traceProperty() { return trace; }
+    public ObjectProperty<double[]> initialProperty() { return initial; }
+    public DoubleProperty wipeProperty() { return wipe; }
     public String name() { return name.get(); }
 }

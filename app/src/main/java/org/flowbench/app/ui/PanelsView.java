@@ -56,6 +56,11 @@ public final class PanelsView extends TabPane {
     private final Tab latencyTab;
     private final Tab costTab;
     private final Tab deviceTab;
+    private final Tab traceTab;
+    private final LineChart<Number, Number> rewardChart;
+    private final LineChart<Number, Number> normChart;
+    private final Label traceNote = new Label("No lane tracks a reward: ReNO lanes show their reward and ‖z‖ per "
+            + "iteration here.");
 
     public PanelsView(MainViewModel vm, javafx.scene.Node inspector) {
         this.vm = vm;
@@ -102,7 +107,18 @@ public final class PanelsView extends TabPane {
         latencyTab = tab("Latency", latencyChart);
         costTab = tab("Quality vs cost", c);
         deviceTab = tab("Device", device);
-        getTabs().addAll(qualityTab, latencyTab, costTab, inspectorTab, deviceTab);
+        rewardChart = traceChart("reward (batch mean)", "reward-chart");
+        normChart = traceChart("‖z‖ (batch mean)", "norm-chart");
+        traceNote.getStyleClass().add("panel-placeholder");
+        javafx.scene.layout.HBox charts = new javafx.scene.layout.HBox(rewardChart, normChart);
+        HBox.setHgrow(rewardChart, javafx.scene.layout.Priority.ALWAYS);
+        HBox.setHgrow(normChart, javafx.scene.layout.Priority.ALWAYS);
+        BorderPane tr = new BorderPane(charts);
+        HBox trTop = new HBox(8, traceNote);
+        trTop.setPadding(new Insets(4));
+        tr.setTop(trTop);
+        traceTab = tab("Reward trace", tr);
+        getTabs().addAll(qualityTab, latencyTab, costTab, traceTab, inspectorTab, deviceTab);
         // a hidden chart is brought up to date when its tab is shown, not on every tick
         getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
             refresh(false);
@@ -136,6 +152,50 @@ public final class PanelsView extends TabPane {
         probe.start();
     }
 
+    private static LineChart<Number, Number> traceChart(String yLabel, String id) {
+        NumberAxis x = new NumberAxis();
+        x.setLabel("iteration");
+        NumberAxis y = new NumberAxis();
+        y.setLabel(yLabel);
+        y.setForceZeroInRange(false);
+        LineChart<Number, Number> c = new LineChart<>(x, y);
+        c.setAnimated(false);
+        c.setCreateSymbols(false);
+        c.setId(id);
+        return c;
+    }
+
+    /** Reward and ‖z‖ per iteration of the batch in flight, one series per lane that sends a trace. */
+    private void refreshTraces() {
+        List<XYChart.Series<Number, Number>> rs = new ArrayList<>();
+        List<XYChart.Series<Number, Number>> ns = new ArrayList<>();
+        boolean any = false;
+        for (LaneViewModel l : vm.lanes()) {
+            // a series for every lane (empty without a trace) keeps each lane's colour the same in every chart
+            java.util.Map<String, double[]> t = l.traceProperty().get();
+            any |= !t.isEmpty();
+            rs.add(series(l.name(), t.get("reward")));
+            ns.add(series(l.name(), t.get("noise-norm")));
+        }
+        traceNote.setVisible(!any);
+        traceNote.setManaged(!any);
+        rewardChart.getData().setAll(rs);
+        normChart.getData().setAll(ns);
+    }
+
+    private static XYChart.Series<Number, Number> series(String name, double[] v) {
+        XYChart.Series<Number, Number> s = new XYChart.Series<>();
+        s.setName(name);
+        if (v != null) {
+            for (int k = 0; k < v.length; k++) {
+                if (Double.isFinite(v[k])) {
+                    s.getData().add(new XYChart.Data<>(k, v[k]));
+                }
+            }
+        }
+        return s;
+    }
+
     private static Tab tab(String name, javafx.scene.Node n) {
         Tab t = new Tab(name, n);
         t.setClosable(false);
@@ -146,6 +206,7 @@ public final class PanelsView extends TabPane {
         for (LaneViewModel l : vm.lanes()) {
             l.statsProperty().addListener((o, a, b) -> dirty = true);
             l.savedMetricsProperty().addListener((o, a, b) -> dirty = true);
+            l.traceProperty().addListener((o, a, b) -> dirty = true);
         }
     }
 
@@ -180,6 +241,9 @@ public final class PanelsView extends TabPane {
         boolean doQuality = all || qualityTab.isSelected();
         boolean doLatency = all || latencyTab.isSelected();
         boolean doCost = all || costTab.isSelected();
+        if (all || traceTab.isSelected()) {
+            refreshTraces();
+        }
         if (!doQuality && !doLatency && !doCost) {
             return;
         }

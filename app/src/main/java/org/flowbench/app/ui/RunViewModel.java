@@ -94,10 +94,14 @@ public final class RunViewModel {
         LatestWins[] progressLw = new LatestWins[k];
         LatestWins[] statsLw = new LatestWins[k];
         LatestWins[] previewLw = new LatestWins[k];
+        LatestWins[] traceLw = new LatestWins[k];
+        TraceBuffer[] traces = new TraceBuffer[k];
         for (int i = 0; i < k; i++) {
             progressLw[i] = new LatestWins(ui);
             statsLw[i] = new LatestWins(ui);
             previewLw[i] = new LatestWins(ui);
+            traceLw[i] = new LatestWins(ui);
+            traces[i] = new TraceBuffer();
         }
         Session[] holder = new Session[1];
         Session s = new Session(p, e -> {
@@ -114,9 +118,14 @@ public final class RunViewModel {
                     l.previewProperty().set(pv.x1Hat());
                     l.previewStepProperty().set(pv.firstImage() * 100000L + pv.step());
                 });
+            } else if (e instanceof SessionEvent.Trace tr) {
+                LaneViewModel l = runLanes.get(tr.lane());
+                Map<String, double[]> snapshot = traces[tr.lane()].add(tr);
+                traceLw[tr.lane()].submit(() -> l.traceProperty().set(snapshot));
             } else if (e instanceof SessionEvent.BatchDone bd) {
                 LaneViewModel l = runLanes.get(bd.lane());
                 double[] kept = bd.batch() != null ? holder[0].keptSamples(bd.lane()) : null;
+                double[] initial = bd.batch() != null ? holder[0].keptInitial(bd.lane()) : null;
                 ui.execute(() -> l.addHistory(bd.stats()));
                 statsLw[bd.lane()].submit(() -> {
                     l.applyStats(bd.stats());
@@ -125,11 +134,13 @@ public final class RunViewModel {
                     }
                     if (kept != null) {
                         l.samplesProperty().set(kept);
+                        l.initialProperty().set(initial);
                     }
                 });
             } else if (e instanceof SessionEvent.LaneFinished lf) {
                 LaneViewModel l = runLanes.get(lf.lane());
                 double[] kept = holder[0].keptSamples(lf.lane());
+                double[] initial = holder[0].keptInitial(lf.lane());
                 ui.execute(() -> {
                     l.statusProperty().set(lf.status());
                     l.messageProperty().set(lf.message());
@@ -139,6 +150,7 @@ public final class RunViewModel {
                         l.recordProperty().set(lf.record());
                     }
                     l.samplesProperty().set(kept);
+                    l.initialProperty().set(initial);
                     l.previewProperty().set(null);
                     if (lf.status() == org.flowbench.app.session.LaneStatus.DONE) {
                         l.progressProperty().set(1);
@@ -247,5 +259,28 @@ public final class RunViewModel {
 
     public BooleanProperty runningProperty() {
         return running;
+    }
+
+    /** A lane's per-step trace of the chunk in flight, gathered on the worker; snapshots go to the FX thread. */
+    static final class TraceBuffer {
+        private long chunk = -1;
+        private final Map<String, List<Double>> values = new java.util.LinkedHashMap<>();
+
+        Map<String, double[]> add(SessionEvent.Trace t) {
+            if (t.firstImage() != chunk || t.step() == 0) {
+                chunk = t.firstImage();
+                values.clear();
+            }
+            t.means().forEach((key, v) -> {
+                List<Double> l = values.computeIfAbsent(key, x -> new java.util.ArrayList<>());
+                while (l.size() < t.step()) {
+                    l.add(Double.NaN);
+                }
+                l.add(v);
+            });
+            Map<String, double[]> out = new java.util.LinkedHashMap<>();
+            values.forEach((key, l) -> out.put(key, l.stream().mapToDouble(Double::doubleValue).toArray()));
+            return out;
+        }
     }
 }

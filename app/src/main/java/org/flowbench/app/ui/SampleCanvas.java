@@ -26,6 +26,9 @@ public final class SampleCanvas extends Canvas {
     private ModelView model;
     private double[] samples = new double[0];
     private double[] preview;
+    /** Initial images of the samples (ReNO) and the wipe: the share of each tile showing them, from the left. */
+    private double[] initial = new double[0];
+    private double wipe;
     private Color color = Color.web("#2f6fd6");
     private long highlighted = -1;
     private boolean dark;
@@ -62,6 +65,13 @@ public final class SampleCanvas extends Canvas {
     public void setData(double[] s, double[] p) {
         this.samples = s == null ? new double[0] : s;
         this.preview = p;
+        invalidate();
+    }
+
+    /** Shows the initial images over the left {@code wipe} share of each finished tile (an A/B wipe). */
+    public void setWipe(double[] initialImages, double share) {
+        this.initial = initialImages == null ? new double[0] : initialImages;
+        this.wipe = Math.max(0, Math.min(1, share));
         invalidate();
     }
 
@@ -233,6 +243,15 @@ public final class SampleCanvas extends Canvas {
             double[] src = i < have ? samples : i < prev ? preview : null;
             if (src != null) {
                 g.drawImage(toImage(src, i, shape), x + 1, y + 1, cell - 2, cell - 2);
+                if (src == samples && wipe > 0 && i < initial.length / dim) {
+                    // the left share of the tile: the same image before the method improved it
+                    double sw = shape[2] * wipe;
+                    g.drawImage(toImage(initial, i, shape), 0, 0, sw, shape[1], x + 1, y + 1, (cell - 2) * wipe,
+                            cell - 2);
+                    g.setStroke(Color.web("#e0742b"));
+                    g.setLineWidth(1);
+                    g.strokeLine(x + 1 + (cell - 2) * wipe, y + 1, x + 1 + (cell - 2) * wipe, y + cell - 1);
+                }
                 if (src == preview) {
                     g.setStroke(Color.web("#e0742b"));
                     g.setLineWidth(1);

@@ -14,7 +14,16 @@ public final class Workbench {
     private Workbench() {}
 
     /** What {@code flowbench gui} asked for. */
-    public record Options(Path project, boolean run, Path screenshot, String theme, int width, int height) {}
+    /**
+     * How the window starts; {@code tab} (a panel tab's title) and {@code wipe} (the lanes' A/B wipe, NaN = leave)
+     * set the view before a screenshot.
+     */
+    public record Options(Path project, boolean run, Path screenshot, String theme, int width, int height, String tab,
+                          double wipe) {
+        public Options(Path project, boolean run, Path screenshot, String theme, int width, int height) {
+            this(project, run, screenshot, theme, width, height, null, Double.NaN);
+        }
+    }
 
     static volatile Options options = new Options(null, false, null, "light", 1440, 900);
     static final AtomicInteger EXIT = new AtomicInteger(0);

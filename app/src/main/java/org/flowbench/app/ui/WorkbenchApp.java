@@ -53,7 +53,7 @@ public final class WorkbenchApp extends Application {
         }
         workspace.opened();
         LOG.debug("view model ready {} ms after JVM start", System.currentTimeMillis() - t0);
-        MainView view = new MainView(vm, primary, o.theme());
+        view = new MainView(vm, primary, o.theme());
         LOG.debug("view built {} ms after JVM start", System.currentTimeMillis() - t0);
         Scene scene = new Scene(view, o.width(), o.height());
         scene.getStylesheets().setAll(Workbench.stylesheets(o.theme()));
@@ -136,11 +136,21 @@ public final class WorkbenchApp extends Application {
         }
     }
 
+    private MainView view;
+
     private void captureSoon(Workbench.Options o) {
         if (captured) {
             return;
         }
         captured = true;
+        if (!Double.isNaN(o.wipe())) {
+            vm.lanes().forEach(l -> l.wipeProperty().set(o.wipe()));
+        }
+        if (o.tab() != null) {
+            view.panels().getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(o.tab())).findFirst()
+                    .ifPresentOrElse(t -> view.panels().getSelectionModel().select(t),
+                            () -> LOG.warn("no panel tab '{}'", o.tab()));
+        }
         PauseTransition p = new PauseTransition(Duration.millis(700));
         p.setOnFinished(e -> {
             try {

@@ -97,6 +97,41 @@ class SessionTest {
         assertTrue(s.results().get(2).message().contains("shape"), s.results().get(2).message());
     }
 
+    /**
+     * A ReNO lane sends its reward and ‖z‖ per iteration and keeps each image's initial version beside it; Stop in
+     * the middle of a batch keeps that batch's best images so far.
+     */
+    @Test
+    void renoLaneTracesItsRewardAndStopKeepsTheBestSoFar() throws Exception {
+        Project p = new Project(Project.SCHEMA_VERSION, "t", "builtin:fashion-slimflow", null, "Shirt", 4, 4, 0,
+                SeedPolicy.FIXED, 0, "default", List.of(new LaneSpec("reno", "reno", Map.of("iterations", "6"))),
+                List.of());
+        List<SessionEvent> events = Collections.synchronizedList(new ArrayList<>());
+        Session s = new Session(p, events::add);
+        s.runBlocking();
+        assertEquals(LaneStatus.DONE, s.status(0), s.results().get(0).message());
+        List<SessionEvent.Trace> traces = events.stream().filter(e -> e instanceof SessionEvent.Trace)
+                .map(e -> (SessionEvent.Trace) e).toList();
+        assertEquals(6, traces.size());
+        assertTrue(traces.get(5).means().get("reward") >= traces.get(0).means().get("reward") - 1e-9
+                || traces.stream().anyMatch(t -> t.means().get("reward") > traces.get(0).means().get("reward")));
+        assertEquals(4 * 784, s.keptInitial(0).length);
+        assertEquals(4 * 784, s.keptSamples(0).length);
+
+        Session[] holder = new Session[1];
+        int[] seen = {0};
+        Session stopped = new Session(p, e -> {
+            if (e instanceof SessionEvent.Trace && ++seen[0] == 2) {
+                holder[0].stop();
+            }
+        });
+        holder[0] = stopped;
+        stopped.runBlocking();
+        assertEquals(LaneStatus.DONE, stopped.status(0), "the only batch was delivered (all 4 images)");
+        assertEquals(4 * 784, stopped.keptSamples(0).length, "best so far kept");
+        assertEquals(2.0, stopped.stats(0).nfePerImage(), "two evaluations before the stop");
+    }
+
     @Test
     void sameSeedGivesSameImagesInEveryLaneOrder() throws Exception {
         Session a = new Session(project(50, 50, new LaneSpec("e", "euler", Map.of("steps", "4"))), e -> {});
