@@ -66,7 +66,8 @@ final class TrainRenoCommand implements Callable<Integer> {
 
     @Option(names = "--arm", split = ";", defaultValue = "gradient;image-select;no-reg",
             description = "arms, ';'-separated: gradient, image-select, none, no-reg (λ = 0), adam, or NAME=PARAMS "
-                    + "with PARAMS 'k=v,k=v' of the reno sampler (default ${DEFAULT-VALUE})")
+                    + "with PARAMS 'k=v,k=v' of the reno sampler (several rewards: rewards=a=1+b=0.5) "
+                    + "(default ${DEFAULT-VALUE})")
     List<String> arms;
 
     @Option(names = "--param", description = "reno parameter name=value for every arm (repeatable)")
@@ -180,6 +181,14 @@ final class TrainRenoCommand implements Callable<Integer> {
                 j.put("seed", seed);
                 j.put("rewardProbabilityInitial", meanExp(extras.get("reward1-initial")));
                 j.put("rewardProbabilityBest", meanExp(extras.get("reward1-best")));
+                // every reward of the arm (each a log-probability): its mean probability before and after
+                List<List<Double>> perReward = new ArrayList<>();
+                for (int r = 1; extras.containsKey("reward" + r + "-initial"); r++) {
+                    perReward.add(List.of(meanExp(extras.get("reward" + r + "-initial")),
+                            meanExp(extras.get("reward" + r + "-best"))));
+                }
+                j.put("rewards", b.manifest().get("rewards"));
+                j.put("rewardProbabilitiesInitialBest", perReward);
                 putRate(j, "judgeAgreesInitial", extras.get("judge-agrees-initial"));
                 putRate(j, "judgeAgreesBest", extras.get("judge-agrees-best"));
                 j.put("judgeProbabilityInitial", mean(extras.get("judge-probability-initial")));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flowbench.engine.io.Json;
 import org.junit.jupiter.api.Test;
@@ -46,5 +47,11 @@ class ShippedStudentTest {
         assertEquals("0", run[0], run[2]);
         JsonNode metrics = Json.MAPPER.readTree(dir.resolve("out/metrics.json").toFile());
         assertTrue(metrics.toString().contains("SlimFlow, 1 step"), metrics.toString());
+        // the ReNO sample project runs headless on the student (a few images, the default 50 iterations)
+        Path reno = Path.of("..", "sample-projects", "fashion-reno.flowbench");
+        String[] rr = CliTests.run("run", reno.toString(), "--n", "2", "--out", dir.resolve("reno").toString());
+        assertEquals("0", rr[0], rr[2]);
+        String m = Files.readString(dir.resolve("reno/metrics.json"));
+        assertTrue(m.contains("ReNO, 50 iterations") && m.contains("Image-select, 50"), m);
     }
 }

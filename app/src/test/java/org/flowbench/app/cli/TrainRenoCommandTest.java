@@ -50,4 +50,26 @@ class TrainRenoCommandTest {
         assertTrue(m.path("extraMeans").has("judge-agrees-best"), m.toString());
         assertEquals("builtin:fashion-judge", m.path("judge").path("model").asText());
     }
+
+    /** A realism discriminator at toy scale: a two-class package whose reward is log p(real | x), usable by ReNO. */
+    @Test
+    void realismDiscriminatorIsARewardOfItsOwnClass() throws Exception {
+        Path pkg = dir.resolve("realism");
+        String[] t = CliTests.run("train", "realism", "--images", "64", "--held-out", "32", "--steps", "3",
+                "--batch", "16", "--out", pkg.toString());
+        assertEquals("0", t[0], t[2]);
+        JsonNode m = Json.MAPPER.readTree(pkg.resolve("flowbench-model.json").toFile());
+        assertEquals(0, m.path("reward").path("class").asInt());
+        assertEquals("[\"real\",\"generated\"]", m.path("conditioning").path("classNames").toString());
+        assertTrue(m.path("provenance").path("metrics").has("heldOutGeneratedAccuracy"), m.toString());
+        assertEquals("builtin:fashion-slimflow", m.path("generated").path("model").asText());
+        Path out = dir.resolve("real.npy");
+        String[] s = CliTests.run("sample", "--model", "builtin:fashion-slimflow", "--sampler", "reno", "--param",
+                "iterations=2", "--param", "rewards=builtin:fashion-classifier=1+" + pkg + "=0.5", "--prompt", "Coat",
+                "--n", "2", "--quiet", "--out", out.toString(), "--manifest", dir.resolve("rm.json").toString());
+        assertEquals("0", s[0], s[2]);
+        JsonNode rm = Json.MAPPER.readTree(dir.resolve("rm.json").toFile());
+        assertEquals("log p(real | x)", rm.path("rewards").get(1).path("reward").asText(), rm.toString());
+        assertEquals(0.5, rm.path("rewards").get(1).path("weight").asDouble());
+    }
 }

@@ -103,9 +103,32 @@ public final class ClassifierRecipe {
                     + train.name() + " has shape " + java.util.Arrays.toString(train.shape()) + " and "
                     + train.classNames().size() + " classes");
         }
-        int classes = train.classNames().size();
-        ClassifierCnn net = shape == null ? new ClassifierCnn(classes)
+        ClassifierCnn net = network(train.classNames().size(), shape);
+        Trainer<Batch> tr = trainer(r, net);
+        Trainer.Result res = tr.run(source(train, r.batch(), r.seed()), loss(net, train.shape()), listener, cancel);
+        if (res.finished()) {
+            // IDX folders have a test split; for NPY files and image folders this is the training data itself.
+            ImageDataset test = org.flowbench.engine.data.Datasets.load(r.data(), "test");
+            double accEma = accuracy(net, tr.ema(), test);
+            double accRaw = accuracy(net, tr.params(), test);
+            Map<String, Object> m = manifest(r, tr, name, net, train, accEma, accRaw);
+            ModelPackage.write(r.out(), m, tr.ema(), Map.of("architecture", ClassifierCnn.ARCHITECTURE),
+                    ModelCards.classifier(r, tr, name, net, accEma, accRaw));
+            if (r.data() == null || org.flowbench.engine.data.Datasets.hasIdx(r.data())) {
+                ReferenceStatistics.write(r.out(), r.data());
+            }
+        }
+        return res;
+    }
+
+    /** The network for {@code classes} classes; shape = {channels1, channels2, kernel, features} or null. */
+    static ClassifierCnn network(int classes, int[] shape) {
+        return shape == null ? new ClassifierCnn(classes)
                 : new ClassifierCnn(classes, shape[0], shape[1], shape[2], shape[3]);
+    }
+
+    /** The trainer of a recipe, checkpointing to its folder and resuming when asked. */
+    static Trainer<Batch> trainer(Recipe r, ClassifierCnn net) throws IOException {
         Trainer.Config cfg = Trainer.Config.defaults(r.steps(), r.seed()).withLr(r.lr()).withWarmup(r.warmup())
                 .withEma(r.ema()).withCheckpointSeconds(r.checkpointSeconds());
         Trainer<Batch> tr = new Trainer<>(cfg, net.init(r.seed()));
@@ -117,37 +140,31 @@ public final class ClassifierRecipe {
         if (r.resume() && Files.isRegularFile(r.checkpoint())) {
             tr.resume(r.checkpoint());
         }
-        Trainer.Result res = tr.run(source(train, r.batch(), r.seed()), loss(net, train.shape()), listener, cancel);
-        if (res.finished()) {
-            // IDX folders have a test split; for NPY files and image folders this is the training data itself.
-            ImageDataset test = org.flowbench.engine.data.Datasets.load(r.data(), "test");
-            double accEma = accuracy(net, tr.ema(), test);
-            double accRaw = accuracy(net, tr.params(), test);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", name);
-            m.put("kind", "classifier");
-            m.put("architecture", ClassifierCnn.ARCHITECTURE);
-            m.put("config", net.config());
-            m.put("imageShape", train.shape());
-            m.put("pixelRange", List.of(-1, 1));
-            Map<String, Object> cond = new LinkedHashMap<>();
-            cond.put("type", "class");
-            cond.put("classNames", train.classNames());
-            m.put("conditioning", cond);
-            m.put("featureLayer", "fc (ReLU), " + net.featureSize() + "-d");
-            m.put("weightsAre", "EMA");
-            Map<String, Object> prov = FlowRecipe.provenance(r, tr, train.name());
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("testAccuracyEma", accEma);
-            metrics.put("testAccuracyRaw", accRaw);
-            prov.put("metrics", metrics);
-            m.put("provenance", prov);
-            ModelPackage.write(r.out(), m, tr.ema(), Map.of("architecture", ClassifierCnn.ARCHITECTURE),
-                    ModelCards.classifier(r, tr, name, net, accEma, accRaw));
-            if (r.data() == null || org.flowbench.engine.data.Datasets.hasIdx(r.data())) {
-                ReferenceStatistics.write(r.out(), r.data());
-            }
-        }
-        return res;
+        return tr;
+    }
+
+    /** A classifier package's manifest. */
+    static Map<String, Object> manifest(Recipe r, Trainer<?> tr, String name, ClassifierCnn net, ImageDataset train,
+                                        double accEma, double accRaw) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("kind", "classifier");
+        m.put("architecture", ClassifierCnn.ARCHITECTURE);
+        m.put("config", net.config());
+        m.put("imageShape", train.shape());
+        m.put("pixelRange", List.of(-1, 1));
+        Map<String, Object> cond = new LinkedHashMap<>();
+        cond.put("type", "class");
+        cond.put("classNames", train.classNames());
+        m.put("conditioning", cond);
+        m.put("featureLayer", "fc (ReLU), " + net.featureSize() + "-d");
+        m.put("weightsAre", "EMA");
+        Map<String, Object> prov = FlowRecipe.provenance(r, tr, train.name());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("testAccuracyEma", accEma);
+        metrics.put("testAccuracyRaw", accRaw);
+        prov.put("metrics", metrics);
+        m.put("provenance", prov);
+        return m;
     }
 }

@@ -68,8 +68,9 @@ public final class RenoSampler extends BatchSampler<RenoSampler.Config> {
             @Param(name = "reg-weight", dflt = "0.01", min = 0, max = 1e6,
                     description = "λ of the noise-norm regulariser ½‖z‖² − (d−1)·ln‖z‖ (0 = off)") double regWeight,
             @Param(name = "rewards", dflt = "builtin:fashion-classifier=1",
-                    description = "weighted rewards 'model=weight,…' (each a differentiable reward such as a "
-                            + "classifier's log p(prompted class | x)); the loss is −Σ weight·reward") String rewards,
+                    description = "weighted rewards 'model=weight,…' or 'model=weight+…' (each a differentiable reward: "
+                            + "a classifier's log p(prompted class | x), builtin:fashion-realism's log p(real | x)); "
+                            + "the loss is −Σ weight·reward") String rewards,
             @Param(name = "judge", dflt = "builtin:fashion-judge",
                     description = "held-out judge scoring the initial and chosen images (never optimised); "
                             + "'none' = no judge") String judge) {
@@ -94,10 +95,10 @@ public final class RenoSampler extends BatchSampler<RenoSampler.Config> {
     /** A reward reference and its weight. */
     record WeightedReward(String ref, double weight) {}
 
-    /** Parses 'ref=weight,ref=weight' (the weight after the last '='; a bare ref has weight 1). */
+    /** Parses 'ref=weight,ref=weight' or with '+' between (the weight after the last '='; a bare ref has weight 1). */
     static List<WeightedReward> parseRewards(String text) {
         List<WeightedReward> out = new ArrayList<>();
-        for (String part : text.split(",")) {
+        for (String part : text.split("[,+]")) {
             String p = part.trim();
             if (p.isEmpty()) {
                 continue;

@@ -121,4 +121,29 @@ class RenoSamplerTest {
             assertThrows(FlowbenchException.class, () -> SamplerRegistry.create("reno", Map.of("rewards", "x=abc")));
         }
     }
+
+    /** The shipped realism reward is log p(real | x) whatever the prompt, and it is also a classifier. */
+    @Test
+    void theRealismRewardIgnoresThePrompt() {
+        try (org.flowbench.engine.model.Model m = org.flowbench.engine.model.pkg.RewardPackages.open(
+                "builtin:fashion-realism"); ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+            org.flowbench.engine.model.RewardModel r = m.require(org.flowbench.engine.model.RewardModel.class, "t");
+            org.flowbench.engine.model.Classifier c = m.require(org.flowbench.engine.model.Classifier.class, "t");
+            assertEquals("log p(real | x)", r.rewardName());
+            double[] x = new double[2 * 784];
+            org.flowbench.engine.random.NoiseSource.gaussian(1, 0, 0, x, 0, x.length);
+            float[] xf = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.tanh(x[i]);
+                xf[i] = (float) x[i];
+            }
+            float[] got = r.reward(nd.create(xf, new ai.djl.ndarray.types.Shape(2, 1, 28, 28)),
+                    org.flowbench.engine.model.Condition.of(new int[] {3, -1}, 2)).toFloatArray();
+            double[] lp = new double[2 * c.classes()];
+            c.logProbabilities(x, 2, lp);
+            assertEquals(2, c.classes());
+            assertEquals(lp[0], got[0], 1e-5);
+            assertEquals(lp[2], got[1], 1e-5);
+        }
+    }
 }
