@@ -12,7 +12,8 @@ import org.flowbench.engine.model.RewardModel;
 
 /**
  * Opens models used as rewards or judges by reference: a classifier package ({@code builtin:fashion-classifier},
- * {@code builtin:fashion-judge}, a package folder or {@code classifier:FOLDER}). The caller asks the result for the
+ * {@code builtin:fashion-judge}, {@code builtin:fashion-realism}, a package folder or {@code classifier:FOLDER}), or a
+ * TorchScript reward package ({@link TorchScriptReward}). The caller asks the result for the
  * capability it needs ({@link org.flowbench.engine.model.RewardModel}, {@link org.flowbench.engine.model.Classifier}).
  */
 public final class RewardPackages {
@@ -35,8 +36,11 @@ public final class RewardPackages {
             }
             return c;
         }
+        if ("reward".equals(kind) && "torchscript".equals(p.string("architecture"))) {
+            return new TorchScriptReward(PackageResolver.referenceOf(p), p);
+        }
         throw new FlowbenchException("'" + ref + "' is a " + kind + " package, not a reward",
-                "use a classifier package");
+                "use a classifier package or a TorchScript reward package (kind reward, architecture torchscript)");
     }
 
     /**
