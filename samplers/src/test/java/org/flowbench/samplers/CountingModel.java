@@ -7,7 +7,7 @@ import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.model.Parameterization;
 
 /** Wraps a model and counts evaluated states (Σ over calls of the batch size) and calls, for NFE checks. */
-public final class CountingModel implements FlowModel {
+public class CountingModel implements FlowModel {
     public final FlowModel inner;
     public final AtomicLong states = new AtomicLong();
     public final AtomicLong calls = new AtomicLong();

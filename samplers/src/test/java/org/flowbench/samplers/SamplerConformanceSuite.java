@@ -97,6 +97,9 @@ abstract class SamplerConformanceSuite {
         if (e.params().stream().anyMatch(s -> s.name().equals("steps"))) {
             p.put("steps", "6");
         }
+        if (e.params().stream().anyMatch(s -> s.name().equals("origin-steps"))) {
+            p.put("origin-steps", "6"); // nitro: its grid of levels must have at least 'steps' of them
+        }
         if (e.params().stream().anyMatch(s -> s.name().equals("iterations"))) {
             p.put("iterations", "5"); // ReNO: 5 evaluations, 4 noise updates
         }
