@@ -39,7 +39,7 @@ import picocli.CommandLine;
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
         subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class,
                 TrainCommand.ContactSheet.class, TrainCommand.Evaluate.class, TrainBossCommand.class,
-                TrainSlimFlowCommand.class, TrainRenoCommand.class, TrainRealismCommand.class})
+                TrainSlimFlowCommand.class, TrainRenoCommand.class, TrainRealismCommand.class, TrainNitroCommand.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

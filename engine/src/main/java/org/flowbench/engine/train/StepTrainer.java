@@ -104,6 +104,18 @@ public final class StepTrainer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Re-initialises a trainable group: new weights (and EMA), zero Adam moments, update count 0; the group keeps its
+     * optimiser settings (a discriminator head refreshed in a dynamic pool).
+     */
+    public void reset(String name, ParamStore initial) {
+        Group old = group(name);
+        if (old.frozen()) {
+            throw new IllegalArgumentException("group " + name + " is frozen");
+        }
+        groups.put(name, new Group(name, old.adam, initial));
+    }
+
     public Group group(String name) {
         Group g = groups.get(name);
         if (g == null) {

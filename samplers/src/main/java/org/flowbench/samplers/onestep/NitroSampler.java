@@ -6,6 +6,7 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.model.Parameterization;
+import org.flowbench.engine.model.SdxlSchedule;
 import org.flowbench.engine.run.RunManifest;
 import org.flowbench.engine.run.SamplingRequest;
 import org.flowbench.samplers.BatchSampler;
@@ -48,7 +49,6 @@ public final class NitroSampler extends BatchSampler<NitroSampler.Config> {
 
     static final double SIGMA_DATA = 0.5;
     static final double TIMESTEP_SCALING = 10;
-    private static final double[] SDXL_ALPHA_BAR = sdxlAlphaBar();
 
     public NitroSampler(Config config) {
         super("nitro", "1", config);
@@ -56,16 +56,7 @@ public final class NitroSampler extends BatchSampler<NitroSampler.Config> {
 
     /** ᾱ_τ of SDXL's scaled-linear DDPM schedule, τ = 0 … 999, in double. */
     static double[] sdxlAlphaBar() {
-        double[] out = new double[1000];
-        double a = Math.sqrt(0.00085);
-        double b = Math.sqrt(0.012);
-        double prod = 1;
-        for (int i = 0; i < 1000; i++) {
-            double s = a + (b - a) * i / 999.0;
-            prod *= 1 - s * s;
-            out[i] = prod;
-        }
-        return out;
+        return SdxlSchedule.alphaBar();
     }
 
     /** The noise levels τ_1 > … > τ_N. */
@@ -109,7 +100,7 @@ public final class NitroSampler extends BatchSampler<NitroSampler.Config> {
             double t = 1 - tau / 1000.0;
             return new double[] {t, 1 - t};
         }
-        double ab = SDXL_ALPHA_BAR[tau];
+        double ab = SdxlSchedule.alphaBar(tau);
         return new double[] {Math.sqrt(ab), Math.sqrt(1 - ab)};
     }
 
