@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code flowbench train nitro ...}: NitroFusion's adversarial training against a dynamic pool of heads. */
 @Command(name = "nitro", mixinStandardHelpOptions = true,
         description = "NitroFusion: one-step generators trained against a dynamic pool of discriminator heads.",
-        subcommands = {TrainNitroCommand.Toy.class})
+        subcommands = {TrainNitroCommand.Toy.class, TrainNitroCommand.Student.class})
 final class TrainNitroCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -92,6 +92,111 @@ final class TrainNitroCommand implements Runnable {
                     }
                 }
             }
+            return 0;
+        }
+    }
+
+    /** The image student: pool of heads on the frozen teacher, resumable. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train a NitroFusion student of a flow package against a dynamic head pool (resumable).")
+    static final class Student implements Callable<Integer> {
+        @CommandLine.Mixin
+        DeviceOption deviceOption = new DeviceOption();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--pairs", required = true, description = "teacher pair store (flowbench train slimflow pairs)")
+        Path pairs;
+
+        @Option(names = "--teacher", defaultValue = "builtin:fashion-flow", description = "teacher package")
+        String teacher;
+
+        @Option(names = "--out", required = true, description = "folder: checkpoint, then the package")
+        Path out;
+
+        @Option(names = "--steps", defaultValue = "20000", description = "training steps (default ${DEFAULT-VALUE})")
+        long steps;
+
+        @Option(names = "--batch", defaultValue = "32", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--groups", defaultValue = "4", description = "noise-level groups of heads")
+        int groups;
+
+        @Option(names = "--heads", defaultValue = "32", description = "heads per group (default ${DEFAULT-VALUE})")
+        int heads;
+
+        @Option(names = "--per-step", defaultValue = "8", description = "heads trained per step")
+        int perStep;
+
+        @Option(names = "--refresh", defaultValue = "0.01", description = "share of the pool re-initialised per step "
+                + "(0 = static)")
+        double refresh;
+
+        @Option(names = "--no-local", description = "global heads only")
+        boolean noLocal;
+
+        @Option(names = "--no-conditional", description = "unconditional heads only")
+        boolean noConditional;
+
+        @Option(names = "--shift", defaultValue = "250", description = "timestep shift (default ${DEFAULT-VALUE})")
+        int shift;
+
+        @Option(names = "--lr", defaultValue = "1e-4", description = "student learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--head-lr", defaultValue = "1e-4", description = "head learning rate")
+        double headLr;
+
+        @Option(names = "--regression", defaultValue = "1.0", description = "weight of the L2 regression onto the "
+                + "teacher's samples (ours; 0 = purely adversarial)")
+        double regression;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed")
+        long seed;
+
+        @Option(names = "--resume", description = "continue from OUT/checkpoint.safetensors")
+        boolean resume;
+
+        @Option(names = "--checkpoint-every", defaultValue = "300", description = "seconds between checkpoints")
+        double checkpointSeconds;
+
+        @Option(names = "--log-every", defaultValue = "50", description = "steps between progress lines")
+        int logEvery;
+
+        @Override
+        public Integer call() throws Exception {
+            deviceOption.apply();
+            String command = "flowbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs())
+                    .replace(" --resume", "");
+            java.nio.file.Path dir = org.flowbench.engine.model.pkg.PackageResolver.packageDir(teacher);
+            if (dir == null) {
+                throw new FlowbenchException("teacher " + teacher + " is not a model package");
+            }
+            org.flowbench.engine.model.pkg.ModelPackage tp = org.flowbench.engine.model.pkg.ModelPackage.open(dir);
+            org.flowbench.engine.train.NitroTraining.Settings s = new org.flowbench.engine.train.NitroTraining.Settings(
+                    batch, groups, heads, perStep, refresh, !noLocal, !noConditional, shift, lr, headLr, 0.999,
+                    regression);
+            CancellationToken cancel = new CancellationToken();
+            PrintWriter err = spec.commandLine().getErr();
+            org.flowbench.engine.train.Trainer.Result r;
+            try (AutoCloseable hook = TrainSlimFlowCommand.cancelOnShutdown(cancel)) {
+                r = org.flowbench.samplers.onestep.Nitro.train(pairs, tp,
+                        new org.flowbench.samplers.onestep.Nitro.Run(steps, seed, s), out, resume, checkpointSeconds,
+                        command, p -> {
+                            if (p.step() % logEvery == 0 || p.step() == p.steps()) {
+                                err.printf(Locale.ROOT, "step %d/%d D loss %.4f G loss %.4f D accuracy %.3f "
+                                                + "%.3f s/step ETA %s%n", p.step(), p.steps(),
+                                        p.log().discriminatorLoss(), p.log().generatorLoss(), p.log().accuracy(),
+                                        p.secondsPerStep(), TrainCommand.Base.eta(p.secondsPerStep()
+                                                * (p.steps() - p.step())));
+                                err.flush();
+                            }
+                        }, cancel);
+            }
+            spec.commandLine().getOut().printf("%s at step %d (%.0f s); %s%n", r.finished() ? "finished" : "stopped",
+                    r.step(), r.seconds(), r.finished() ? "package written to " + out : "resume with --resume");
             return 0;
         }
     }

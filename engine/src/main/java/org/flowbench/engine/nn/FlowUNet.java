@@ -118,7 +118,34 @@ public final class FlowUNet {
      * or −1 / {@code classes} for the null class.
      */
     public NDArray forward(NDParams p, NDArray x, float[] t, int[] labels) {
-        NDManager m = x.getManager();
+        NDArray e = embedding(p, x.getManager(), t, labels);
+        NDArray h0 = block(p, "down0", Layers.conv(p, "in", x), e);          // c0 × 28
+        NDArray h1 = block(p, "down1", Layers.avgPool2(h0), e);              // c1 × 14
+        NDArray h2 = block(p, "down2", Layers.avgPool2(h1), e);              // c2 × 7
+        NDArray h = block(p, "mid", h2, e);
+        h = block(p, "up2", Layers.concatChannels(h, h2), e);               // c2 × 7
+        h = block(p, "up1", Layers.concatChannels(Layers.upsample2(h), h1), e); // c1 × 14
+        h = block(p, "up0", Layers.concatChannels(Layers.upsample2(h), h0), e); // c0 × 28
+        return Layers.conv(p, "out", Layers.silu(Layers.groupNorm(p, "out.norm", h, groups)));
+    }
+
+    /**
+     * The encoder's deepest features: the middle block's output (c2 × 7 × 7 for 28 × 28 inputs), a backbone for
+     * discriminator heads (NitroFusion reads a frozen teacher this way).
+     */
+    public NDArray middleFeatures(NDParams p, NDArray x, float[] t, int[] labels) {
+        NDArray e = embedding(p, x.getManager(), t, labels);
+        NDArray h0 = block(p, "down0", Layers.conv(p, "in", x), e);
+        NDArray h1 = block(p, "down1", Layers.avgPool2(h0), e);
+        return block(p, "mid", block(p, "down2", Layers.avgPool2(h1), e), e);
+    }
+
+    /** Channels of {@link #middleFeatures}. */
+    public int middleChannels() {
+        return c2;
+    }
+
+    private NDArray embedding(NDParams p, NDManager m, float[] t, int[] labels) {
         int n = t.length;
         int half = freqDim / 2;
         float[] args = new float[n * half];
@@ -136,15 +163,6 @@ public final class FlowUNet {
             int l = labels == null || labels[i] < 0 || labels[i] >= classes ? classes : labels[i];
             onehot[i * (classes + 1) + l] = 1f;
         }
-        NDArray e = Layers.silu(temb.add(m.create(onehot, new Shape(n, classes + 1)).matMul(p.get("label.weight"))));
-
-        NDArray h0 = block(p, "down0", Layers.conv(p, "in", x), e);          // c0 × 28
-        NDArray h1 = block(p, "down1", Layers.avgPool2(h0), e);              // c1 × 14
-        NDArray h2 = block(p, "down2", Layers.avgPool2(h1), e);              // c2 × 7
-        NDArray h = block(p, "mid", h2, e);
-        h = block(p, "up2", Layers.concatChannels(h, h2), e);               // c2 × 7
-        h = block(p, "up1", Layers.concatChannels(Layers.upsample2(h), h1), e); // c1 × 14
-        h = block(p, "up0", Layers.concatChannels(Layers.upsample2(h), h0), e); // c0 × 28
-        return Layers.conv(p, "out", Layers.silu(Layers.groupNorm(p, "out.norm", h, groups)));
+        return Layers.silu(temb.add(m.create(onehot, new Shape(n, classes + 1)).matMul(p.get("label.weight"))));
     }
 }

@@ -292,7 +292,7 @@ public final class SlimFlow {
         tr.save(ckpt, m);
     }
 
-    private static Map<String, String> checkpointMeta(FlowUNet net, Map<String, Object> settings,
+    static Map<String, String> checkpointMeta(FlowUNet net, Map<String, Object> settings,
                                                       TeacherPairs.Pairs pairs, String command) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("architecture", FlowUNet.ARCHITECTURE);
@@ -307,7 +307,7 @@ public final class SlimFlow {
      * Whether a stage continues from its checkpoint: only with --resume, and only when the checkpoint was made with
      * the same settings; a checkpoint present without --resume is refused (it is never silently overwritten).
      */
-    private static boolean resumes(Path out, Path ckpt, boolean resume, Map<String, String> meta) {
+    static boolean resumes(Path out, Path ckpt, boolean resume, Map<String, String> meta) {
         if (!Files.isRegularFile(ckpt)) {
             return false;
         }
@@ -351,6 +351,17 @@ public final class SlimFlow {
     /** A velocity package like the teacher's (conditioning, reference statistics), with the student's net. */
     static void writePackage(Path dir, ModelPackage teacher, FlowUNet net, ParamStore weights,
                              Map<String, Object> provenance, String stage) throws IOException {
+        writePackage(dir, teacher, net, weights, provenance, "slimflow", "A SlimFlow student (" + stage + ")", stage,
+                "euler with 1 step (one network evaluation): x1 = z + v(z, 0)", "`--sampler euler --steps 1`");
+    }
+
+    /**
+     * A student package of {@code method} ("slimflow", "nitro"): the teacher's manifest with the student's config,
+     * EMA weights, a section naming teacher, stage and how to sample it, and a short card.
+     */
+    static void writePackage(Path dir, ModelPackage teacher, FlowUNet net, ParamStore weights,
+                             Map<String, Object> provenance, String method, String what, String stage,
+                             String sampleWith, String sampleFlags) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(teacher.manifest());
         m.remove("format");
         m.remove("weights");
@@ -358,16 +369,16 @@ public final class SlimFlow {
         m.put("name", dir.toAbsolutePath().getFileName().toString());
         m.put("config", net.config());
         m.put("weightsAre", "EMA");
-        Map<String, Object> slim = new LinkedHashMap<>();
-        slim.put("teacher", teacher.string("name"));
-        slim.put("teacherHash", teacher.hash());
-        slim.put("stage", stage);
-        slim.put("sampleWith", "euler with 1 step (one network evaluation): x1 = z + v(z, 0)");
-        m.put("slimflow", slim);
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("teacher", teacher.string("name"));
+        section.put("teacherHash", teacher.hash());
+        section.put("stage", stage);
+        section.put("sampleWith", sampleWith);
+        m.put(method, section);
         m.put("provenance", provenance);
-        String card = "# " + m.get("name") + "\n\nA SlimFlow student (" + stage + ") of " + teacher.string("name")
-                + ", architecture " + FlowUNet.ARCHITECTURE + " with config " + Json.COMPACT.writeValueAsString(net.config())
-                + " (" + weights.count() + " parameters). Its one-step sample is `--sampler euler --steps 1`.\n";
+        String card = "# " + m.get("name") + "\n\n" + what + " of " + teacher.string("name") + ", architecture "
+                + FlowUNet.ARCHITECTURE + " with config " + Json.COMPACT.writeValueAsString(net.config()) + " ("
+                + weights.count() + " parameters). Sample it with " + sampleFlags + ".\n";
         ModelPackage.write(dir, m, weights, Map.of("architecture", FlowUNet.ARCHITECTURE), card);
     }
 }
