@@ -50,34 +50,10 @@ public class CountingModel implements FlowModel {
     public <T> java.util.Optional<T> as(Class<T> capability) {
         if (capability == org.flowbench.engine.model.TensorField.class) {
             return inner.as(org.flowbench.engine.model.TensorField.class).map(f -> capability.cast(
-                    new org.flowbench.engine.model.TensorField() {
-                        @Override
-                        public NoisePath path() {
-                            return f.path();
-                        }
-
-                        @Override
-                        public Parameterization nativeParameterization() {
-                            return f.nativeParameterization();
-                        }
-
-                        @Override
-                        public int[] shape() {
-                            return f.shape();
-                        }
-
-                        @Override
-                        public boolean differentiable() {
-                            return f.differentiable();
-                        }
-
-                        @Override
-                        public ai.djl.ndarray.NDArray predict(ai.djl.ndarray.NDArray x, double[] t,
-                                                              org.flowbench.engine.model.Condition[] c) {
-                            count(t.length);
-                            return f.predict(x, t, c);
-                        }
-                    }));
+                    org.flowbench.engine.model.TensorFields.decorate(f, f.nativeParameterization(), (x, t, c) -> {
+                        count(t.length);
+                        return f.predict(x, t, c);
+                    })));
         }
         return FlowModel.super.as(capability);
     }

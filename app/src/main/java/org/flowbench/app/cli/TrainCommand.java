@@ -202,15 +202,8 @@ public final class TrainCommand implements Runnable {
                 description = "package name (default ${DEFAULT-VALUE}; the held-out judge is fashion-judge)")
         String name;
 
-        @Option(names = "--channels", defaultValue = "32,64", split = ",",
-                description = "conv widths of the two levels (default ${DEFAULT-VALUE})")
-        int[] channels;
-
-        @Option(names = "--kernel", defaultValue = "3", description = "conv kernel size, odd (default ${DEFAULT-VALUE})")
-        int kernel;
-
-        @Option(names = "--features", defaultValue = "128", description = "feature layer size (default ${DEFAULT-VALUE})")
-        int features;
+        @CommandLine.Mixin
+        ClassifierShapeOptions shape = new ClassifierShapeOptions();
 
         @Override
         Recipe recipe(String command) {
@@ -219,10 +212,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
-            if (channels.length != 2) {
-                throw new org.flowbench.engine.FlowbenchException("--channels needs two widths, e.g. 32,64");
-            }
-            return ClassifierRecipe.run(r, name, new int[] {channels[0], channels[1], kernel, features}, l, c);
+            return ClassifierRecipe.run(r, name, shape.shape(new int[] {32, 64}, 128), l, c);
         }
     }
 

@@ -71,15 +71,8 @@ final class TrainRealismCommand extends TrainCommand.Base {
     @Option(names = "--ema", defaultValue = "0.998", description = "nominal EMA decay (default ${DEFAULT-VALUE})")
     double ema;
 
-    @Option(names = "--channels", defaultValue = "16,32", split = ",",
-            description = "conv widths of the two levels (default ${DEFAULT-VALUE})")
-    int[] channels;
-
-    @Option(names = "--kernel", defaultValue = "3", description = "conv kernel size, odd (default ${DEFAULT-VALUE})")
-    int kernel;
-
-    @Option(names = "--features", defaultValue = "64", description = "feature layer size (default ${DEFAULT-VALUE})")
-    int features;
+    @picocli.CommandLine.Mixin
+    ClassifierShapeOptions shape = new ClassifierShapeOptions();
 
     @Override
     Recipe recipe(String command) {
@@ -88,9 +81,7 @@ final class TrainRealismCommand extends TrainCommand.Base {
 
     @Override
     Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
-        if (channels.length != 2) {
-            throw new FlowbenchException("--channels needs two widths, e.g. 16,32");
-        }
+        int[] netShape = shape.shape(new int[] {16, 32}, 64);
         ImageDataset realTrain = Datasets.load(r.data(), "train");
         ImageDataset realTest = Datasets.load(r.data(), "test");
         if (realTrain.size() < images || realTest.size() < heldOut) {
@@ -119,8 +110,7 @@ final class TrainRealismCommand extends TrainCommand.Base {
                 java.util.Arrays.copyOf(realTrain.pixels(), images * d), images, genTrain, images);
         ImageDataset test = RealismRecipe.dataset("fashion-mnist/test + " + generator, realTest.shape(),
                 java.util.Arrays.copyOf(realTest.pixels(), heldOut * d), heldOut, genTest, heldOut);
-        return RealismRecipe.run(r, name, new int[] {channels[0], channels[1], kernel, features}, train, test, side,
-                l, c);
+        return RealismRecipe.run(r, name, netShape, train, test, side, l, c);
     }
 
     private float[] generate(FlowModel m, PromptSet prompts, long seed, int n, CancellationToken cancel) {

@@ -45,4 +45,43 @@ public final class TensorFields {
             }
         };
     }
+
+    /** A prediction on tensors: what a decorated field computes instead of its base. */
+    @FunctionalInterface
+    public interface Prediction {
+        NDArray predict(NDArray x, double[] t, Condition[] c);
+    }
+
+    /**
+     * A field that is {@code base} in every respect (path, shape, whether it is differentiable) but predicts {@code
+     * kind} through {@code prediction}: the decorators of the tensor tier (guidance, counting) in one place.
+     */
+    public static TensorField decorate(TensorField base, Parameterization kind, Prediction prediction) {
+        return new TensorField() {
+            @Override
+            public NoisePath path() {
+                return base.path();
+            }
+
+            @Override
+            public Parameterization nativeParameterization() {
+                return kind;
+            }
+
+            @Override
+            public int[] shape() {
+                return base.shape();
+            }
+
+            @Override
+            public boolean differentiable() {
+                return base.differentiable();
+            }
+
+            @Override
+            public NDArray predict(NDArray x, double[] t, Condition[] c) {
+                return prediction.predict(x, t, c);
+            }
+        };
+    }
 }

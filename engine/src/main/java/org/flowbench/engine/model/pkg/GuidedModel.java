@@ -119,47 +119,23 @@ public final class GuidedModel extends PredictionModel {
 
     /** vu + w·(vc − vu) for prompted states, vu for the others, from one batched call on 2n states. */
     private org.flowbench.engine.model.TensorField guidedField(org.flowbench.engine.model.TensorField f) {
-        return new org.flowbench.engine.model.TensorField() {
-            @Override
-            public NoisePath path() {
-                return f.path();
+        return org.flowbench.engine.model.TensorFields.decorate(f, Parameterization.VELOCITY, (x, t, c) -> {
+            int n = t.length;
+            double[] t2 = new double[2 * n];
+            System.arraycopy(t, 0, t2, 0, n);
+            System.arraycopy(t, 0, t2, n, n);
+            org.flowbench.engine.model.Condition[] c2 = new org.flowbench.engine.model.Condition[2 * n];
+            double[] weight = new double[n];
+            for (int i = 0; i < n; i++) {
+                c2[i] = c[i];
+                c2[n + i] = org.flowbench.engine.model.Condition.NONE;
+                weight[i] = c[i].labelIndex() >= 0 ? w : 0;
             }
-
-            @Override
-            public Parameterization nativeParameterization() {
-                return Parameterization.VELOCITY;
-            }
-
-            @Override
-            public int[] shape() {
-                return f.shape();
-            }
-
-            @Override
-            public boolean differentiable() {
-                return f.differentiable();
-            }
-
-            @Override
-            public ai.djl.ndarray.NDArray predict(ai.djl.ndarray.NDArray x, double[] t,
-                                                  org.flowbench.engine.model.Condition[] c) {
-                int n = t.length;
-                double[] t2 = new double[2 * n];
-                System.arraycopy(t, 0, t2, 0, n);
-                System.arraycopy(t, 0, t2, n, n);
-                org.flowbench.engine.model.Condition[] c2 = new org.flowbench.engine.model.Condition[2 * n];
-                double[] weight = new double[n];
-                for (int i = 0; i < n; i++) {
-                    c2[i] = c[i];
-                    c2[n + i] = org.flowbench.engine.model.Condition.NONE;
-                    weight[i] = c[i].labelIndex() >= 0 ? w : 0;
-                }
-                ai.djl.ndarray.NDArray v = f.velocity(x.concat(x, 0), t2, c2);
-                ai.djl.ndarray.NDArray vc = v.get("0:" + n);
-                ai.djl.ndarray.NDArray vu = v.get(n + ":");
-                return vu.add(org.flowbench.engine.model.TensorField.perState(x, weight).mul(vc.sub(vu)));
-            }
-        };
+            ai.djl.ndarray.NDArray v = f.velocity(x.concat(x, 0), t2, c2);
+            ai.djl.ndarray.NDArray vc = v.get("0:" + n);
+            ai.djl.ndarray.NDArray vu = v.get(n + ":");
+            return vu.add(org.flowbench.engine.model.TensorField.perState(x, weight).mul(vc.sub(vu)));
+        });
     }
 
     @Override
