@@ -126,6 +126,12 @@ public final class RunViewModel {
                 LaneViewModel l = runLanes.get(bd.lane());
                 double[] kept = bd.batch() != null ? holder[0].keptSamples(bd.lane()) : null;
                 double[] initial = bd.batch() != null ? holder[0].keptInitial(bd.lane()) : null;
+                if (bd.batch() != null) {
+                    // every finished batch goes into the project (and its autosave) at once: a crash later in the
+                    // run loses none of the lanes' finished work
+                    List<LaneResult> soFar = interim(holder[0].results());
+                    ui.execute(() -> finished.accept(soFar));
+                }
                 ui.execute(() -> l.addHistory(bd.stats()));
                 statsLw[bd.lane()].submit(() -> {
                     l.applyStats(bd.stats());
@@ -140,6 +146,8 @@ public final class RunViewModel {
             } else if (e instanceof SessionEvent.LaneFinished lf) {
                 LaneViewModel l = runLanes.get(lf.lane());
                 double[] kept = holder[0].keptSamples(lf.lane());
+                List<LaneResult> soFar = interim(holder[0].results());
+                ui.execute(() -> finished.accept(soFar));
                 double[] initial = holder[0].keptInitial(lf.lane());
                 ui.execute(() -> {
                     l.statusProperty().set(lf.status());
@@ -168,6 +176,22 @@ public final class RunViewModel {
         status.set("Running " + k + " lanes on " + p.model() + " (seed " + p.seed() + ")");
         s.start();
         return null;
+    }
+
+    /**
+     * The results of a run in progress as a crash would leave them: lanes still running count as stopped at their
+     * finished images, lanes not started yet are left out.
+     */
+    static List<LaneResult> interim(List<LaneResult> results) {
+        List<LaneResult> out = new java.util.ArrayList<>();
+        for (LaneResult r : results) {
+            if (r.status().equals("waiting")) {
+                continue;
+            }
+            out.add(r.status().equals("running") ? new LaneResult(r.lane(), "stopped",
+                    "interrupted after " + r.images() + " images", r.images(), r.metrics(), r.record()) : r);
+        }
+        return out;
     }
 
     private void finishRun(SessionEvent.Finished f, List<LaneResult> results) {

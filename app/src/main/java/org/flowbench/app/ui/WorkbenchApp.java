@@ -35,7 +35,9 @@ public final class WorkbenchApp extends Application {
         Workbench.Options o = Workbench.options;
         boolean batchMode = o.screenshot() != null;
         workspace = Workspace.user();
-        Optional<Project> recovered = batchMode || o.project() != null ? Optional.empty() : workspace.recoverable();
+        // a crashed window's project (the newest, if several crashed); windows that still run are never offered
+        Optional<Workspace.Recovery> recovered = batchMode || o.project() != null ? Optional.empty()
+                : workspace.recoverable().stream().findFirst();
         vm = new MainViewModel(UiExecutor.fxBatched(100), workspace);
         vm.holdModelLoads(); // released at the first frame
         if (o.project() == null) {
@@ -101,18 +103,20 @@ public final class WorkbenchApp extends Application {
         autosave.setCycleCount(Timeline.INDEFINITE);
         autosave.play();
         if (recovered.isPresent()) {
-            Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Flowbench did not exit cleanly last time. Restore the "
-                    + "autosaved project \"" + recovered.get().name() + "\"?", ButtonType.YES, ButtonType.NO);
+            Workspace.Recovery r = recovered.get();
+            Alert a = new Alert(Alert.AlertType.CONFIRMATION, "A Flowbench window did not exit cleanly. Restore its "
+                    + "autosaved project \"" + r.project().name() + "\"" + (r.project().results().isEmpty() ? ""
+                    : " with the results of its finished lanes") + "?", ButtonType.YES, ButtonType.NO);
             a.setHeaderText("Recover unsaved work");
             a.initOwner(primary);
             a.showAndWait().ifPresent(b -> {
                 if (b == ButtonType.YES) {
-                    vm.load(recovered.get());
+                    vm.load(r.project());
                     vm.dirtyProperty().set(true);
+                    vm.autosave();
                     vm.statusTextProperty().set("Recovered the autosaved project; save it to keep it");
-                } else {
-                    workspace.discardRecovery();
                 }
+                workspace.settle(r);
             });
         }
         if (batchMode) {

@@ -20,7 +20,11 @@ class ProjectFilesTest {
     Path dir;
 
     private static Project sample() {
-        Project p = Project.analyticComparison().withName("t");
+        return sample("t");
+    }
+
+    private static Project sample(String name) {
+        Project p = Project.analyticComparison().withName(name);
         return p.withResults(List.of(new LaneResult("Euler 4", "done", null, 2000,
                 Map.of("nfePerImage", 4.0, "fid", 0.25, "modeTv", 0.03),
                 Map.of("sampler", "euler", "samplerVersion", "1", "seed", 0))));
@@ -140,14 +144,33 @@ class ProjectFilesTest {
     }
 
     @Test
-    void workspaceOffersRecoveryOnlyAfterUncleanExit() {
-        Workspace w = new Workspace(dir.resolve("ws"));
-        w.opened();
-        w.autosave(sample());
-        assertTrue(w.recoverable().isPresent(), "marker + autosave = crash");
-        assertEquals("t", w.recoverable().get().name());
-        w.closedCleanly();
-        assertTrue(w.recoverable().isEmpty());
+    void workspaceOffersRecoveryOnlyAfterUncleanExit() throws Exception {
+        Path ws = dir.resolve("ws");
+        // a window whose process has ended without a clean exit
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Workspace crashed = new Workspace(ws, gone.pid());
+        crashed.opened();
+        crashed.autosave(sample());
+        // this window, still running, with its own unsaved work
+        Workspace live = new Workspace(ws);
+        live.opened();
+        live.autosave(sample("mine"));
+        // a third window starting now sees exactly the crashed one's project, never the live one's
+        Workspace third = new Workspace(ws, ProcessHandle.current().parent().orElseThrow().pid());
+        List<Workspace.Recovery> offered = third.recoverable();
+        assertEquals(1, offered.size(), offered.toString());
+        assertEquals("t", offered.get(0).project().name());
+        third.settle(offered.get(0));
+        assertTrue(third.recoverable().isEmpty(), "offered once");
+        assertTrue(Files.exists(live.autosaveFile()), "the live window's autosave is untouched");
+        live.closedCleanly();
+        assertTrue(!Files.exists(live.autosaveFile()) && !Files.exists(live.marker()));
+        // an autosave of the earlier single-file layout whose process is gone is offered too
+        Files.writeString(ws.resolve("running"), Long.toString(gone.pid()));
+        Files.write(ws.resolve("autosave.flowbench"), ProjectFiles.toBytes(sample("legacy")));
+        assertEquals("legacy", third.recoverable().get(0).project().name());
+        Workspace w = new Workspace(ws);
         w.addRecent(dir.resolve("x.flowbench"));
         w.addRecent(dir.resolve("y.flowbench"));
         w.addRecent(dir.resolve("x.flowbench"));

@@ -158,6 +158,52 @@ class MainViewModelTest {
         assertEquals("32", b.param("steps").text(), "same-named parameters carry over");
     }
 
+    /**
+     * Every finished batch reaches the window's autosave while the run goes on: a crash in the middle of a run leaves a
+     * project whose lanes say how far they got (stopped, with their images and metrics so far).
+     */
+    @Test
+    void finishedBatchesReachTheAutosaveDuringTheRun() throws Exception {
+        Path ws = dir.resolve("ws");
+        String[] seen = {null};
+        int[] calls = {0};
+        MainViewModel vm = new MainViewModel(UiExecutor.DIRECT, new Workspace(ws), ref -> {
+            org.flowbench.engine.model.FlowModel m = Models.open("builtin:3modes");
+            if (!ref.equals("test:spy")) {
+                return m;
+            }
+            return new org.flowbench.app.testing.DelegatingModel(m) {
+                @Override
+                public void velocity(double[] x, int n, double t, int[] labels, double[] out) {
+                    // the first evaluation of the third batch: what would a crash now leave?
+                    if (calls[0]++ == 2 * 8) {
+                        try (var files = java.nio.file.Files.list(ws.resolve("sessions"))) {
+                            Path auto = files.filter(f -> f.toString().endsWith(".flowbench")).findFirst().orElseThrow();
+                            seen[0] = java.nio.file.Files.readString(auto);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                    super.velocity(x, n, t, labels, out);
+                }
+            };
+        }, Runnable::run, Runnable::run);
+        vm.load(Project.analyticComparison().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")),
+                new LaneSpec("spy", "euler", Map.of("steps", "8"), "test:spy", null))));
+        vm.nProperty().set(400);
+        vm.batchProperty().set(100);
+        assertNull(vm.run());
+        assertNotNull(seen[0], "the spy lane ran its third batch");
+        Path copy = dir.resolve("mid-run.flowbench");
+        java.nio.file.Files.writeString(copy, seen[0]);
+        Project mid = org.flowbench.app.project.ProjectFiles.read(copy);
+        org.flowbench.app.project.LaneResult e8 = mid.results().stream().filter(r -> r.lane().equals("E8"))
+                .findFirst().orElseThrow();
+        assertEquals("stopped", e8.status());
+        assertEquals(300, e8.images(), "E8 had finished three batches");
+        assertTrue(e8.metrics().containsKey("nfePerImage"), e8.metrics().toString());
+    }
+
     @Test
     void runSaveReopenKeepsLanesAndMetrics() throws Exception {
         MainViewModel vm = vm();
