@@ -58,7 +58,7 @@ public final class ProjectFiles {
         try {
             root = Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw damaged(where, "not valid JSON (" + firstLine(e) + ")");
+            throw damaged(where, "it is not valid JSON: the text breaks off or is malformed at " + where(e));
         }
         if (root == null || !root.isObject()) {
             throw damaged(where, "not a project (expected a JSON object)");
@@ -163,8 +163,17 @@ public final class ProjectFiles {
     }
 
     private static FlowbenchException damaged(String where, String why) {
-        return new FlowbenchException("project " + where + " is damaged: " + why,
-                "the file was not changed; a previous save may be in " + where + ".bak");
+        boolean bak = Files.isRegularFile(Path.of(where + ".bak"));
+        return new FlowbenchException("project " + where + " is damaged: " + why, "the file was not changed"
+                + (bak ? "; the previous save is in " + where + ".bak" : ""));
+    }
+
+    /** Where a JSON text broke, in words ("line 3, column 7"), without the parser's own message. */
+    private static String where(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+            return "line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+        }
+        return "unreadable";
     }
 
     private static String firstLine(Exception e) {

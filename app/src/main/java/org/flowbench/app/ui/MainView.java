@@ -134,7 +134,14 @@ public final class MainView extends BorderPane {
         MenuItem save = item("Save", "Ctrl+S", e -> save());
         MenuItem saveAs = item("Save As…", "Ctrl+Shift+S", e -> saveAs());
         MenuItem export = item("Export HTML report…", "Ctrl+E", e -> exportReport());
-        MenuItem quit = item("Quit", "Ctrl+Q", e -> stage.close());
+        // Quit goes through the window's close request, so that a dirty project is never lost without asking
+        MenuItem quit = item("Quit", "Ctrl+Q", e -> stage.fireEvent(
+                new javafx.stage.WindowEvent(stage, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        stage.setOnCloseRequest(e -> {
+            if (!confirmClose()) {
+                e.consume();
+            }
+        });
         Menu file = new Menu("File", null, newP, open, recentMenu, new SeparatorMenuItem(), save, saveAs,
                 new SeparatorMenuItem(), export, new SeparatorMenuItem(), quit);
         MenuItem run = item("Run", "Ctrl+Enter", e -> vm.run());
@@ -260,6 +267,28 @@ public final class MainView extends BorderPane {
         Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Discard unsaved changes?", ButtonType.OK, ButtonType.CANCEL);
         a.initOwner(stage);
         return a.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+    }
+
+    /** Before the window closes: a dirty project offers Save, Don't Save and Cancel; true = close. */
+    boolean confirmClose() {
+        if (!vm.dirtyProperty().get()) {
+            return true;
+        }
+        ButtonType saveB = new ButtonType("Save", javafx.scene.control.ButtonBar.ButtonData.YES);
+        ButtonType dont = new ButtonType("Don't Save", javafx.scene.control.ButtonBar.ButtonData.NO);
+        Alert a = new Alert(Alert.AlertType.CONFIRMATION, "Save the changes to \"" + vm.projectNameProperty().get()
+                + "\" before quitting? Without saving they are lost.", saveB, dont, ButtonType.CANCEL);
+        a.setHeaderText("Unsaved changes");
+        a.initOwner(stage);
+        ButtonType b = a.showAndWait().orElse(ButtonType.CANCEL);
+        if (b == dont) {
+            return true;
+        }
+        if (b == saveB) {
+            save();
+            return !vm.dirtyProperty().get();
+        }
+        return false;
     }
 
     private FileChooser chooser(String title) {

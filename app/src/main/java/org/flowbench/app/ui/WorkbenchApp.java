@@ -26,6 +26,7 @@ public final class WorkbenchApp extends Application {
     private Workspace workspace;
     private Stage stage;
     private boolean captured;
+    private String startupError;
 
     @Override
     public void start(Stage primary) {
@@ -51,6 +52,7 @@ public final class WorkbenchApp extends Application {
                     Platform.exit();
                     return;
                 }
+                startupError = err;
             }
         }
         workspace.opened();
@@ -95,6 +97,13 @@ public final class WorkbenchApp extends Application {
             }
         });
         primary.show();
+        if (startupError != null) {
+            // a file given on the command line that cannot be opened: said in a dialog, not only in the status bar
+            Alert bad = new Alert(Alert.AlertType.ERROR, startupError, ButtonType.OK);
+            bad.setHeaderText("Cannot open " + o.project().getFileName());
+            bad.initOwner(primary);
+            Platform.runLater(bad::showAndWait);
+        }
         Timeline autosave = new Timeline(new KeyFrame(Duration.seconds(30), e -> {
             if (vm.dirtyProperty().get()) {
                 vm.autosave();

@@ -143,6 +143,23 @@ class ProjectFilesTest {
         assertEquals("euler 1", p.lanes().get(0).name());
     }
 
+    /** A damaged file is described in plain words (where it breaks), and a .bak is named only when there is one. */
+    @Test
+    void damagedProjectsAreDescribedInPlainWords() throws Exception {
+        Path f = dir.resolve("broken.flowbench");
+        Files.writeString(f, "{\n  \"schemaVersion\": 2,\n  \"name\": \"x\",\n  }");
+        org.flowbench.engine.FlowbenchException e = assertThrows(org.flowbench.engine.FlowbenchException.class,
+                () -> ProjectFiles.read(f));
+        assertTrue(e.getMessage().contains("not valid JSON") && e.getMessage().contains("line 4, column 3"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("Unexpected character") || e.getMessage().contains("code 125"),
+                "no parser internals: " + e.getMessage());
+        assertFalse(String.valueOf(e.hint()).contains(".bak"), "no .bak to point at: " + e.hint());
+        Files.writeString(dir.resolve("broken.flowbench.bak"), "{}");
+        e = assertThrows(org.flowbench.engine.FlowbenchException.class, () -> ProjectFiles.read(f));
+        assertTrue(e.hint().contains("broken.flowbench.bak"), e.hint());
+    }
+
     @Test
     void workspaceOffersRecoveryOnlyAfterUncleanExit() throws Exception {
         Path ws = dir.resolve("ws");

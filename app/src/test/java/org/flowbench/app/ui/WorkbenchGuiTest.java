@@ -65,6 +65,26 @@ class WorkbenchGuiTest {
         return r.lookup(query).queryAs(Label.class).getText();
     }
 
+    /** Quitting with unsaved changes asks first: Cancel keeps the window, Don't Save lets it close. */
+    @Test
+    void quittingADirtyProjectAsksFirst(FxRobot robot) throws Exception {
+        robot.interact(() -> vm.dirtyProperty().set(true));
+        Stage stage = (Stage) view.getScene().getWindow();
+        // fired later, not inside interact(): the dialog waits in a nested event loop until it is answered
+        javafx.application.Platform.runLater(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("Cancel");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(stage.isShowing(), "Cancel keeps the window and the project");
+        javafx.application.Platform.runLater(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("Don't Save");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(!stage.isShowing(), "Don't Save closes");
+    }
+
     @Test
     void twoLanesThroughTheUiRunSaveReopen(FxRobot robot) throws Exception {
         robot.interact(() -> {
