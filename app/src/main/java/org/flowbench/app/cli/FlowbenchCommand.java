@@ -43,6 +43,7 @@ public final class FlowbenchCommand implements Runnable {
             args = new String[] {"gui", args[0]};
         }
         CommandLine cl = new CommandLine(new FlowbenchCommand());
+        cl.registerConverter(java.nio.file.Path.class, FlowbenchCommand::path);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
@@ -65,5 +66,20 @@ public final class FlowbenchCommand implements Runnable {
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * A path option's value. Under a locale whose character set cannot hold the name (LANG=C or POSIX with an
+     * accented or non-Latin file name) Java cannot use it at all: say so in words, with the way out.
+     */
+    static java.nio.file.Path path(String value) {
+        try {
+            return java.nio.file.Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            String cs = System.getProperty("sun.jnu.encoding", "the system's");
+            throw new CommandLine.TypeConversionException("'" + value + "' cannot be used as a file name: this "
+                    + "session's character set (" + cs + ", from LANG/LC_ALL) cannot represent its characters; run "
+                    + "with a UTF-8 locale (e.g. LANG=C.UTF-8) or rename the file");
+        }
     }
 }
