@@ -100,7 +100,8 @@ public final class TrainCommand implements Runnable {
                 }
             };
             Trainer.Result res;
-            try (AutoCloseable hook = TrainSlimFlowCommand.cancelOnShutdown(cancel)) {
+            try (AutoCloseable lock = org.flowbench.app.project.OutputFolder.lock(r.out(), command);
+                 AutoCloseable hook = TrainSlimFlowCommand.cancelOnShutdown(cancel)) {
                 Files.createDirectories(r.out());
                 res = train(r, l, cancel);
             }

@@ -181,7 +181,8 @@ final class TrainNitroCommand implements Runnable {
             CancellationToken cancel = new CancellationToken();
             PrintWriter err = spec.commandLine().getErr();
             org.flowbench.engine.train.Trainer.Result r;
-            try (AutoCloseable hook = TrainSlimFlowCommand.cancelOnShutdown(cancel)) {
+            try (AutoCloseable lock = org.flowbench.app.project.OutputFolder.lock(out, command);
+                 AutoCloseable hook = TrainSlimFlowCommand.cancelOnShutdown(cancel)) {
                 r = org.flowbench.samplers.onestep.Nitro.train(pairs, tp,
                         new org.flowbench.samplers.onestep.Nitro.Run(steps, seed, s), out, resume, checkpointSeconds,
                         command, p -> {

@@ -98,7 +98,8 @@ public final class TrainSlimFlowCommand implements Runnable {
             PrintWriter o = spec.commandLine().getOut();
             String command = "flowbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
             CancellationToken cancel = new CancellationToken();
-            try (FlowModel m = Models.open(teacher); AutoCloseable hook = cancelOnShutdown(cancel)) {
+            try (AutoCloseable lock = org.flowbench.app.project.OutputFolder.lock(out, command);
+                 FlowModel m = Models.open(teacher); AutoCloseable hook = cancelOnShutdown(cancel)) {
                 TeacherPairs.Settings s = new TeacherPairs.Settings(teacher, m.hash(), n, solver, steps, seed, chunk);
                 long[] last = {0};
                 boolean complete = TeacherPairs.generate(m, s, batch, out, command, (done, total, before, sec) -> {
@@ -196,7 +197,8 @@ public final class TrainSlimFlowCommand implements Runnable {
                 }
             };
             org.flowbench.engine.train.Trainer.Result r;
-            try (AutoCloseable hook = cancelOnShutdown(cancel)) {
+            try (AutoCloseable lock = org.flowbench.app.project.OutputFolder.lock(out, command);
+                 AutoCloseable hook = cancelOnShutdown(cancel)) {
                 r = train(p, t, command, l, cancel);
             }
             o.printf(Locale.ROOT, "%s at step %d (skipped %d, last loss %.5f, %.0f s); %s%n",

@@ -78,6 +78,19 @@ public final class OutputFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * Locks a folder that a command fills in place and may resume (training checkpoints, pair stores): a second
+     * process writing it at the same time is refused in one line naming the holder; a lock whose process is gone is
+     * taken over. Closing releases it.
+     */
+    public static AutoCloseable lock(Path target, String command) throws IOException {
+        Path dir = target.toAbsolutePath().normalize();
+        Files.createDirectories(dir.getParent());
+        Path lock = dir.getParent().resolve("." + dir.getFileName() + ".lock");
+        acquire(lock, dir, command);
+        return () -> Files.deleteIfExists(lock);
+    }
+
     /** Where the run writes its files until {@link #commit}. */
     public Path staging() {
         return staging;

@@ -45,4 +45,26 @@ class TrainClassifierCommandTest {
             assertEquals("classifier:" + out, c.id());
         }
     }
+
+    /** A training folder another live process is writing is refused in one line; a stale lock is taken over. */
+    @Test
+    void aFolderBeingTrainedIntoIsLocked() throws Exception {
+        Path out = dir.resolve("busy");
+        Path lock = dir.resolve(".busy.lock");
+        // held by a live process (this one)
+        java.nio.file.Files.writeString(lock, ProcessHandle.current().pid() + "\n2026-12-05T10:00:00Z\nflowbench x\n");
+        String[] r = CliTests.run("train", "classifier", "--steps", "1", "--batch", "4", "--out", out.toString());
+        assertEquals("2", r[0], r[1] + r[2]);
+        org.junit.jupiter.api.Assertions.assertTrue(r[2].contains("is being written by process "
+                + ProcessHandle.current().pid()), r[2]);
+        org.junit.jupiter.api.Assertions.assertTrue(!java.nio.file.Files.exists(out), "nothing was written");
+        // held by a process that has ended: taken over (the command then runs; here it stops at its own checks)
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        java.nio.file.Files.writeString(lock, gone.pid() + "\n2026-12-05T10:00:00Z\nflowbench x\n");
+        String[] again = CliTests.run("train", "classifier", "--steps", "1", "--batch", "4", "--channels", "8",
+                "--out", out.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(!again[2].contains("is being written"), again[2]);
+        org.junit.jupiter.api.Assertions.assertTrue(!java.nio.file.Files.exists(lock), "the lock is released");
+    }
 }
