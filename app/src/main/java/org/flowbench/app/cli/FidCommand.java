@@ -30,10 +30,11 @@ public final class FidCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--a", required = true, description = "reference: .npy, image folder, or .stats file")
+    @Option(names = "--a", required = true, description = "reference: .npy, image folder, .stats file, or .npz "
+            + "statistics (mu, sigma: pytorch-fid, clean-fid)")
     Path a;
 
-    @Option(names = "--b", required = true, description = "generated: .npy, image folder, or .stats file")
+    @Option(names = "--b", required = true, description = "generated: .npy, image folder, .stats or .npz file")
     Path b;
 
     @Option(names = "--features", description = "identity | torchscript:FILE.pt[?size=S] | builtin:NAME "
@@ -78,13 +79,21 @@ public final class FidCommand implements Callable<Integer> {
         // float samples against statistics of 8-bit images are quantised as the statistics declare (Quantisation)
         Side sa = aStats ? side(a, true, null) : null;
         Side sb = bStats ? side(b, true, null) : null;
+        // statistics of unknown measurement (.npz) declare no quantisation: the samples are taken as they are
         if (sa == null) {
-            sa = side(a, false, sb == null ? null : sb.stats().identity().quantisation());
+            sa = side(a, false, sb == null || !sb.stats().measurementKnown() ? null
+                    : sb.stats().identity().quantisation());
         }
         if (sb == null) {
-            sb = side(b, false, aStats ? sa.stats().identity().quantisation() : null);
+            sb = side(b, false, aStats && sa.stats().measurementKnown() ? sa.stats().identity().quantisation() : null);
         }
         sa.stats().requireComparable(sb.stats()); // same extractor, hash, preprocessing, quantisation, d
+        String warning = sa.stats().comparabilityWarning(sb.stats());
+        if (warning != null) {
+            // stderr, so that --json output stays one parseable object
+            spec.commandLine().getErr().println("flowbench: warning: " + warning);
+            spec.commandLine().getErr().flush();
+        }
         int d = sa.stats().dim();
         Frechet.Reference ref = new Frechet.Reference(sa.stats().stats());
         double fid = ref.distanceTo(sb.stats().stats());
@@ -128,8 +137,16 @@ public final class FidCommand implements Callable<Integer> {
         if (json) {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("fid", fid);
-            o.put("nA", sa.stats().count());
-            o.put("nB", sb.stats().count());
+            if (sa.stats().countKnown()) {
+                o.put("nA", sa.stats().count());
+            } else {
+                o.putNull("nA");
+            }
+            if (sb.stats().countKnown()) {
+                o.put("nB", sb.stats().count());
+            } else {
+                o.putNull("nB");
+            }
             o.put("dim", d);
             o.put("features", id.extractor());
             o.put("featuresHash", id.extractorHash());
@@ -156,8 +173,10 @@ public final class FidCommand implements Callable<Integer> {
             out.println(Json.COMPACT.writeValueAsString(o));
             return;
         }
-        out.println(String.format(Locale.ROOT, "FID %.6f  (N_a = %d, N_b = %d, d = %d, features %s)", fid,
-                sa.stats().count(), sb.stats().count(), d, id.extractor()));
+        out.println(String.format(Locale.ROOT, "FID %.6f  (N_a = %s, N_b = %s, d = %d, features %s)", fid,
+                sa.stats().countKnown() ? Long.toString(sa.stats().count()) : "unknown",
+                sb.stats().countKnown() ? Long.toString(sb.stats().count()) : "unknown", d,
+                sa.stats().measurementKnown() ? id.extractor() : sb.stats().identity().extractor()));
         if (k != null) {
             out.println(String.format(Locale.ROOT, "KID %.6g ± %.3g  (%d subsets of %d; ×10³: %.4f)", k.mean(), k.std(),
                     k.subsets(), k.subsetSize(), k.mean() * 1e3));

@@ -28,8 +28,12 @@ public final class StatsCommand implements Callable<Integer> {
             description = "identity | torchscript:FILE.pt[?size=S] | builtin:NAME")
     String features;
 
-    @Option(names = "--out", required = true, description = "statistics file to write (.stats)")
+    @Option(names = "--out", required = true, description = "statistics file to write (.stats, or .npz)")
     Path out;
+
+    @Option(names = "--format", description = "stats (Flowbench, with the identity of data and measurement) or npz "
+            + "(mu, sigma and n, as pytorch-fid and clean-fid read them); default: from --out's extension")
+    String format;
 
     @Option(names = "--dataset", description = "dataset name stored in the identity (default: the input's name)")
     String dataset;
@@ -48,7 +52,13 @@ public final class StatsCommand implements Callable<Integer> {
         g.addBatch(f, s.n());
         ReferenceStats rs = new ReferenceStats(ReferenceStats.Identity.of(dataset == null ? s.source() : dataset,
                 split, fx, SampleSets.quantisation(s, fx)), g);
-        rs.write(out);
+        String fmt = format != null ? format : out.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                .endsWith(".npz") ? "npz" : "stats";
+        switch (fmt) {
+            case "npz" -> rs.writeNpz(out);
+            case "stats" -> rs.write(out);
+            default -> throw new org.flowbench.engine.FlowbenchException("--format must be stats or npz, got " + fmt);
+        }
         if (fx instanceof AutoCloseable c) {
             c.close();
         }

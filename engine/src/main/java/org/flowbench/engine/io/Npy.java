@@ -148,14 +148,17 @@ public final class Npy {
             throw new FlowbenchException(name + ": Fortran-order arrays are not supported; save with C order");
         }
         String descr = d.group(1);
-        boolean f32;
-        if (descr.equals("<f4") || descr.equals("|f4")) {
-            f32 = true;
-        } else if (descr.equals("<f8")) {
-            f32 = false;
-        } else {
-            throw new FlowbenchException(name + ": dtype " + descr + " is not supported; use float32 or float64");
-        }
+        // float32/64, and the integer types numpy writes for counts and 8-bit images (int64, int32, uint8)
+        String kind = switch (descr) {
+            case "<f4", "|f4" -> "f4";
+            case "<f8" -> "f8";
+            case "<i8" -> "i8";
+            case "<i4" -> "i4";
+            case "|u1", "<u1" -> "u1";
+            default -> throw new FlowbenchException(name + ": dtype " + descr + " is not supported; use float32, "
+                    + "float64, int64, int32 or uint8");
+        };
+        boolean f32 = kind.equals("f4");
         String[] parts = s.group(1).split(",");
         int[] shape;
         try {
@@ -174,7 +177,11 @@ public final class Npy {
         if (count > Integer.MAX_VALUE) {
             throw new FlowbenchException(name + ": array too large (shape " + Arrays.toString(shape) + ")");
         }
-        int width = f32 ? 4 : 8;
+        int width = switch (kind) {
+            case "f4", "i4" -> 4;
+            case "u1" -> 1;
+            default -> 8;
+        };
         long prefix = 6 + 2 + (major == 1 ? 2 : 4) + headerLen;
         if (fileSize >= 0 && prefix + count * width != fileSize) {
             throw new FlowbenchException(name + ": the header claims " + count + " values (" + (prefix + count * width)
@@ -188,7 +195,13 @@ public final class Npy {
             in.readFully(buf, 0, chunk * width);
             ByteBuffer bb = ByteBuffer.wrap(buf, 0, chunk * width).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < chunk; i++) {
-                data[at++] = f32 ? bb.getFloat() : bb.getDouble();
+                data[at++] = switch (kind) {
+                    case "f4" -> bb.getFloat();
+                    case "f8" -> bb.getDouble();
+                    case "i8" -> bb.getLong();
+                    case "i4" -> bb.getInt();
+                    default -> bb.get() & 0xff;
+                };
             }
         }
         return new Array(shape, data, f32);

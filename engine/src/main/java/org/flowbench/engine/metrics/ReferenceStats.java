@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.io.AtomicFiles;
@@ -63,8 +66,20 @@ public final class ReferenceStats {
     private final GaussianStats stats;
 
     public ReferenceStats(Identity identity, GaussianStats stats) {
+        this(identity, stats, true);
+    }
+
+    private ReferenceStats(Identity identity, GaussianStats stats, boolean countKnown) {
         this.stats = Objects.requireNonNull(stats);
         this.identity = Objects.requireNonNull(identity).withCount(stats.count());
+        this.countKnown = countKnown;
+    }
+
+    private final boolean countKnown;
+
+    /** Whether the sample count is known (an .npz without one reports 2 for its covariance's sake). */
+    public boolean countKnown() {
+        return countKnown;
     }
 
     public Identity identity() {
@@ -83,8 +98,18 @@ public final class ReferenceStats {
         return stats.count();
     }
 
-    /** Throws a {@link FlowbenchException} naming the first difference if the two cannot be compared. */
+    /**
+     * Throws a {@link FlowbenchException} naming the first difference if the two cannot be compared; statistics of
+     * unknown measurement (.npz) are checked for their dimension only (see {@link #comparabilityWarning}).
+     */
     public void requireComparable(ReferenceStats other) {
+        if (!measurementKnown() || !other.measurementKnown()) {
+            if (dim() != other.dim()) {
+                throw new FlowbenchException("feature dimensions differ: " + dim() + " vs " + other.dim(),
+                        "the .npz statistics were made with another feature extractor");
+            }
+            return;
+        }
         requireComparable(identity, dim(), other.identity, other.dim());
     }
 
@@ -133,8 +158,32 @@ public final class ReferenceStats {
         }, false);
     }
 
-    /** True if the file starts with the stats magic. */
+    /** The extractor of statistics whose measurement is unknown (an .npz from another tool). */
+    public static final String UNKNOWN = "unknown (npz)";
+
+    /** Whether the measurement identity is known (false for statistics read from an .npz). */
+    public boolean measurementKnown() {
+        return !UNKNOWN.equals(identity.extractor());
+    }
+
+    /**
+     * Null when the two were measured the same way; otherwise, when one side's measurement is unknown (an .npz),
+     * the warning to give: they are compared on trust, by dimension only.
+     */
+    public String comparabilityWarning(ReferenceStats other) {
+        if (measurementKnown() && other.measurementKnown()) {
+            return null;
+        }
+        ReferenceStats unknown = measurementKnown() ? other : this;
+        return unknown.identity.dataset() + " does not say how its features were made (extractor, preprocessing, "
+                + "quantisation): FID assumes they match the other side's";
+    }
+
+    /** True if the file starts with the stats magic, or is an .npz of statistics (mu and sigma). */
     public static boolean isStatsFile(Path file) {
+        if (org.flowbench.engine.io.Npz.isNpz(file)) {
+            return true;
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] m = in.readNBytes(MAGIC.length);
             return Arrays.equals(m, MAGIC);
@@ -144,6 +193,9 @@ public final class ReferenceStats {
     }
 
     public static ReferenceStats read(Path file) {
+        if (org.flowbench.engine.io.Npz.isNpz(file)) {
+            return readNpz(file);
+        }
         try (InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             DataInputStream in = new DataInputStream(raw);
             byte[] m = new byte[MAGIC.length];
@@ -175,5 +227,46 @@ public final class ReferenceStats {
         } catch (IOException e) {
             throw new FlowbenchException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Statistics from an .npz with {@code mu} [d] and {@code sigma} [d, d] (pytorch-fid, clean-fid, numpy.savez),
+     * and the sample count when the archive has one ({@code n}, {@code count} or {@code num_samples}); the measurement
+     * is unknown. Without a count the statistics keep the covariance exactly and report a count of 2.
+     */
+    static ReferenceStats readNpz(Path file) {
+        Map<String, org.flowbench.engine.io.Npy.Array> a = org.flowbench.engine.io.Npz.read(file);
+        org.flowbench.engine.io.Npy.Array mu = a.get("mu");
+        org.flowbench.engine.io.Npy.Array sigma = a.get("sigma");
+        if (mu == null || sigma == null) {
+            throw new FlowbenchException(file + " has no mu and sigma arrays (it has " + a.keySet() + ")",
+                    "statistics in .npz form are written by pytorch-fid, clean-fid or numpy.savez(f, mu=, sigma=)");
+        }
+        int d = mu.data().length;
+        if (sigma.data().length != (long) d * d || mu.shape().length != 1) {
+            throw new FlowbenchException(file + ": mu has shape " + Arrays.toString(mu.shape()) + " and sigma "
+                    + Arrays.toString(sigma.shape()) + "; expected [d] and [d, d]");
+        }
+        long count = 2;
+        boolean known = false;
+        for (String k : List.of("n", "count", "num_samples")) {
+            if (a.containsKey(k) && a.get(k).data().length == 1) {
+                count = Math.max(2, (long) a.get(k).data()[0]);
+                known = true;
+            }
+        }
+        GaussianStats g = GaussianStats.of(count, mu.data(), sigma.data());
+        return new ReferenceStats(new Identity(file.getFileName().toString(), "npz", count, UNKNOWN, "", "unknown",
+                "unknown"), g, known);
+    }
+
+    /** Writes mu and sigma (and n) as an .npz that pytorch-fid, clean-fid and numpy read. */
+    public void writeNpz(Path file) throws IOException {
+        Map<String, org.flowbench.engine.io.Npz.Entry> m = new LinkedHashMap<>();
+        int d = dim();
+        m.put("mu", new org.flowbench.engine.io.Npz.Entry(new int[] {d}, stats.mean()));
+        m.put("sigma", new org.flowbench.engine.io.Npz.Entry(new int[] {d, d}, stats.covariance()));
+        m.put("n", new org.flowbench.engine.io.Npz.Entry(new int[0], new double[] {count()}));
+        org.flowbench.engine.io.Npz.write(file, m);
     }
 }
