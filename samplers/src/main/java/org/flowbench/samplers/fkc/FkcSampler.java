@@ -141,7 +141,7 @@ public final class FkcSampler extends GridSampler<FkcSampler.Config> {
     }
 
     private FkcSampler(Config config, Observer observer) {
-        super("fkc", "1", config);
+        super("fkc", "2", config); // 2: no noise on the final step
         this.observer = observer;
     }
 
@@ -485,7 +485,8 @@ public final class FkcSampler extends GridSampler<FkcSampler.Config> {
             for (int p = 0; p < n; p++) {
                 NoiseSource.gaussian(req.seed(), noiseKey[p], k + 1, z, p * d, d);
             }
-            double sq = Math.sqrt(g2 * h);
+            // the last step ends at the data, where the path has no noise: the transition's mean, nothing drawn
+            double sq = k == steps - 1 ? 0 : Math.sqrt(g2 * h);
             if (zeta != 1) {
                 sq *= zeta;
             }

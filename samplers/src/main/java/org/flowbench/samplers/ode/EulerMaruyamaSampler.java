@@ -12,7 +12,7 @@ import org.flowbench.samplers.TimeGrid;
  * Euler–Maruyama on the reverse SDE dx = (v + ½·η·g²·∇log p_t) dt + √(η·g²) dW, where g² is the path's own diffusion
  * (VP: b(τ); VE: dσ²/dσ; rectified flow: 2(1−t)/t) and η scales the noise (η = 0 is the probability-flow ODE).
  * One field evaluation per step: the score is the exact conversion of the same prediction. Step k's noise is
- * stream k of the image, so runs are reproducible per image.
+ * stream k of the image, so runs are reproducible per image; the last step, which ends at the data, draws none.
  */
 public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler.Config> {
     /** Parameters of Euler–Maruyama. */
@@ -26,7 +26,7 @@ public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler
                     description = "η: scale of the diffusion; 1 = the path's reverse SDE, 0 = the ODE") double noise) {}
 
     public EulerMaruyamaSampler(Config config) {
-        super("euler-maruyama", "1", config);
+        super("euler-maruyama", "2", config); // 2: no noise on the final step
     }
 
     @Override
@@ -52,7 +52,8 @@ public final class EulerMaruyamaSampler extends GridSampler<EulerMaruyamaSampler
             if (g2 > 0) {
                 Parameterization.convert(path, t0, Parameterization.VELOCITY, Parameterization.SCORE, x, v, s, len);
                 b.noise(k + 1, z);
-                double sq = Math.sqrt(g2 * h);
+                // the last step ends at the data, where the path has no noise: the transition's mean only
+                double sq = k == t.length - 2 ? 0 : Math.sqrt(g2 * h);
                 for (int i = 0; i < len; i++) {
                     x[i] += h * (v[i] + 0.5 * g2 * s[i]) + sq * z[i];
                 }
