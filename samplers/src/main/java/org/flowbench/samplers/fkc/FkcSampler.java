@@ -151,9 +151,24 @@ public final class FkcSampler extends GridSampler<FkcSampler.Config> {
         return TimeGrid.schedule(config().grid(), config().steps(), config().rho(), config().times(), true);
     }
 
-    /** ζ of the chosen SDE for a total exponent B. */
-    static double zeta(String variant, double totalBeta) {
-        return variant.equals("tempered-noise") ? 1 / Math.sqrt(totalBeta) : 1;
+    /** ζ of the chosen SDE for the exponent the noise is tempered by. */
+    static double zeta(String variant, double exponent) {
+        return variant.equals("tempered-noise") ? 1 / Math.sqrt(exponent) : 1;
+    }
+
+    /**
+     * The exponent β of the tempered-noise member ζ = 1/√β (method reference §2.2): the annealing exponent; for a
+     * product (q1·q2)^β the product's β — each factor's, not their sum (the mean when beta2 differs); Σβ = 1 for CFG.
+     */
+    static double temperingExponent(String target, double[] betas, double total) {
+        if (!target.equals("product")) {
+            return total;
+        }
+        double sum = 0;
+        for (double b : betas) {
+            sum += b;
+        }
+        return sum / betas.length;
     }
 
     /** The same run with an observer that sees the population after every step. */
@@ -376,7 +391,7 @@ public final class FkcSampler extends GridSampler<FkcSampler.Config> {
         for (int i = 0; i < e; i++) {
             betas[i] = ex.get(i).beta();
         }
-        double zeta = zeta(config().variant(), bTotal);
+        double zeta = zeta(config().variant(), temperingExponent(config().target(), betas, bTotal));
         double driftC = 0.5 * zeta * zeta; // coefficient of g²·S on top of the target PF velocity V
         boolean correct = config().correct();
         double[] iv = config().activeInterval();

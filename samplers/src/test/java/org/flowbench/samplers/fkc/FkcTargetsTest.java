@@ -72,6 +72,13 @@ class FkcTargetsTest {
                 FkcTestSupport.fractionBelow(plain, 0), FkcTestSupport.mean(plain), w1Plain);
         assertTrue(w1 <= 0.1, "FKC W1 " + w1);
         assertTrue(w1 * 5 <= w1Plain, "FKC W1 " + w1 + " vs unweighted " + w1Plain);
+        // the tempered-noise member of (q1·q2)^β has ζ = 1/√β (method reference §2.2): for β = 1 it is the
+        // target-score SDE itself, not one tempered by Σβ = 2
+        Map<String, String> tempered = new HashMap<>(p);
+        tempered.put("variant", "tempered-noise");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(fkc, pooled(q1, tempered, -1));
+        assertEquals(1 / Math.sqrt(3), FkcSampler.zeta("tempered-noise",
+                FkcSampler.temperingExponent("product", new double[] {3, 3}, 6)), 1e-15);
     }
 
     static void cfg(double w, double truthMean, double truthSd) {
