@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The NitroFusion student of the built-in teacher, resumable end to end: the teacher pair store (shared with SlimFlow,
+# regenerated deterministically if absent: about 30 min), then the adversarial training against the head pool.
+# The committed checkpoint models/fashion-nitro/checkpoint.safetensors is copied into the work folder when the work
+# folder has none, so a fresh machine continues where the last one stopped.
+#
+#   setsid nohup scripts/train-nitro.sh > runs/nitro/train.log 2>&1 < /dev/null &
+#
+# Environment: WORK (default runs/nitro), PAIRS (default runs/slimflow/pairs), STEPS (30000), RUN_DIR (default
+# ~/.cache/flowbench-nitro), THREADS (2). The app is copied once into RUN_DIR so that rebuilding cannot disturb the job.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${WORK:-$here/runs/nitro}"
+pairs="${PAIRS:-$here/runs/slimflow/pairs}"
+run_dir="${RUN_DIR:-$HOME/.cache/flowbench-nitro}"
+threads="${THREADS:-2}"
+jar="$here/app/target/flowbench-app-0.1.0-SNAPSHOT.jar"
+if [ ! -f "$run_dir/app.jar" ]; then
+  [ -f "$jar" ] || (cd "$here" && mvn -B -q -o -DskipTests -pl app -am install)
+  mkdir -p "$run_dir"
+  cp "$jar" "$run_dir/app.jar"
+  rm -rf "$run_dir/lib"
+  cp -r "$here/app/target/lib" "$run_dir/lib"
+fi
+fb() {
+  OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true -Dflowbench.home="$here" -Xmx6g \
+    -cp "$run_dir/app.jar:$run_dir/lib/*" org.flowbench.app.Main "$@"
+}
+mkdir -p "$work/student"
+echo "[$(date -u +%FT%TZ)] pairs"
+fb train slimflow pairs --n 30000 --solver heun --steps 20 --flip-check 352 --out "$pairs"
+if [ ! -f "$work/student/checkpoint.safetensors" ] && [ -f "$here/models/fashion-nitro/checkpoint.safetensors" ]; then
+  cp "$here/models/fashion-nitro/checkpoint.safetensors" "$work/student/"
+fi
+resume=""
+[ -f "$work/student/checkpoint.safetensors" ] && resume="--resume"
+echo "[$(date -u +%FT%TZ)] nitro student"
+fb train nitro train --pairs "$pairs" --out "$work/student" --steps "${STEPS:-30000}" --log-every 100 $resume
