@@ -78,7 +78,8 @@ done
 for d in models sample-prompts sample-projects; do
   if [ -d "$repo/$d" ]; then
     cp -r "$repo/$d" "$input/"
-    find "$input/$d" \( -name '*.tmp' -o -name '*.bak' \) -delete
+    # training checkpoints (resumable runs, a package's provenance) are for developers, not in the installers
+    find "$input/$d" \( -name '*.tmp' -o -name '*.bak' -o -name 'checkpoint.safetensors' \) -delete
   fi
 done
 
