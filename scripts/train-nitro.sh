@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The NitroFusion student of the built-in teacher, resumable end to end: the teacher pair store (shared with SlimFlow,
 # regenerated deterministically if absent: about 30 min), then the adversarial training against the head pool.
-# The committed checkpoint models/fashion-nitro/checkpoint.safetensors is copied into the work folder when the work
-# folder has none, so a fresh machine continues where the last one stopped.
+# A checkpoint placed at models/fashion-nitro/checkpoint.safetensors (e.g. carried from another machine; it is not
+# committed: 10 MB with the Adam state) is copied into the work folder when that folder has none.
 #
 #   setsid nohup scripts/train-nitro.sh > runs/nitro/train.log 2>&1 < /dev/null &
 #
