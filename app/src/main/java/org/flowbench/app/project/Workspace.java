@@ -54,7 +54,8 @@ public final class Workspace {
         return dir.resolve("sessions");
     }
 
-    Path autosaveFile() {
+    /** This window's autosave file. */
+    public Path autosaveFile() {
         return sessions().resolve(session + ProjectFiles.EXTENSION);
     }
 

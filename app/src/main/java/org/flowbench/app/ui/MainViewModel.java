@@ -48,6 +48,9 @@ public final class MainViewModel {
     private final Session.ModelOpener opener;
     /** Model loads, device probes, re-runs, saves: never on the FX thread (a same-thread executor in tests). */
     private final java.util.concurrent.Executor background;
+    private final java.util.concurrent.atomic.AtomicReference<Project> pendingAutosave =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private boolean autosaveScheduled; // guarded by pendingAutosave
     private final ExecutorService ownBackground = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "flowbench-ui-background");
         t.setDaemon(true);
@@ -349,7 +352,6 @@ public final class MainViewModel {
         return null;
     }
 
-    /** Writes the autosave copy in the background (the snapshot is taken now). */
     private void saveSamples(Path projectFile) {
         ModelView m = setup.modelProperty().get();
         if (m == null || m.shape() == null) {
@@ -402,9 +404,40 @@ public final class MainViewModel {
         });
     }
 
+    /**
+     * Writes the autosave copy in the background (the snapshot is taken now). Writes run one at a time and the newest
+     * snapshot wins: two writes on a pool could otherwise finish out of order and leave an older project on disk
+     * (a lane's interim "stopped" after its "done").
+     */
     public void autosave() {
-        Project p = toProject();
-        background.execute(() -> workspace.autosave(p));
+        pendingAutosave.set(toProject());
+        synchronized (pendingAutosave) {
+            if (autosaveScheduled) {
+                return;
+            }
+            autosaveScheduled = true;
+        }
+        background.execute(this::drainAutosaves);
+    }
+
+    private void drainAutosaves() {
+        while (true) {
+            Project p = pendingAutosave.getAndSet(null);
+            if (p == null) {
+                synchronized (pendingAutosave) {
+                    if (pendingAutosave.get() == null) {
+                        autosaveScheduled = false;
+                        return;
+                    }
+                }
+                continue;
+            }
+            try {
+                workspace.autosave(p);
+            } catch (RuntimeException e) {
+                LOG.warn("autosave failed: {}", e.getMessage());
+            }
+        }
     }
 
     public Workspace workspace() {

@@ -159,6 +159,29 @@ class MainViewModelTest {
     }
 
     /**
+     * Autosaves written on a pool could finish out of order and leave an older snapshot on disk (seen as a lane's
+     * interim "stopped" replacing its "done"). Here the background runs queued tasks newest first, as a pool may: the
+     * file still holds the newest snapshot.
+     */
+    @Test
+    void theNewestAutosaveWinsWhateverOrderTheBackgroundRunsIn() throws Exception {
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        Workspace ws = new Workspace(dir.resolve("ws"));
+        MainViewModel vm = new MainViewModel(UiExecutor.DIRECT, ws, Models::open, queued::add, Runnable::run);
+        while (!queued.isEmpty()) {
+            queued.remove(0).run(); // the initial model load, in order
+        }
+        vm.projectNameProperty().set("older");
+        vm.autosave();
+        vm.projectNameProperty().set("newer");
+        vm.autosave();
+        while (!queued.isEmpty()) {
+            queued.remove(queued.size() - 1).run();
+        }
+        assertEquals("newer", org.flowbench.app.project.ProjectFiles.read(ws.autosaveFile()).name());
+    }
+
+    /**
      * Every finished batch reaches the window's autosave while the run goes on: a crash in the middle of a run leaves a
      * project whose lanes say how far they got (stopped, with their images and metrics so far).
      */

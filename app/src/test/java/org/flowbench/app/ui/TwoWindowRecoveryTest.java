@@ -75,7 +75,11 @@ class TwoWindowRecoveryTest {
             // A has run its lane and autosaved the result
             Path autoA = await(() -> {
                 Path f = sessionFile(config, a.pid(), ".flowbench");
-                return f != null && Files.readString(f).contains("\"done\"") ? f : null;
+                if (f == null) {
+                    return null;
+                }
+                List<org.flowbench.app.project.LaneResult> r = ProjectFiles.read(f).results();
+                return !r.isEmpty() && r.get(0).status().equals("done") ? f : null;
             }, "window A's autosave with a finished lane (log: " + dir.resolve("a.flowbench.log") + ")");
             b = window(config, pb, false);
             Process bb = b;
