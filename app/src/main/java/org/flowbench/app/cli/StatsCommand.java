@@ -41,6 +41,11 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "-", description = "dataset split stored in the identity")
     String split;
 
+    @Option(names = "--kid-features", defaultValue = "" + org.flowbench.engine.metrics.KidEstimator.DEFAULT_REFERENCE_ROWS,
+            description = "reference feature rows kept in a .stats file for KID (a seeded subset; 0: none; "
+                    + "default: ${DEFAULT-VALUE})")
+    int kidFeatures;
+
     @Override
     public Integer call() throws Exception {
         deviceOption.apply();
@@ -52,6 +57,13 @@ public final class StatsCommand implements Callable<Integer> {
         g.addBatch(f, s.n());
         ReferenceStats rs = new ReferenceStats(ReferenceStats.Identity.of(dataset == null ? s.source() : dataset,
                 split, fx, SampleSets.quantisation(s, fx)), g);
+        if (kidFeatures < 0) {
+            throw new org.flowbench.engine.FlowbenchException("--kid-features must be 0 or more, got " + kidFeatures);
+        }
+        if (kidFeatures > 0) {
+            rs = rs.withKidFeatures(org.flowbench.engine.metrics.KidEstimator.subsetRows(f, s.n(), fx.dim(),
+                    kidFeatures, 0));
+        }
         String fmt = format != null ? format : out.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
                 .endsWith(".npz") ? "npz" : "stats";
         switch (fmt) {

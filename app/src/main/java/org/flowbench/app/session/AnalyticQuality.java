@@ -6,7 +6,7 @@ import java.util.Map;
 import org.flowbench.engine.metrics.Bootstrap;
 import org.flowbench.engine.metrics.Frechet;
 import org.flowbench.engine.metrics.GaussianStats;
-import org.flowbench.engine.metrics.Kid;
+import org.flowbench.engine.metrics.KidEstimator;
 import org.flowbench.engine.metrics.Linalg;
 import org.flowbench.engine.model.KnownDistribution;
 
@@ -17,8 +17,9 @@ import org.flowbench.engine.model.KnownDistribution;
  */
 final class AnalyticQuality implements QualityEvaluator {
     static final int BOOTSTRAP_REPLICATES = 50;
-    static final int KID_SUBSETS = 5;
-    static final int KID_SUBSET_SIZE = 200;
+    /** Exact target samples KID compares with, and the most generated samples it uses. */
+    static final int KID_REFERENCE = 1000;
+    static final int KID_MAX = 2000;
 
     private final KnownDistribution mixture;
     /** The run's classes in turn (image i has class cycle[i mod length]); the target is their equal mixture. */
@@ -29,7 +30,7 @@ final class AnalyticQuality implements QualityEvaluator {
     private final GaussianStats stats;
     private double[] samples = new double[0];
     private long total;
-    private double[] exact;
+    private KidEstimator kid;
 
     AnalyticQuality(KnownDistribution mixture, int label) {
         this(mixture, new int[] {label});
@@ -109,7 +110,9 @@ final class AnalyticQuality implements QualityEvaluator {
             }
             s = stats.copy();
         }
-        m.put("fid", reference.distanceTo(s));
+        if (s.count() > d) {
+            m.put("fid", reference.distanceTo(s));
+        }
         double tv = 0;
         for (int j = 0; j < f.length; j++) {
             tv += Math.abs(f[j] - weight(j));
@@ -133,21 +136,30 @@ final class AnalyticQuality implements QualityEvaluator {
         if (n < 2) {
             return m;
         }
-        m.put("fid", reference.distanceTo(s));
-        // the interval's cost grows with n: fewer replicates for very large runs (at least 10)
-        int replicates = (int) Math.max(10, Math.min(BOOTSTRAP_REPLICATES, 200_000L / n));
-        Bootstrap.Interval iv = Bootstrap.fid(reference, gen, n, d, replicates, 0x5EED);
-        m.put("fidLow", iv.lo());
-        m.put("fidHigh", iv.hi());
-        synchronized (this) {
-            if (exact == null) {
-                exact = exactSamples(KID_SUBSET_SIZE * 2);
-            }
+        if (n <= d) {
+            m.put("fidMinN", (double) d + 1); // a singular covariance: FID not estimable yet
+        } else {
+            m.put("fid", reference.distanceTo(s));
+            // the interval's cost grows with n: fewer replicates for very large runs (at least 10)
+            int replicates = (int) Math.max(10, Math.min(BOOTSTRAP_REPLICATES, 200_000L / n));
+            Bootstrap.Interval iv = Bootstrap.fid(reference, gen, n, d, replicates, 0x5EED);
+            m.put("fidLow", iv.lo());
+            m.put("fidHigh", iv.hi());
         }
-        Kid.Result k = Kid.compute(gen, n, exact, exact.length / d, d, KID_SUBSETS, KID_SUBSET_SIZE, 0x4B1D,
-                Linalg.get());
-        m.put("kid", k.mean());
-        m.put("kidStd", k.std());
+        KidEstimator k;
+        synchronized (this) {
+            if (kid == null) {
+                kid = new KidEstimator(exactSamples(KID_REFERENCE), KID_REFERENCE, d);
+            }
+            k = kid;
+        }
+        if (n >= 3) {
+            KidEstimator.Estimate e = k.estimate(gen, Math.min(n, KID_MAX), 0.95);
+            m.put("kid", e.kid());
+            m.put("kidLow", e.lo());
+            m.put("kidHigh", e.hi());
+            m.put("kidN", (double) e.n());
+        }
         double tv = 0;
         for (int j = 0; j < f.length; j++) {
             tv += Math.abs(f[j] - weight(j));

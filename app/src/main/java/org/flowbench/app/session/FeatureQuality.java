@@ -4,26 +4,41 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flowbench.engine.metrics.Bootstrap;
+import org.flowbench.engine.metrics.FidExtrapolation;
 import org.flowbench.engine.metrics.Frechet;
 import org.flowbench.engine.metrics.GaussianStats;
+import org.flowbench.engine.metrics.KidEstimator;
 import org.flowbench.engine.metrics.Quantisation;
 import org.flowbench.engine.metrics.ReferenceStats;
 import org.flowbench.engine.model.FeatureExtractor;
 
 /**
- * FID of image samples against reference statistics, through the feature extractor the statistics were made with,
- * on samples quantised as the statistics declare ({@link Quantisation}). {@link #quick} is the FID of the streaming
- * statistics (one eigen-solve, after every batch); {@link #compute} adds a 95 % percentile-bootstrap interval over the
- * features kept so far (the first {@value #KEEP} samples). KID needs reference features, which a statistics file
- * does not hold, so it is not reported.
+ * Quality of image samples against reference statistics, through the feature extractor the statistics were made
+ * with, on samples quantised as the statistics declare ({@link Quantisation}). Every estimate is one that means
+ * something at its N (docs/metrics.md):
+ * <ul>
+ * <li>KID (unbiased, so the same target at every N) with its jackknife interval, over the first {@value #KID_MAX}
+ * samples, when the statistics file keeps reference features;
+ * <li>FID with a 95 % bootstrap interval over the features kept so far (the first {@value #KEEP}), only from
+ * N &gt; d: below the feature dimension the sample covariance is singular and FID is dominated by its bias, so it
+ * is reported as not estimable ({@code fidMinN});
+ * <li>from {@value FidExtrapolation#MIN_RUN} samples, FID∞ and the FID predicted at N = {@value #PREDICT_AT},
+ * each with an interval, and the fit's R² ({@link FidExtrapolation}).
+ * </ul>
+ * {@link #quick} is the FID of the streaming statistics (one eigen-solve, after every batch).
  */
 final class FeatureQuality implements QualityEvaluator {
     static final int KEEP = 10_000;
     static final int REPLICATES = 50;
+    static final int KID_MAX = 2000;
+    static final long PREDICT_AT = 10_000;
+    static final double LEVEL = 0.95;
 
     private final FeatureExtractor extractor;
     private final Frechet.Reference reference;
     private final GaussianStats stats;
+    private final FidExtrapolation extrapolation;
+    private final KidEstimator kid;
     private final String quantisation;
     private double[] features = new double[0];
     private int kept;
@@ -32,6 +47,9 @@ final class FeatureQuality implements QualityEvaluator {
         this.extractor = extractor;
         this.reference = ref.reference();
         this.stats = new GaussianStats(extractor.dim());
+        this.extrapolation = new FidExtrapolation(extractor.dim());
+        this.kid = ref.kidFeatureCount() >= 3 ? new KidEstimator(ref.kidFeatures(), ref.kidFeatureCount(),
+                extractor.dim()) : null;
         this.quantisation = ref.identity().quantisation();
         Quantisation.quantises(quantisation); // an unknown label fails here, before the run
     }
@@ -42,6 +60,7 @@ final class FeatureQuality implements QualityEvaluator {
         double[] f = new double[n * d];
         // the samples as the reference was made: e.g. 8-bit levels for statistics of 8-bit images
         extractor.features(Quantisation.applied(quantisation, xs, xs.length), n, f);
+        extrapolation.add(f, n);
         synchronized (this) {
             stats.addBatch(f, n);
             int take = Math.min(n, KEEP - kept);
@@ -53,6 +72,11 @@ final class FeatureQuality implements QualityEvaluator {
         }
     }
 
+    /** FID needs more samples than feature dimensions; below that it is not estimable. */
+    private boolean fidEstimable(long n) {
+        return n > extractor.dim();
+    }
+
     @Override
     public Map<String, Double> quick() {
         GaussianStats s;
@@ -60,7 +84,7 @@ final class FeatureQuality implements QualityEvaluator {
             s = stats.copy();
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        if (s.count() >= 2) {
+        if (fidEstimable(s.count())) {
             m.put("fid", reference.distanceTo(s));
         }
         return m;
@@ -77,13 +101,34 @@ final class FeatureQuality implements QualityEvaluator {
             n = kept;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        if (s.count() >= 2) {
-            m.put("fid", reference.distanceTo(s));
+        if (kid != null && n >= 3) {
+            KidEstimator.Estimate k = kid.estimate(f, Math.min(n, KID_MAX), LEVEL);
+            m.put("kid", k.kid());
+            m.put("kidLow", k.lo());
+            m.put("kidHigh", k.hi());
+            m.put("kidN", (double) k.n());
         }
-        if (n >= 2 && n == s.count()) {
-            Bootstrap.Interval iv = Bootstrap.fid(reference, f, n, extractor.dim(), REPLICATES, 0x5EED);
+        if (!fidEstimable(s.count())) {
+            m.put("fidMinN", (double) extractor.dim() + 1);
+            return m;
+        }
+        m.put("fid", reference.distanceTo(s));
+        if (n == s.count()) {
+            Bootstrap.Interval iv = Bootstrap.fid(reference, f, n, extractor.dim(), REPLICATES, LEVEL, 0x5EED,
+                    org.flowbench.engine.metrics.Linalg.get());
             m.put("fidLow", iv.lo());
             m.put("fidHigh", iv.hi());
+        }
+        FidExtrapolation.Estimate e = extrapolation.estimate(reference, PREDICT_AT, LEVEL);
+        if (e != null) {
+            m.put("fidInf", e.fidInfinity());
+            m.put("fidInfLow", e.infinityLow());
+            m.put("fidInfHigh", e.infinityHigh());
+            m.put("fidPred", e.predicted());
+            m.put("fidPredLow", e.predictedLow());
+            m.put("fidPredHigh", e.predictedHigh());
+            m.put("fidPredN", (double) e.targetN());
+            m.put("fidFitR2", e.r2());
         }
         return m;
     }

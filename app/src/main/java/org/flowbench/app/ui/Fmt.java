@@ -34,8 +34,8 @@ final class Fmt {
     }
 
     /**
-     * "0.123 ± 0.010" from a value and its interval, or the value alone; {@code sig} significant digits of the value,
-     * the half-width with the same decimals.
+     * "0.123 [0.110, 0.139]" from a value and its interval, or the value alone; {@code sig} significant digits of the
+     * value, the ends with the same decimals. Never "± half-width": these intervals are often asymmetric.
      */
     static String withInterval(double v, double lo, double hi, int sig) {
         if (!Double.isFinite(v)) {
@@ -43,7 +43,7 @@ final class Fmt {
         }
         int d = decimals(v, sig);
         if (Double.isFinite(lo) && Double.isFinite(hi)) {
-            return num(v, d) + " ± " + num((hi - lo) / 2, d);
+            return num(v, d) + " [" + num(lo, d) + ", " + num(hi, d) + "]";
         }
         return num(v, d);
     }

@@ -30,6 +30,11 @@ public final class LaneColumn extends VBox {
     private final Label ips = value();
     private final Label fid = value();
     private final Label kid = value();
+    private final Label predicted = value();
+    private final Tooltip predictedTip = new Tooltip();
+    private final Label rank = new Label();
+    private final Label fidName = new Label("FID [95 %]");
+    private final Label kidName = new Label("KID×10³ [95 %]");
     private final Label modes = value();
     private final Label images = value();
     private final Label cost = value();
@@ -50,7 +55,10 @@ public final class LaneColumn extends VBox {
                 + toHex(PALETTE[colorIndex % PALETTE.length]) + ";");
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox top = new HBox(6, swatch, title, grow, status);
+        rank.getStyleClass().add("rank-badge");
+        rank.setId("rank");
+        rank.managedProperty().bind(rank.textProperty().isNotEmpty());
+        HBox top = new HBox(6, swatch, title, grow, rank, status);
         top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         Label sub = new Label(subtitle(lane));
         sub.getStyleClass().add("lane-subtitle");
@@ -72,10 +80,14 @@ public final class LaneColumn extends VBox {
         grid.setVgap(1);
         addRow(grid, 0, "images", images, "NFE", nfe);
         addRow(grid, 1, "img/s", ips, "mode TV", modes);
-        addWide(grid, 2, "ms p50/p95", latency);
-        addWide(grid, 3, "FID ± 95 %", fid);
-        addWide(grid, 4, "KID", kid);
-        addWide(grid, 5, "cost / img", cost);
+        addWide(grid, 2, new Label("ms p50/p95"), latency);
+        addWide(grid, 3, kidName, kid);
+        addWide(grid, 4, fidName, fid);
+        addWide(grid, 5, new Label("FID at 10k"), predicted);
+        addWide(grid, 6, new Label("cost / img"), cost);
+        kid.setId("kid");
+        fid.setId("fid");
+        predicted.setId("fid-predicted");
         message.getStyleClass().add("lane-message");
         message.setWrapText(true);
         message.setMaxWidth(236);
@@ -182,8 +194,7 @@ public final class LaneColumn extends VBox {
         v2.setMinWidth(Region.USE_PREF_SIZE);
     }
 
-    private static void addWide(GridPane g, int row, String n, Label v) {
-        Label a = new Label(n);
+    private static void addWide(GridPane g, int row, Label a, Label v) {
         a.getStyleClass().add("metric-name");
         a.setMinWidth(Region.USE_PREF_SIZE); // names are never cut to "…"
         g.add(a, 0, row);
@@ -216,11 +227,27 @@ public final class LaneColumn extends VBox {
                 : Double.isFinite(lane.metric("meanMs")) ? Fmt.sig(lane.metric("meanMs"), 4) + " mean" : "—");
         double ipsV = lane.metric("imagesPerSecond");
         ips.setText(Double.isFinite(ipsV) && ipsV >= 100 ? Fmt.num(ipsV, 0) : Fmt.sig(ipsV, 2));
-        fid.setText(Fmt.withInterval(lane.metric("fid"), lane.metric("fidLow"), lane.metric("fidHigh"), 4));
-        double k = lane.metric("kid");
-        double ks = lane.metric("kidStd");
-        kid.setText(Double.isFinite(k) ? String.format(java.util.Locale.ROOT, "%.2e", k)
-                + (Double.isFinite(ks) ? String.format(java.util.Locale.ROOT, " ± %.1e", ks) : "") : "—");
+        double f = lane.metric("fid");
+        double fidMinN = lane.metric("fidMinN");
+        fid.setText(!Double.isFinite(f) && Double.isFinite(fidMinN)
+                ? "not estimable (N < " + Fmt.num(fidMinN, 0) + ")"
+                : Fmt.withInterval(f, lane.metric("fidLow"), lane.metric("fidHigh"), 4));
+        // KID in thousandths, as it is usually quoted
+        kid.setText(Fmt.withInterval(1e3 * lane.metric("kid"), 1e3 * lane.metric("kidLow"),
+                1e3 * lane.metric("kidHigh"), 3));
+        double r2 = lane.metric("fidFitR2");
+        predicted.setText(Fmt.withInterval(lane.metric("fidPred"), lane.metric("fidPredLow"),
+                lane.metric("fidPredHigh"), 3) + (Double.isFinite(r2) && r2 < 0.8 ? " poor fit" : ""));
+        predictedTip.setText(String.format(java.util.Locale.ROOT,
+                "FID predicted at N = 10 000 from a + b/N fitted to this run (R² %.3f); FID∞ %s", r2,
+                Fmt.withInterval(lane.metric("fidInf"), lane.metric("fidInfLow"), lane.metric("fidInfHigh"), 3)));
+        predicted.setTooltip(Double.isFinite(lane.metric("fidPred")) ? predictedTip : null);
+        QualityRanking.Headline h = QualityRanking.headline(lane::metric);
+        kidName.getStyleClass().remove("headline");
+        fidName.getStyleClass().remove("headline");
+        if (h != null) {
+            (h.metric().equals("kid") ? kidName : fidName).getStyleClass().add("headline");
+        }
         modes.setText(Fmt.num(lane.metric("modeTv"), 3));
         cost.setText(costText());
         String m = lane.messageProperty().get();
@@ -228,6 +255,16 @@ public final class LaneColumn extends VBox {
         if (!shown.equals(message.getText())) {
             message.setText(shown);
             message.setTooltip(s == LaneStatus.FAILED && m != null ? new Tooltip(m) : null);
+        }
+    }
+
+    /** The lane's rank badge (from {@link QualityRanking}; empty for none). */
+    void setRank(String text) {
+        if (!text.equals(rank.getText())) {
+            rank.setText(text);
+            rank.setTooltip(text.isEmpty() ? null : new Tooltip(text.equals("not resolved")
+                    ? "No other lane's interval separates from this one's: the order is not resolved at this N"
+                    : "1 + the number of lanes whose interval lies entirely better than this one's"));
         }
     }
 

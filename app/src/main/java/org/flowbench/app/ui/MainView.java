@@ -3,6 +3,7 @@ package org.flowbench.app.ui;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Orientation;
@@ -116,11 +117,26 @@ public final class MainView extends BorderPane {
                     columns.forEach((x, c) -> c.canvas().highlight(idx));
                 });
                 col.canvas().setDark(theme.equals("dark"));
+                l.statsProperty().addListener((o, a, b) -> refreshRanks());
+                l.savedMetricsProperty().addListener((o, a, b) -> refreshRanks());
             }
             col.setSelected(l == vm.selectedLaneProperty().get());
             columns.put(l, col);
             laneStrip.getChildren().add(col);
             i++;
+        }
+        refreshRanks();
+    }
+
+    /** Rank badges where the lanes' headline intervals separate (QualityRanking). */
+    private void refreshRanks() {
+        List<LaneViewModel> ls = List.copyOf(vm.lanes());
+        List<String> badges = QualityRanking.badges(ls.stream().map(l -> QualityRanking.headline(l::metric)).toList());
+        for (int k = 0; k < ls.size(); k++) {
+            LaneColumn c = columns.get(ls.get(k));
+            if (c != null) {
+                c.setRank(badges.get(k));
+            }
         }
     }
 

@@ -252,15 +252,17 @@ public final class PanelsView extends TabPane {
         boolean tv = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("modeTv")));
         boolean ran = vm.lanes().stream().anyMatch(l -> l.statsProperty().get().images() > 0
                 || !l.savedMetricsProperty().get().isEmpty());
-        String shown = !any && key.equals("fid") && tv ? "modeTv" : key;
-        if (!any && key.equals("fid") && tv) {
-            qNote.setText("no FID measured; showing mode TV");
+        boolean kid = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("kid")));
+        // FID is not estimable below the feature dimension: a small run shows KID (or mode TV) instead of nothing
+        String shown = any || !key.equals("fid") ? key : kid ? "kid" : tv ? "modeTv" : key;
+        if (!shown.equals(key)) {
+            qNote.setText("no FID yet (not estimable at this N); showing " + (shown.equals("kid") ? "KID" : "mode TV"));
         } else if (!any && ran) {
             qNote.setText("no " + metric.getValue() + " for this model (no reference statistics)");
         } else {
             qNote.setText("");
         }
-        qY.setLabel(shown.equals("modeTv") ? "mode TV (½ Σ |f̂ − π|)" : metric.getValue());
+        qY.setLabel(shown.equals("modeTv") ? "mode TV (½ Σ |f̂ − π|)" : shown.equals("kid") ? "KID" : metric.getValue());
         boolean lanesChanged = !shownLanes.equals(List.copyOf(vm.lanes()));
         if (lanesChanged) {
             qSeries.keySet().retainAll(vm.lanes());

@@ -30,7 +30,8 @@ public final class ReportExporter {
         Files.createDirectories(dir.resolve("img"));
         Project p = vm.toProject();
         List<String> keys = new ArrayList<>(List.of("images", "nfePerImage", "meanMs", "p50Ms", "p95Ms",
-                "imagesPerSecond", "fid", "fidLow", "fidHigh", "kid", "modeTv"));
+                "imagesPerSecond", "kid", "kidLow", "kidHigh", "fid", "fidLow", "fidHigh", "fidPred", "fidPredLow",
+                "fidPredHigh", "modeTv"));
         TreeSet<String> extra = new TreeSet<>();
         for (LaneViewModel l : vm.lanes()) {
             extra.addAll(l.statsProperty().get().toMetrics().keySet());

@@ -79,16 +79,24 @@ class FashionWorkbenchGuiTest {
         for (LaneViewModel l : vm.lanes()) {
             assertEquals(LaneStatus.DONE, l.statusProperty().get(), l.name() + ": " + l.messageProperty().get());
             assertEquals(8 * 784, l.samplesProperty().get().length, "the image grid holds all 8 samples");
-            double fid = l.metric("fid");
-            assertTrue(Double.isFinite(fid) && fid > 0, l.name() + " domain FID " + fid);
+            // at N = 8 with 128-d features FID is not estimable; KID is, with its interval
+            assertTrue(Double.isNaN(l.metric("fid")), l.name() + " FID at N 8: " + l.metric("fid"));
+            assertEquals(129, l.metric("fidMinN"), 0);
+            double kid = l.metric("kid");
+            assertTrue(Double.isFinite(kid) && l.metric("kidLow") <= kid && kid <= l.metric("kidHigh"),
+                    l.name() + " KID " + kid);
+            Label fidLabel = (Label) view.columns().get(l).lookup("#fid");
+            assertEquals("not estimable (N < 129)", fidLabel.getText());
+            assertTrue(((Label) view.columns().get(l).lookup("#kid")).getText().contains("["));
         }
         assertTrue(previews.get() > 0, "intermediate previews reached the view");
         // fewer steps, worse samples: Euler 2 is further from the test set than Euler 4 even at N 8
-        assertTrue(vm.lanes().get(0).metric("fid") > vm.lanes().get(1).metric("fid"),
-                "FID Euler 2 " + vm.lanes().get(0).metric("fid") + " vs Euler 4 " + vm.lanes().get(1).metric("fid"));
+        assertTrue(vm.lanes().get(0).metric("kid") > vm.lanes().get(1).metric("kid"),
+                "KID Euler 2 " + vm.lanes().get(0).metric("kid") + " vs Euler 4 " + vm.lanes().get(1).metric("kid"));
         robot.interact(() -> view.panels().refresh());
-        assertEquals(2, view.panels().qualityChart().getData().size(), "one FID-vs-N series per lane");
-        assertTrue(view.panels().qualityChart().getData().get(0).getData().size() >= 1, "FID panel has a point");
+        assertEquals(2, view.panels().qualityChart().getData().size(), "one quality-vs-N series per lane");
+        assertTrue(view.panels().qualityChart().getData().get(0).getData().size() >= 1,
+                "the quality panel shows KID while FID is not estimable");
         SampleCanvas c = view.columns().get(vm.lanes().get(1)).canvas();
         assertTrue(c.getWidth() > 0 && c.getHeight() > 0, "image grid drawn");
         // inspector A/B wipe: image 3 of Euler 2 (A) against image 3 of Euler 4 (B), same seed

@@ -9,11 +9,14 @@ import org.flowbench.engine.random.NoiseSource;
  * Confidence for FID (method reference §5.7): a bootstrap over the generated features (the reference statistics are
  * held fixed), and an FID∞-style extrapolation {@code FID_N ≈ a + b/N} fitted by least squares.
  *
- * <p>The interval is the basic (reverse-percentile) bootstrap {@code [2·FID − q_hi, 2·FID − q_lo]}, not the plain
- * percentile one: a resample with replacement repeats samples, which shrinks its covariance estimate and biases
- * every replicate's FID upward (the c/N bias of §5.7, larger with duplicates). With few samples the plain percentile
- * interval then lies entirely above the FID it is meant to bracket (seen with 32 Fashion-MNIST samples: FID 227,
- * percentile interval 256–395); the basic interval corrects that shift. The lower end is clamped at 0.
+ * <p>The interval describes how FID at this N moves from one set of N samples to another: the percentile interval of
+ * the replicates, shifted by the bootstrap's own bias (replicates minus their mean, plus the estimate). A resample
+ * with replacement repeats samples, which shrinks its covariance and biases every replicate's FID upward (the c/N
+ * bias of §5.7, larger with duplicates); with few samples the plain percentile interval then lies entirely above the
+ * estimate (32 Fashion-MNIST samples: FID 227, percentile interval 256–395), and the basic (reflected) interval can
+ * lie entirely below it (FID 219.5, interval [8.1, 193.8]). The shifted interval keeps the replicates' skew and
+ * always contains the estimate (its ends are clamped to it and to 0). It says nothing about the c/N bias itself:
+ * that is what {@link FidExtrapolation} estimates, and why FID is not reported below the feature dimension.
  */
 public final class Bootstrap {
     private static final int STREAM = 0x0B005701;
@@ -21,7 +24,7 @@ public final class Bootstrap {
 
     private Bootstrap() {}
 
-    /** FID on all N features, and the basic bootstrap interval at {@code level} from B replicates. */
+    /** FID on all N features, and the bias-shifted percentile bootstrap interval at {@code level} from B replicates. */
     public record Interval(double fid, double lo, double hi, double stdError, double level, int replicates, long n) {}
 
     /** Intercept a (the FID∞ estimate), slope b, and the points (N_j, FID_j) the fit used. */
@@ -32,7 +35,7 @@ public final class Bootstrap {
     }
 
     /**
-     * Basic bootstrap: each replicate resamples n rows of gen with replacement (indices from
+     * Each replicate resamples n rows of gen with replacement (indices from
      * {@link NoiseSource}, so the interval is deterministic for a seed) and computes its FID against ref.
      */
     public static Interval fid(Frechet.Reference ref, double[] gen, int n, int d, int replicates, double level,
@@ -65,8 +68,9 @@ public final class Bootstrap {
         }
         Arrays.sort(reps);
         double alpha = (1 - level) / 2;
-        double lo = Math.max(0, 2 * fid - quantile(reps, 1 - alpha));
-        double hi = 2 * fid - quantile(reps, alpha);
+        double shift = fid - mean;
+        double lo = Math.max(0, Math.min(fid, quantile(reps, alpha) + shift));
+        double hi = Math.max(fid, quantile(reps, 1 - alpha) + shift);
         return new Interval(fid, lo, hi, Math.sqrt(var / (replicates - 1)), level, replicates, n);
     }
 

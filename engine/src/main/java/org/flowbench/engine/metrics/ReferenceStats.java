@@ -27,7 +27,10 @@ import org.flowbench.engine.model.FeatureExtractor;
  * <p>File format ({@code .stats}): the 8 bytes {@code FBSTATS1}, a little-endian int32 header length, a UTF-8 JSON
  * header ({@code format}, {@code identity}, {@code dim}, {@code count}, {@code payload}), then the
  * {@link GaussianStats} binary payload (little-endian: magic, version, dim, count, mean[d] float64, upper triangle of
- * the scatter matrix M2 row by row, float64; covariance = M2/(count−1)). Written atomically.
+ * the scatter matrix M2 row by row, float64; covariance = M2/(count−1)). Optionally ({@code kidFeatures: m} in the
+ * header) m reference feature rows follow as little-endian float32 [m, dim]: a seeded subset of the reference set
+ * that KID needs (KID compares feature sets, not moments); files without them read as before and give no KID.
+ * Written atomically.
  *
  * <p>Comparability: two statistics can be compared only if their measurement identity matches (extractor, hash,
  * preprocessing, quantisation, dimension); the data identity (dataset, split, count) is what is being compared.
@@ -70,12 +73,36 @@ public final class ReferenceStats {
     }
 
     private ReferenceStats(Identity identity, GaussianStats stats, boolean countKnown) {
+        this(identity, stats, countKnown, null);
+    }
+
+    private ReferenceStats(Identity identity, GaussianStats stats, boolean countKnown, double[] kidFeatures) {
         this.stats = Objects.requireNonNull(stats);
         this.identity = Objects.requireNonNull(identity).withCount(stats.count());
         this.countKnown = countKnown;
+        if (kidFeatures != null && kidFeatures.length % stats.dim() != 0) {
+            throw new IllegalArgumentException("KID features are not whole rows of dimension " + stats.dim());
+        }
+        this.kidFeatures = kidFeatures;
     }
 
     private final boolean countKnown;
+    private final double[] kidFeatures;
+
+    /** These statistics with m reference feature rows (m × dim) kept for KID. */
+    public ReferenceStats withKidFeatures(double[] features) {
+        return new ReferenceStats(identity, stats, countKnown, features.clone());
+    }
+
+    /** The reference feature rows kept for KID (m × dim, a copy), or null when the file has none. */
+    public double[] kidFeatures() {
+        return kidFeatures == null ? null : kidFeatures.clone();
+    }
+
+    /** How many reference feature rows are kept for KID (0 when none). */
+    public int kidFeatureCount() {
+        return kidFeatures == null ? 0 : kidFeatures.length / dim();
+    }
 
     /** Whether the sample count is known (an .npz without one reports 2 for its covariance's sake). */
     public boolean countKnown() {
@@ -148,13 +175,24 @@ public final class ReferenceStats {
         h.set("identity", Json.MAPPER.valueToTree(identity));
         h.put("dim", stats.dim());
         h.put("count", stats.count());
-        h.put("payload", "GaussianStats v1: little-endian float64 mean[dim], upper triangle of M2 (covariance = M2/(count-1))");
+        h.put("payload", "GaussianStats v1: little-endian float64 mean[dim], upper triangle of M2 (covariance = M2/(count-1))"
+                + (kidFeatures == null ? "" : "; then kidFeatures rows of little-endian float32 [kidFeatures, dim]"));
+        if (kidFeatures != null) {
+            h.put("kidFeatures", kidFeatureCount());
+        }
         byte[] json = Json.MAPPER.writeValueAsBytes(h);
         AtomicFiles.write(file, out -> {
             out.write(MAGIC);
             out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(json.length).array());
             out.write(json);
             stats.writeTo(out);
+            if (kidFeatures != null) {
+                ByteBuffer b = ByteBuffer.allocate(kidFeatures.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (double v : kidFeatures) {
+                    b.putFloat((float) v);
+                }
+                out.write(b.array());
+            }
         }, false);
     }
 
@@ -221,7 +259,21 @@ public final class ReferenceStats {
             if (s.dim() != h.path("dim").asInt() || s.count() != h.path("count").asLong()) {
                 throw new FlowbenchException(file + ": header and payload disagree on dim/count");
             }
-            return new ReferenceStats(id, s);
+            int rows = h.path("kidFeatures").asInt(0);
+            if (rows < 0 || (long) rows * s.dim() > (1 << 26)) {
+                throw new FlowbenchException(file + ": corrupt statistics header (kidFeatures " + rows + ")");
+            }
+            double[] kid = null;
+            if (rows > 0) {
+                byte[] raw4 = new byte[rows * s.dim() * 4];
+                in.readFully(raw4);
+                ByteBuffer b = ByteBuffer.wrap(raw4).order(ByteOrder.LITTLE_ENDIAN);
+                kid = new double[rows * s.dim()];
+                for (int i = 0; i < kid.length; i++) {
+                    kid[i] = b.getFloat();
+                }
+            }
+            return new ReferenceStats(id, s, true, kid);
         } catch (java.io.EOFException e) {
             throw new FlowbenchException(file + ": statistics file is truncated");
         } catch (IOException e) {
