@@ -33,6 +33,8 @@ public final class LaneColumn extends VBox {
     private final Label predicted = value();
     private final Tooltip predictedTip = new Tooltip();
     private final Label rank = new Label();
+    private final Label stale = new Label();
+    private final MainViewModel vm;
     private final Label fidName = new Label("FID [95 %]");
     private final Label kidName = new Label("KID×10³ [95 %]");
     private final Label modes = value();
@@ -41,6 +43,7 @@ public final class LaneColumn extends VBox {
 
     public LaneColumn(LaneViewModel lane, int colorIndex, MainViewModel vm, BiConsumer<LaneViewModel, Long> onPick) {
         this.lane = lane;
+        this.vm = vm;
         getStyleClass().add("lane-column");
         setId("lane-" + colorIndex);
         canvas = new SampleCanvas(236);
@@ -113,7 +116,29 @@ public final class LaneColumn extends VBox {
             canvas.setWipe(b, lane.wipeProperty().get());
         });
         lane.wipeProperty().addListener((o, a, b) -> canvas.setWipe(lane.initialProperty().get(), b.doubleValue()));
-        getChildren().addAll(top, sub, prog, grid, message, canvas, wipeRow);
+        stale.setId("stale");
+        stale.getStyleClass().add("lane-stale");
+        stale.setWrapText(true);
+        stale.setMaxWidth(236);
+        stale.managedProperty().bind(stale.textProperty().isNotEmpty());
+        stale.visibleProperty().bind(stale.textProperty().isNotEmpty());
+        vm.seedProperty().addListener((o, a, b) -> refreshHeader());
+        vm.nProperty().addListener((o, a, b) -> refreshHeader());
+        vm.promptProperty().addListener((o, a, b) -> refreshHeader());
+        lane.recordProperty().addListener((o, a, b) -> refreshHeader());
+        // the header follows parameter edits at once (and says when they make the results stale)
+        javafx.beans.value.ChangeListener<String> edited = (o, a, b) -> {
+            refreshHeader();
+            sub.setText(subtitle(lane));
+        };
+        lane.params().forEach(p -> p.textProperty().addListener(edited));
+        lane.params().addListener((javafx.collections.ListChangeListener<ParamViewModel>) c -> {
+            while (c.next()) {
+                c.getAddedSubList().forEach(p -> p.textProperty().addListener(edited));
+                c.getRemoved().forEach(p -> p.textProperty().removeListener(edited));
+            }
+        });
+        getChildren().addAll(top, sub, prog, grid, stale, message, canvas, wipeRow);
         setPadding(new Insets(8));
         setMaxWidth(256);
         lane.statusProperty().addListener((o, a, b) -> refreshHeader());
@@ -250,6 +275,9 @@ public final class LaneColumn extends VBox {
         }
         modes.setText(Fmt.num(lane.metric("modeTv"), 3));
         cost.setText(costText());
+        String why = s == LaneStatus.RUNNING || s == LaneStatus.WAITING ? null : Staleness.reason(lane,
+                vm.seedProperty().get(), vm.nProperty().get(), vm.promptProperty().get());
+        stale.setText(why == null ? "" : "stale: made with " + why);
         String m = lane.messageProperty().get();
         String shown = m == null ? "" : m;
         if (!shown.equals(message.getText())) {

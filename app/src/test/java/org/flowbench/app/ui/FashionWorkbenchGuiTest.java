@@ -119,6 +119,14 @@ class FashionWorkbenchGuiTest {
                 }
             }
         }
+        // results match the settings until one changes: then every lane says it is stale, and why
+        Label stale = (Label) view.columns().get(a).lookup("#stale");
+        assertEquals("", stale.getText());
+        long seed = vm.seedProperty().get();
+        robot.interact(() -> vm.seedProperty().set(seed + 1));
+        assertEquals("stale: made with seed " + seed + ", now " + (seed + 1), stale.getText());
+        robot.interact(() -> vm.seedProperty().set(seed));
+        assertEquals("", stale.getText());
         Path shot = Path.of(System.getProperty("flowbench.repo", "."), "app", "target", "fashion-gui-test.png");
         robot.interact(() -> {
             try {
