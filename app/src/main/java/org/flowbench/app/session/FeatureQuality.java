@@ -43,13 +43,20 @@ final class FeatureQuality implements QualityEvaluator {
     private double[] features = new double[0];
     private int kept;
 
+    private volatile KidSums lastKid;
+
     FeatureQuality(FeatureExtractor extractor, ReferenceStats ref) {
+        this(extractor, ref, ref.kidFeatureCount() >= 3 ? new KidEstimator(ref.kidFeatures(), ref.kidFeatureCount(),
+                ref.dim()) : null);
+    }
+
+    /** With a KID reference shared by the lanes of a run, so that their KIDs can be compared pair by pair. */
+    FeatureQuality(FeatureExtractor extractor, ReferenceStats ref, KidEstimator kid) {
         this.extractor = extractor;
         this.reference = ref.reference();
         this.stats = new GaussianStats(extractor.dim());
         this.extrapolation = new FidExtrapolation(extractor.dim());
-        this.kid = ref.kidFeatureCount() >= 3 ? new KidEstimator(ref.kidFeatures(), ref.kidFeatureCount(),
-                extractor.dim()) : null;
+        this.kid = kid;
         this.quantisation = ref.identity().quantisation();
         Quantisation.quantises(quantisation); // an unknown label fails here, before the run
     }
@@ -70,6 +77,11 @@ final class FeatureQuality implements QualityEvaluator {
                 kept += take;
             }
         }
+    }
+
+    @Override
+    public KidSums kidSums() {
+        return lastKid;
     }
 
     /** FID needs more samples than feature dimensions; below that it is not estimable. */
@@ -102,7 +114,9 @@ final class FeatureQuality implements QualityEvaluator {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         if (kid != null && n >= 3) {
-            KidEstimator.Estimate k = kid.estimate(f, Math.min(n, KID_MAX), LEVEL);
+            KidEstimator.Sums sums = kid.sums(f, Math.min(n, KID_MAX));
+            lastKid = new KidSums(kid, sums);
+            KidEstimator.Estimate k = kid.estimate(sums, LEVEL);
             m.put("kid", k.kid());
             m.put("kidLow", k.lo());
             m.put("kidHigh", k.hi());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.metrics.FeatureExtractors;
+import org.flowbench.engine.metrics.KidEstimator;
 import org.flowbench.engine.metrics.ReferenceStats;
 import org.flowbench.engine.model.FeatureExtractor;
 import org.flowbench.engine.model.FlowModel;
@@ -38,9 +39,36 @@ public final class Metrics {
             }
             ReferenceStats ref = ReferenceStats.read(p);
             FeatureExtractor fx = FeatureExtractors.resolve(ref.identity().extractor(), model.shape());
-            return new FeatureQuality(fx, ref);
+            return new FeatureQuality(fx, ref, kidReference(p, ref));
         }
         return unavailable("no reference statistics for " + model.id());
+    }
+
+    private static final Map<String, KidEstimator> KID_REFERENCES = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, KidEstimator> e) {
+            return size() > 4;
+        }
+    };
+
+    /**
+     * One KID reference per statistics file (by path, size and modification time): lanes measured against the same
+     * one can be compared pair by pair, and its kernel sums are computed once.
+     */
+    private static KidEstimator kidReference(Path file, ReferenceStats ref) {
+        if (ref.kidFeatureCount() < 3) {
+            return null;
+        }
+        String key;
+        try {
+            key = file.toAbsolutePath().normalize() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file);
+        } catch (java.io.IOException e) {
+            return new KidEstimator(ref.kidFeatures(), ref.kidFeatureCount(), ref.dim());
+        }
+        synchronized (KID_REFERENCES) {
+            return KID_REFERENCES.computeIfAbsent(key, k -> new KidEstimator(ref.kidFeatures(),
+                    ref.kidFeatureCount(), ref.dim()));
+        }
     }
 
     private static QualityEvaluator unavailable(String reason) {

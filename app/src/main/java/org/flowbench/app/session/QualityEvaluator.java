@@ -31,6 +31,18 @@ public interface QualityEvaluator {
         return Map.of();
     }
 
+    /**
+     * The KID kernel sums of the samples measured at the last {@link #compute} and the reference they were measured
+     * against, for paired comparisons between lanes (KidEstimator#difference); null without KID.
+     */
+    default KidSums kidSums() {
+        return null;
+    }
+
+    /** KID kernel sums and the reference estimator that made them (lanes are paired only on the same one). */
+    record KidSums(org.flowbench.engine.metrics.KidEstimator reference,
+            org.flowbench.engine.metrics.KidEstimator.Sums sums) {}
+
     /** Why there is no FID, or null when there is one (shown in the lane header). */
     default String unavailableReason() {
         return null;

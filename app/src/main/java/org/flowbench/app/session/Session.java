@@ -284,6 +284,10 @@ public final class Session {
                 metricsThread.shutdownNow();
             }
             for (LaneRun r : runs) {
+                r.computeFinal();
+            }
+            updateRanks();
+            for (LaneRun r : runs) {
                 r.finish();
             }
         } catch (RuntimeException | Error e) {
@@ -328,6 +332,7 @@ public final class Session {
         QualityEvaluator quality = QualityEvaluator.NONE;
         LatestWins qualityScheduler;
         volatile Map<String, Double> lastQuality = Map.of();
+        volatile Map<String, Double> lastRank = Map.of();
         volatile Map<String, Double> lastQuick = Map.of();
         final LatencyTracker latency = new LatencyTracker();
         AnalyticQuality modes;
@@ -503,6 +508,7 @@ public final class Session {
                         return;
                     }
                     lastQuality = computed;
+                    updateRanks();
                     emit(new SessionEvent.BatchDone(index, null, snapshot(), record()));
                 } catch (RuntimeException e) {
                     LOG.warn("quality metrics of lane {} failed: {}", spec.name(), e.toString());
@@ -510,7 +516,7 @@ public final class Session {
             });
         }
 
-        void finish() {
+        void computeFinal() {
             if (status != LaneStatus.RUNNING) {
                 return;
             }
@@ -519,6 +525,12 @@ public final class Session {
                 lastQuick = Map.of();
             } catch (RuntimeException e) {
                 LOG.warn("final metrics of lane {} failed: {}", spec.name(), e.toString());
+            }
+        }
+
+        void finish() {
+            if (status != LaneStatus.RUNNING) {
+                return;
             }
             status = cancel.isCancelled() && images < project.n() ? LaneStatus.STOPPED : LaneStatus.DONE;
             if (status == LaneStatus.STOPPED) {
@@ -565,6 +577,7 @@ public final class Session {
         synchronized LaneStats snapshot() {
             Map<String, Double> q = new LinkedHashMap<>(lastQuality);
             q.putAll(lastQuick);
+            q.putAll(lastRank);
             return new LaneStats(images, images == 0 ? Double.NaN : nfe / (double) images, busySeconds, q,
                     latency.summary(), modes == null ? new double[0] : modes.fractions(), previewMs, costPerImage());
         }
@@ -573,6 +586,62 @@ public final class Session {
             Map<String, Double> m = new LinkedHashMap<>();
             runRecord.costTotals().forEach((k, v) -> m.put(k, images == 0 ? Double.NaN : v / (double) images));
             return m;
+        }
+    }
+
+    /**
+     * Ranks the lanes by KID compared pair by pair (KidEstimator#difference: lanes of a run share their noises and
+     * prompts image by image, so most sampling noise cancels in a difference). Only lanes measured against the same
+     * reference at the same, largest sample count are ranked. A lane's rank is one plus the number of lanes whose
+     * KID is lower with a 95 % interval of the difference that excludes 0; it is resolved when any of its
+     * differences excludes 0. Published as the lane metrics {@code kidRank} and {@code kidRankResolved} (1 or 0).
+     */
+    private synchronized void updateRanks() {
+        List<LaneRun> lanes = new ArrayList<>();
+        List<QualityEvaluator.KidSums> sums = new ArrayList<>();
+        for (LaneRun r : runs) {
+            QualityEvaluator.KidSums k = r.quality.kidSums();
+            if (k != null && r.status != LaneStatus.FAILED) {
+                lanes.add(r);
+                sums.add(k);
+            }
+        }
+        int n = sums.stream().mapToInt(k -> k.sums().n()).max().orElse(0);
+        List<Integer> ranked = new ArrayList<>();
+        for (int i = 0; i < sums.size(); i++) {
+            if (sums.get(i).sums().n() == n && (ranked.isEmpty()
+                    || sums.get(i).reference() == sums.get(ranked.get(0)).reference())) {
+                ranked.add(i);
+            }
+        }
+        for (LaneRun r : runs) {
+            r.lastRank = Map.of();
+        }
+        if (ranked.size() < 2) {
+            return;
+        }
+        int[] better = new int[ranked.size()];
+        boolean[] resolved = new boolean[ranked.size()];
+        for (int a = 0; a < ranked.size(); a++) {
+            for (int b = a + 1; b < ranked.size(); b++) {
+                QualityEvaluator.KidSums ka = sums.get(ranked.get(a));
+                QualityEvaluator.KidSums kb = sums.get(ranked.get(b));
+                org.flowbench.engine.metrics.KidEstimator.Estimate d = ka.reference().difference(ka.sums(),
+                        kb.sums(), 0.95);
+                if (d.lo() > 0) { // a's KID is higher: b is better
+                    better[a]++;
+                } else if (d.hi() < 0) {
+                    better[b]++;
+                } else {
+                    continue;
+                }
+                resolved[a] = true;
+                resolved[b] = true;
+            }
+        }
+        for (int a = 0; a < ranked.size(); a++) {
+            lanes.get(ranked.get(a)).lastRank = Map.of("kidRank", 1.0 + better[a], "kidRankResolved",
+                    resolved[a] ? 1.0 : 0.0);
         }
     }
 

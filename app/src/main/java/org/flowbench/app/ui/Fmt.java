@@ -47,4 +47,20 @@ final class Fmt {
         }
         return num(v, d);
     }
+
+    /**
+     * A value and its interval in little room: every number with the decimals that give the largest of them
+     * {@code sig} significant digits ("-3.7 [-34.1, 27.5]", "219 [190, 260]"); the value alone without an interval.
+     */
+    static String compactInterval(double v, double lo, double hi, int sig) {
+        if (!Double.isFinite(v)) {
+            return "—";
+        }
+        if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
+            return sig(v, sig);
+        }
+        double largest = Math.max(Math.abs(v), Math.max(Math.abs(lo), Math.abs(hi)));
+        int d = decimals(largest, sig);
+        return num(v, d) + " [" + num(lo, d) + ", " + num(hi, d) + "]";
+    }
 }

@@ -35,8 +35,10 @@ public final class LaneColumn extends VBox {
     private final Label rank = new Label();
     private final Label stale = new Label();
     private final MainViewModel vm;
-    private final Label fidName = new Label("FID [95 %]");
-    private final Label kidName = new Label("KID×10³ [95 %]");
+    private final Label fidName = new Label("FID");
+    private final Label kidName = new Label("KID");
+    private final Label latencyName = new Label("ms / image");
+    private final Tooltip latencyTip = new Tooltip();
     private final Label modes = value();
     private final Label images = value();
     private final Label cost = value();
@@ -83,10 +85,13 @@ public final class LaneColumn extends VBox {
         grid.setVgap(1);
         addRow(grid, 0, "images", images, "NFE", nfe);
         addRow(grid, 1, "img/s", ips, "mode TV", modes);
-        addWide(grid, 2, new Label("ms p50/p95"), latency);
+        addWide(grid, 2, latencyName, latency);
         addWide(grid, 3, kidName, kid);
         addWide(grid, 4, fidName, fid);
-        addWide(grid, 5, new Label("FID at 10k"), predicted);
+        addWide(grid, 5, new Label("FID@10k"), predicted);
+        String intervals = "values in brackets: 95 % interval (docs/metrics.md)";
+        kidName.setTooltip(new Tooltip("KID, unbiased at every N; " + intervals));
+        fidName.setTooltip(new Tooltip("FID at this N (biased upwards at small N); " + intervals));
         addWide(grid, 6, new Label("cost / img"), cost);
         kid.setId("kid");
         fid.setId("fid");
@@ -247,21 +252,40 @@ public final class LaneColumn extends VBox {
         images.setText(Fmt.num(lane.metric("images"), 0));
         nfe.setText(Fmt.num(lane.metric("nfePerImage"), 1));
         double p50 = lane.metric("p50Ms");
-        double p95 = lane.metric("p95Ms");
-        latency.setText(Double.isFinite(p50) ? Fmt.sig(p50, 4) + " / " + Fmt.sig(p95, 4)
-                : Double.isFinite(lane.metric("meanMs")) ? Fmt.sig(lane.metric("meanMs"), 4) + " mean" : "—");
+        double mean = lane.metric("meanMs");
+        double batches = lane.metric("latencyBatches");
+        if (Double.isFinite(p50)) {
+            // percentiles only from enough batches (images of one batch finish together)
+            latencyName.setText("ms p50/95/99");
+            latency.setText(Fmt.sig(p50, 3) + " / " + Fmt.sig(lane.metric("p95Ms"), 3) + " / "
+                    + Fmt.sig(lane.metric("p99Ms"), 3));
+        } else {
+            latencyName.setText("ms / image");
+            latency.setText(!Double.isFinite(mean) ? "—" : Fmt.sig(mean, 3) + " mean"
+                    + (Double.isFinite(lane.metric("maxMs")) ? ", max " + Fmt.sig(lane.metric("maxMs"), 3) : ""));
+        }
+        double load = lane.metric("loadPerCore");
+        latencyTip.setText((Double.isFinite(batches) ? Fmt.num(batches, 0) + " timed batches after the first (cold) "
+                + "one; percentiles from 20" : "") + (Double.isFinite(load) ? String.format(java.util.Locale.ROOT,
+                "%nmachine load %.2f per core when measured%s", load, load > 1 ? ": other work shared the machine"
+                : "") : ""));
+        latency.setTooltip(latencyTip);
         double ipsV = lane.metric("imagesPerSecond");
         ips.setText(Double.isFinite(ipsV) && ipsV >= 100 ? Fmt.num(ipsV, 0) : Fmt.sig(ipsV, 2));
         double f = lane.metric("fid");
         double fidMinN = lane.metric("fidMinN");
         fid.setText(!Double.isFinite(f) && Double.isFinite(fidMinN)
-                ? "not estimable (N < " + Fmt.num(fidMinN, 0) + ")"
-                : Fmt.withInterval(f, lane.metric("fidLow"), lane.metric("fidHigh"), 4));
-        // KID in thousandths, as it is usually quoted
-        kid.setText(Fmt.withInterval(1e3 * lane.metric("kid"), 1e3 * lane.metric("kidLow"),
-                1e3 * lane.metric("kidHigh"), 3));
+                ? "n/a below N = " + Fmt.num(fidMinN, 0)
+                : Fmt.compactInterval(f, lane.metric("fidLow"), lane.metric("fidHigh"), 3));
+        double k = lane.metric("kid");
+        double kLo = lane.metric("kidLow");
+        double kHi = lane.metric("kidHigh");
+        // small KIDs in thousandths, as they are usually quoted
+        double scale = Math.max(Math.abs(k), Math.max(Math.abs(kLo), Math.abs(kHi))) < 0.1 ? 1e3 : 1;
+        kidName.setText(scale == 1 ? "KID" : "KID×10³");
+        kid.setText(Fmt.compactInterval(scale * k, scale * kLo, scale * kHi, 3));
         double r2 = lane.metric("fidFitR2");
-        predicted.setText(Fmt.withInterval(lane.metric("fidPred"), lane.metric("fidPredLow"),
+        predicted.setText(Fmt.compactInterval(lane.metric("fidPred"), lane.metric("fidPredLow"),
                 lane.metric("fidPredHigh"), 3) + (Double.isFinite(r2) && r2 < 0.8 ? " poor fit" : ""));
         predictedTip.setText(String.format(java.util.Locale.ROOT,
                 "FID predicted at N = 10 000 from a + b/N fitted to this run (R² %.3f); FID∞ %s", r2,
@@ -290,9 +314,11 @@ public final class LaneColumn extends VBox {
     void setRank(String text) {
         if (!text.equals(rank.getText())) {
             rank.setText(text);
-            rank.setTooltip(text.isEmpty() ? null : new Tooltip(text.equals("not resolved")
-                    ? "No other lane's interval separates from this one's: the order is not resolved at this N"
-                    : "1 + the number of lanes whose interval lies entirely better than this one's"));
+            rank.setTooltip(text.isEmpty() ? null : new Tooltip((text.equals("not resolved")
+                    ? "No other lane is certainly better or worse: the order is not resolved at this N"
+                    : "1 + the number of lanes certainly better than this one")
+                    + "\n(KID compared with each other lane image by image, on the same noises and prompts: a 95 %"
+                    + " interval of the difference that excludes 0; docs/metrics.md)"));
         }
     }
 

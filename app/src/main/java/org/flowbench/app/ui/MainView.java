@@ -128,10 +128,11 @@ public final class MainView extends BorderPane {
         refreshRanks();
     }
 
-    /** Rank badges where the lanes' headline intervals separate (QualityRanking). */
+    /** Rank badges where the lanes' figures separate (QualityRanking). */
     private void refreshRanks() {
         List<LaneViewModel> ls = List.copyOf(vm.lanes());
-        List<String> badges = QualityRanking.badges(ls.stream().map(l -> QualityRanking.headline(l::metric)).toList());
+        List<String> badges = QualityRanking.badgesFor(ls.stream()
+                .map(l -> (java.util.function.ToDoubleFunction<String>) l::metric).toList());
         for (int k = 0; k < ls.size(); k++) {
             LaneColumn c = columns.get(ls.get(k));
             if (c != null) {

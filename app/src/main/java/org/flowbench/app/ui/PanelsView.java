@@ -272,9 +272,16 @@ public final class PanelsView extends TabPane {
         List<XYChart.Series<Number, Number>> cs = new ArrayList<>();
         List<XYChart.Data<String, Number>> p50Data = new ArrayList<>();
         List<XYChart.Data<String, Number>> p95Data = new ArrayList<>();
-        boolean havePercentiles = vm.lanes().stream().anyMatch(l -> Double.isFinite(l.metric("p50Ms")));
+        // percentiles only when every timed lane has enough batches for them; otherwise mean and slowest batch
+        List<LaneViewModel> timed = vm.lanes().stream().filter(l -> Double.isFinite(l.metric("meanMs"))).toList();
+        boolean havePercentiles = !timed.isEmpty() && timed.stream().allMatch(l -> Double.isFinite(l.metric("p50Ms")));
         p50.setName(havePercentiles ? "p50 ms/image" : "mean ms/image");
-        p95.setName("p95 ms/image");
+        p95.setName(havePercentiles ? "p95 ms/image" : "slowest batch, ms/image");
+        double load = timed.stream().mapToDouble(l -> l.metric("loadPerCore")).filter(Double::isFinite).max()
+                .orElse(Double.NaN);
+        latencyChart.setTitle(Double.isFinite(load) ? String.format(java.util.Locale.ROOT,
+                "machine load up to %.2f per core while timed%s", load, load > 1 ? " (other work shared the machine)"
+                : "") : null);
         String costMetric = costMetricOf(costAxis.getValue());
         cX.setLabel(costAxis.getValue());
         cY.setLabel(qY.getLabel());
@@ -302,7 +309,7 @@ public final class PanelsView extends TabPane {
             if (Double.isFinite(lat)) {
                 p50Data.add(new XYChart.Data<>(l.name(), lat));
             }
-            double l95 = l.metric("p95Ms");
+            double l95 = havePercentiles ? l.metric("p95Ms") : l.metric("maxMs");
             if (Double.isFinite(l95)) {
                 p95Data.add(new XYChart.Data<>(l.name(), l95));
             }

@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Which quality figure heads a lane, and how lanes rank by it where their intervals allow (docs/metrics.md). Below
- * {@value #FID_FROM} images the headline is KID: unbiased, so its value at small N already estimates the large-N
- * figure, where FID's bias dominates. From there on it is FID. A lane is ranked only against lanes with the same
- * headline, and only by intervals that do not overlap: its rank is one plus the number of lanes certainly better;
- * a lane no interval separates from any other is "not resolved".
+ * Which quality figure heads a lane, and how lanes rank (docs/metrics.md). Below {@value #FID_FROM} images the
+ * headline is KID: unbiased, so its value at small N already estimates the large-N figure, where FID's bias
+ * dominates. From there on it is FID. Ranks come from the run's paired KID comparisons when it has them
+ * ({@code kidRank}, {@code kidRankResolved}: lanes compared image by image, see Session); otherwise a lane is ranked
+ * only against lanes with the same headline and only by intervals that do not overlap. Either way its rank is one
+ * plus the number of lanes certainly better, and a lane nothing separates from any other is "not resolved".
  */
 final class QualityRanking {
     static final int FID_FROM = 2000;
@@ -35,6 +36,26 @@ final class QualityRanking {
         double lo = metric.applyAsDouble(name + "Low");
         double hi = metric.applyAsDouble(name + "High");
         return Double.isFinite(v) && Double.isFinite(lo) && Double.isFinite(hi) ? new Headline(name, v, lo, hi) : null;
+    }
+
+    /** The badge from the run's paired comparison ("rank k" or "not resolved"), or null when it has none. */
+    static String pairedBadge(ToDoubleFunction<String> metric) {
+        double rank = metric.applyAsDouble("kidRank");
+        if (!Double.isFinite(rank)) {
+            return null;
+        }
+        return metric.applyAsDouble("kidRankResolved") > 0 ? "rank " + (long) rank : "not resolved";
+    }
+
+    /** Badges for these lanes: paired ranks where the run has them, interval ranks of the headlines otherwise. */
+    static List<String> badgesFor(List<ToDoubleFunction<String>> lanes) {
+        List<String> byInterval = badges(lanes.stream().map(QualityRanking::headline).toList());
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lanes.size(); i++) {
+            String paired = pairedBadge(lanes.get(i));
+            out.add(paired != null ? paired : byInterval.get(i));
+        }
+        return out;
     }
 
     /**

@@ -44,7 +44,10 @@ class SessionTest {
         assertTrue(s.stats(1).get("fidLow") <= fidHeun && fidHeun <= s.stats(1).get("fidHigh") * 1.5,
                 "interval around the estimate");
         assertTrue(Double.isFinite(s.stats(0).get("kid")));
-        assertTrue(s.stats(0).get("p50Ms") > 0 && s.stats(0).get("p95Ms") >= s.stats(0).get("p50Ms"));
+        // few batches: a mean and the slowest batch per image, no percentiles that would only repeat them
+        assertTrue(s.stats(0).get("meanMs") > 0 && s.stats(0).get("maxMs") >= s.stats(0).get("meanMs") * 0.5);
+        assertTrue(Double.isNaN(s.stats(0).get("p50Ms")), "no percentiles from " + s.stats(0).get("latencyBatches")
+                + " batches");
         assertTrue(events.get(0) instanceof SessionEvent.Started);
         assertTrue(events.get(events.size() - 1) instanceof SessionEvent.Finished);
         assertTrue(events.stream().anyMatch(e -> e instanceof SessionEvent.Preview), "previews emitted");

@@ -86,10 +86,15 @@ class FashionWorkbenchGuiTest {
             assertTrue(Double.isFinite(kid) && l.metric("kidLow") <= kid && kid <= l.metric("kidHigh"),
                     l.name() + " KID " + kid);
             Label fidLabel = (Label) view.columns().get(l).lookup("#fid");
-            assertEquals("not estimable (N < 129)", fidLabel.getText());
+            assertEquals("n/a below N = 129", fidLabel.getText());
             assertTrue(((Label) view.columns().get(l).lookup("#kid")).getText().contains("["));
         }
         assertTrue(previews.get() > 0, "intermediate previews reached the view");
+        // the two lanes are also compared image by image (paired KID): each has a rank from it
+        for (LaneViewModel l : vm.lanes()) {
+            double rank = l.metric("kidRank");
+            assertTrue(rank == 1 || rank == 2, l.name() + " paired rank " + rank);
+        }
         // fewer steps, worse samples: Euler 2 is further from the test set than Euler 4 even at N 8
         assertTrue(vm.lanes().get(0).metric("kid") > vm.lanes().get(1).metric("kid"),
                 "KID Euler 2 " + vm.lanes().get(0).metric("kid") + " vs Euler 4 " + vm.lanes().get(1).metric("kid"));

@@ -241,7 +241,7 @@ class MainViewModelTest {
         assertEquals(LaneStatus.DONE, h.statusProperty().get());
         assertEquals(400, h.metric("images"));
         assertEquals(16.0, h.metric("nfePerImage"));
-        assertTrue(Double.isFinite(h.metric("fid")) && Double.isFinite(h.metric("p50Ms")));
+        assertTrue(Double.isFinite(h.metric("fid")) && Double.isFinite(h.metric("meanMs")));
         assertEquals(4, h.history().size(), "one point per batch of 100");
         assertEquals(800, h.samplesProperty().get().length);
         assertEquals(1, vm.seedProperty().get(), "INCREMENT moved the seed on");

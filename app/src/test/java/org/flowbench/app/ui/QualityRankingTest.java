@@ -27,6 +27,20 @@ class QualityRankingTest {
     }
 
     @Test
+    void pairedRanksComeFirst() {
+        Map<String, Double> paired = Map.of("kidRank", 2.0, "kidRankResolved", 1.0, "kid", 1.0, "kidLow", 0.0,
+                "kidHigh", 2.0);
+        Map<String, Double> unresolved = Map.of("kidRank", 1.0, "kidRankResolved", 0.0, "kid", 1.1, "kidLow", 0.1,
+                "kidHigh", 2.1);
+        Map<String, Double> intervalsOnly = Map.of("kid", 5.0, "kidLow", 4.5, "kidHigh", 5.5);
+        java.util.function.ToDoubleFunction<String> a = k -> paired.getOrDefault(k, Double.NaN);
+        java.util.function.ToDoubleFunction<String> b = k -> unresolved.getOrDefault(k, Double.NaN);
+        java.util.function.ToDoubleFunction<String> c = k -> intervalsOnly.getOrDefault(k, Double.NaN);
+        assertEquals(List.of("rank 2", "not resolved", "rank 3"), QualityRanking.badgesFor(List.of(a, b, c)));
+        assertNull(QualityRanking.pairedBadge(c));
+    }
+
+    @Test
     void kidHeadsSmallRunsAndFidLargeOnes() {
         Map<String, Double> small = Map.of("images", 64.0, "kid", 0.01, "kidLow", 0.005, "kidHigh", 0.015,
                 "fid", 80.0, "fidLow", 70.0, "fidHigh", 95.0);

@@ -59,8 +59,16 @@ public final class KidEstimator {
         return out;
     }
 
-    /** The estimate for the first n rows of gen (n × d), with a two-sided interval at {@code level}. */
-    public Estimate estimate(double[] gen, int n, double level) {
+    /**
+     * The kernel sums of a generated set against this reference, from which its KID, its interval and paired
+     * differences with other sets follow in O(n + m): row sums of the generated pairs, row and column sums of the
+     * cross kernel, and their totals.
+     */
+    public record Sums(int n, double[] genRowSums, double genPairSum, double[] crossRow, double[] crossCol,
+            double cross) {}
+
+    /** The kernel sums of the first n rows of gen (n × d); n ≥ 3. */
+    public Sums sums(double[] gen, int n) {
         if (n < 3) {
             throw new FlowbenchException("KID with an interval needs at least 3 generated samples (have " + n + ")");
         }
@@ -81,23 +89,63 @@ public final class KidEstimator {
             crossRow[i] = s;
             cross += s;
         }
-        double a = genPairSum / ((double) n * (n - 1));
+        return new Sums(n, genRowSums, genPairSum, crossRow, crossCol, cross);
+    }
+
+    /** The estimate for the first n rows of gen (n × d), with a two-sided interval at {@code level}. */
+    public Estimate estimate(double[] gen, int n, double level) {
+        return estimate(sums(gen, n), level);
+    }
+
+    public Estimate estimate(Sums g, double level) {
+        int n = g.n();
+        double a = g.genPairSum() / ((double) n * (n - 1));
         double b = refPairSum / ((double) m * (m - 1));
-        double kid = a + b - 2 * cross / ((double) n * m);
+        double kid = a + b - 2 * g.cross() / ((double) n * m);
         double[] leaveGen = new double[n];
         for (int i = 0; i < n; i++) {
-            leaveGen[i] = (genPairSum - 2 * genRowSums[i]) / ((double) (n - 1) * (n - 2)) + b
-                    - 2 * (cross - crossRow[i]) / ((double) (n - 1) * m);
+            leaveGen[i] = (g.genPairSum() - 2 * g.genRowSums()[i]) / ((double) (n - 1) * (n - 2)) + b
+                    - 2 * (g.cross() - g.crossRow()[i]) / ((double) (n - 1) * m);
         }
         double[] leaveRef = new double[m];
         for (int j = 0; j < m; j++) {
             leaveRef[j] = a + (refPairSum - 2 * refRowSums[j]) / ((double) (m - 1) * (m - 2))
-                    - 2 * (cross - crossCol[j]) / ((double) n * (m - 1));
+                    - 2 * (g.cross() - g.crossCol()[j]) / ((double) n * (m - 1));
         }
-        double var = jackknifeVariance(leaveGen) + jackknifeVariance(leaveRef);
-        double se = Math.sqrt(var);
+        return interval(kid, jackknifeVariance(leaveGen) + jackknifeVariance(leaveRef), n, level);
+    }
+
+    /**
+     * KID(a) − KID(b) for two generated sets whose rows are paired (row i of both made from the same noise and
+     * prompt, as lanes of one run are), with a jackknife interval that leaves out pair i from both sets at once.
+     * Paired rows are alike, so most of their sampling noise cancels in the difference: lanes whose own KID
+     * intervals overlap can still be told apart. The reference-only term cancels exactly.
+     */
+    public Estimate difference(Sums a, Sums b, double level) {
+        if (a.n() != b.n()) {
+            throw new IllegalArgumentException("paired sets need the same size (" + a.n() + " and " + b.n() + ")");
+        }
+        int n = a.n();
+        double pairs = (a.genPairSum() - b.genPairSum()) / ((double) n * (n - 1));
+        double delta = pairs - 2 * (a.cross() - b.cross()) / ((double) n * m);
+        double[] leavePair = new double[n];
+        for (int i = 0; i < n; i++) {
+            leavePair[i] = (a.genPairSum() - 2 * a.genRowSums()[i] - b.genPairSum() + 2 * b.genRowSums()[i])
+                    / ((double) (n - 1) * (n - 2))
+                    - 2 * (a.cross() - a.crossRow()[i] - b.cross() + b.crossRow()[i]) / ((double) (n - 1) * m);
+        }
+        double[] leaveRef = new double[m];
+        for (int j = 0; j < m; j++) {
+            leaveRef[j] = pairs - 2 * (a.cross() - a.crossCol()[j] - b.cross() + b.crossCol()[j])
+                    / ((double) n * (m - 1));
+        }
+        return interval(delta, jackknifeVariance(leavePair) + jackknifeVariance(leaveRef), n, level);
+    }
+
+    private Estimate interval(double value, double variance, int n, double level) {
+        double se = Math.sqrt(variance);
         double z = Normal.quantile(0.5 + level / 2);
-        return new Estimate(kid, kid - z * se, kid + z * se, se, n, m);
+        return new Estimate(value, value - z * se, value + z * se, se, n, m);
     }
 
     /** Delete-one jackknife variance (n−1)/n · Σ (θ₋ᵢ − θ̄)². */

@@ -45,7 +45,7 @@ public final class LatencyRecorder {
     /** A point-in-time summary. Times in milliseconds; NaN where there is no data yet. */
     public record Snapshot(double coldBatchMs, double coldPerImageMs, long warmBatches, double batchP50Ms,
             double batchP95Ms, double batchP99Ms, double imageP50Ms, double imageP95Ms, double imageP99Ms,
-            double imagesPerSecond, double nfePerImage, long images, long peakRssBytes, long rssBytes) {}
+            double imageMaxMs, double imagesPerSecond, double nfePerImage, long images, long peakRssBytes, long rssBytes) {}
 
     public synchronized Snapshot snapshot() {
         long[] mem = memory();
@@ -61,6 +61,7 @@ public final class LatencyRecorder {
                 warm ? imageWarm.getValueAtPercentile(50) / 1e6 : nan,
                 warm ? imageWarm.getValueAtPercentile(95) / 1e6 : nan,
                 warm ? imageWarm.getValueAtPercentile(99) / 1e6 : nan,
+                warm ? imageWarm.getMaxValue() / 1e6 : nan,
                 warm && warmNanos > 0 ? warmImages * 1e9 / warmNanos : nan,
                 totalImages == 0 ? nan : (double) totalNfe / totalImages,
                 totalImages,
