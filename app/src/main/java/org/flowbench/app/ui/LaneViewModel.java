@@ -152,7 +152,42 @@ public final class LaneViewModel {
         savedMetrics.set(r.metrics());
         record.set(r.record());
         progress.set(r.status().equals("done") ? 1 : 0);
+        history.clear();
+        for (Map<String, Double> h : r.history()) {
+            Double n = h.get("images");
+            if (n != null && n > 0) {
+                Map<String, Double> q = new java.util.LinkedHashMap<>(h);
+                q.remove("images");
+                history.add(new LaneStats(n.longValue(), Double.NaN, 0, q, Map.of(), new double[0], 0, Map.of()));
+            }
+        }
     }
+
+    /** The quality-vs-N history as saved with a project (at most {@value #SAVED_POINTS} points, the last kept). */
+    java.util.List<Map<String, Double>> historyPoints() {
+        java.util.List<Map<String, Double>> out = new java.util.ArrayList<>();
+        int stride = Math.max(1, (history.size() + SAVED_POINTS - 1) / SAVED_POINTS);
+        for (int i = 0; i < history.size(); i++) {
+            if (i % stride != 0 && i != history.size() - 1) {
+                continue;
+            }
+            LaneStats st = history.get(i);
+            Map<String, Double> point = new java.util.LinkedHashMap<>();
+            point.put("images", (double) st.images());
+            for (String k : LaneResult.HISTORY_METRICS) {
+                double v = st.get(k);
+                if (Double.isFinite(v)) {
+                    point.put(k, v);
+                }
+            }
+            if (point.size() > 1) {
+                out.add(point);
+            }
+        }
+        return out;
+    }
+
+    static final int SAVED_POINTS = 200;
 
     /** The cost counters a lane header and the quality-vs-cost axis offer besides the NFE, in this order. */
     public static final java.util.List<String> COST_COUNTERS = java.util.List.of(

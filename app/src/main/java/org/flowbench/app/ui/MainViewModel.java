@@ -256,7 +256,17 @@ public final class MainViewModel {
         return new Project(Project.SCHEMA_VERSION, projectName.get(), u.modelRefProperty().get(), u.modelHash(),
                 u.promptProperty().get(), u.nProperty().get(), u.batchProperty().get(), u.seedProperty().get(),
                 u.seedPolicyProperty().get(), u.previewEveryProperty().get(), u.referenceStatsProperty().get(), specs,
-                lastResults);
+                withHistories(lastResults));
+    }
+
+    /** The results with each lane's quality-vs-N history, so that the chart is saved with the project. */
+    private List<LaneResult> withHistories(List<LaneResult> results) {
+        List<LaneResult> out = new ArrayList<>();
+        for (LaneResult r : results) {
+            LaneViewModel l = lanes.stream().filter(x -> x.name().equals(r.lane())).findFirst().orElse(null);
+            out.add(l == null || l.history().isEmpty() ? r : r.withHistory(l.historyPoints()));
+        }
+        return out;
     }
 
     public void load(Project p) {

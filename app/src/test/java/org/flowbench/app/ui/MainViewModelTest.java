@@ -14,6 +14,7 @@ import org.flowbench.app.project.LaneSpec;
 import org.flowbench.app.project.Project;
 import org.flowbench.app.project.SeedPolicy;
 import org.flowbench.app.project.Workspace;
+import org.flowbench.app.session.LaneStats;
 import org.flowbench.app.session.LaneStatus;
 import org.flowbench.app.testing.FakeImageModel;
 import org.flowbench.engine.model.Models;
@@ -273,6 +274,11 @@ class MainViewModelTest {
         assertEquals(fid, other.lanes().get(1).metric("fid"), 1e-12);
         assertEquals(LaneStatus.DONE, other.lanes().get(1).statusProperty().get());
         assertEquals(List.of(saved.toAbsolutePath()), other.recent());
+        // the quality-vs-N history comes back with the project: same points, same figures
+        LaneViewModel back = other.lanes().get(1);
+        assertEquals(h.history().stream().map(LaneStats::images).toList(),
+                back.history().stream().map(LaneStats::images).toList());
+        assertEquals(h.history().get(1).get("fid"), back.history().get(1).get("fid"), 1e-12);
         org.junit.jupiter.api.Assertions.assertArrayEquals(h.samplesProperty().get(),
                 other.lanes().get(1).samplesProperty().get(), 0, "samples saved next to the project, bit for bit");
     }
