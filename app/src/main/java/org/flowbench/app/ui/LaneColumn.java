@@ -145,7 +145,7 @@ public final class LaneColumn extends VBox {
         });
         getChildren().addAll(top, sub, prog, grid, stale, message, canvas, wipeRow);
         setPadding(new Insets(8));
-        setMaxWidth(256);
+        fitWidth(MAX_WIDTH);
         lane.statusProperty().addListener((o, a, b) -> refreshHeader());
         lane.statsProperty().addListener((o, a, b) -> refreshHeader());
         lane.savedMetricsProperty().addListener((o, a, b) -> refreshHeader());
@@ -220,7 +220,7 @@ public final class LaneColumn extends VBox {
         g.add(v1, 1, row);
         g.add(b, 2, row);
         g.add(v2, 3, row);
-        v1.setMinWidth(58);
+        v1.setMinWidth(40);
         v2.setMinWidth(Region.USE_PREF_SIZE);
     }
 
@@ -308,6 +308,27 @@ public final class LaneColumn extends VBox {
             message.setText(shown);
             message.setTooltip(s == LaneStatus.FAILED && m != null ? new Tooltip(m) : null);
         }
+    }
+
+    /** The widest a lane column gets, and the narrowest before the lane strip scrolls instead. */
+    static final double MAX_WIDTH = 256;
+    static final double MIN_WIDTH = 200;
+
+    /** Fits the column (and its image grid, which scales with it) to {@code width} pixels. */
+    void fitWidth(double width) {
+        double w = Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, Math.floor(width)));
+        if (w == getMaxWidth()) {
+            return;
+        }
+        setMaxWidth(w);
+        setPrefWidth(w);
+        setMinWidth(w);
+        double inner = w - 20;
+        canvas.setWidth(inner);
+        canvas.setHeight(inner);
+        canvas.invalidate();
+        message.setMaxWidth(inner);
+        stale.setMaxWidth(inner);
     }
 
     /** The lane's rank badge (from {@link QualityRanking}; empty for none). */

@@ -51,6 +51,7 @@ public final class MainView extends BorderPane {
     private final MainViewModel vm;
     private final Stage stage;
     private final HBox laneStrip = new HBox();
+    private ScrollPane lanesScroll;
     private final PanelsView panels;
     private final InspectorView inspector;
     private final Map<LaneViewModel, LaneColumn> columns = new HashMap<>();
@@ -77,6 +78,9 @@ public final class MainView extends BorderPane {
         ScrollPane lanesScroll = new ScrollPane(laneStrip);
         lanesScroll.setFitToHeight(true);
         lanesScroll.setId("lanes-scroll");
+        // columns share the width down to a minimum, then the strip scrolls
+        lanesScroll.viewportBoundsProperty().addListener((o, a, b) -> fitColumns(b.getWidth()));
+        this.lanesScroll = lanesScroll;
         SplitPane center = new SplitPane(lanesScroll, panels);
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.62);
@@ -126,6 +130,19 @@ public final class MainView extends BorderPane {
             i++;
         }
         refreshRanks();
+        if (lanesScroll != null) {
+            fitColumns(lanesScroll.getViewportBounds().getWidth());
+        }
+    }
+
+    private void fitColumns(double viewport) {
+        int k = columns.size();
+        if (k == 0 || viewport <= 0) {
+            return;
+        }
+        javafx.geometry.Insets pad = laneStrip.getPadding();
+        double each = (viewport - pad.getLeft() - pad.getRight() - laneStrip.getSpacing() * (k - 1)) / k;
+        columns.values().forEach(c -> c.fitWidth(each));
     }
 
     /** Rank badges where the lanes' figures separate (QualityRanking). */
@@ -375,18 +392,24 @@ public final class MainView extends BorderPane {
     }
 
     private void shortcutsDialog() {
-        StringBuilder sb = new StringBuilder();
-        for (String[] s : SHORTCUTS) {
-            sb.append(String.format("%-14s %s%n", s[0], s[1]));
+        // a grid of labels sized to its content: the dialog grows to fit every row, nothing is clipped
+        javafx.scene.layout.GridPane g = new javafx.scene.layout.GridPane();
+        g.setHgap(16);
+        g.setVgap(4);
+        g.setId("shortcuts");
+        for (int i = 0; i < SHORTCUTS.length; i++) {
+            javafx.scene.control.Label key = new javafx.scene.control.Label(SHORTCUTS[i][0]);
+            key.setStyle("-fx-font-family: monospace; -fx-font-weight: bold;");
+            g.add(key, 0, i);
+            g.add(new javafx.scene.control.Label(SHORTCUTS[i][1]), 1, i);
         }
         Alert a = new Alert(Alert.AlertType.INFORMATION);
         a.setTitle("Keyboard shortcuts");
         a.setHeaderText("Keyboard shortcuts");
-        javafx.scene.control.TextArea ta = new javafx.scene.control.TextArea(sb.toString());
-        ta.setEditable(false);
-        ta.setStyle("-fx-font-family: monospace;");
-        ta.setPrefRowCount(SHORTCUTS.length + 1);
-        a.getDialogPane().setContent(ta);
+        a.getDialogPane().setContent(g);
+        a.getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        a.getDialogPane().setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        a.setResizable(true);
         a.initOwner(stage);
         a.show();
     }

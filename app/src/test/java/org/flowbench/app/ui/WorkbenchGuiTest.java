@@ -282,6 +282,36 @@ class WorkbenchGuiTest {
                 .map(e -> e.getValue() + "× " + e.getKey()).toList());
     }
 
+    /**
+     * Lanes share the width: at 1600 px six lanes fit side by side with their image grids scaled down; a seventh
+     * makes the strip scroll instead of squeezing the columns further.
+     */
+    @Test
+    void lanesFitTheWindowThenScroll(FxRobot robot) throws Exception {
+        Stage stage = (Stage) view.getScene().getWindow();
+        java.util.function.IntFunction<List<LaneSpec>> lanes = k -> java.util.stream.IntStream.range(0, k)
+                .mapToObj(i -> new LaneSpec("E" + (i + 1), "euler", Map.of("steps", String.valueOf(i + 1))))
+                .toList();
+        robot.interact(() -> {
+            stage.setWidth(1600);
+            stage.setHeight(1000);
+            vm.load(Project.analyticComparison().withLanes(lanes.apply(6)));
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.ScrollPane scroll = robot.lookup("#lanes-scroll").queryAs(javafx.scene.control.ScrollPane.class);
+        double viewport = scroll.getViewportBounds().getWidth();
+        assertTrue(view.laneStrip().getWidth() <= viewport + 1, "six lanes fit: strip " + view.laneStrip().getWidth()
+                + " in " + viewport);
+        LaneColumn first = view.columns().get(vm.lanes().get(0));
+        assertTrue(first.getWidth() < LaneColumn.MAX_WIDTH && first.getWidth() >= LaneColumn.MIN_WIDTH,
+                "columns narrowed to fit: " + first.getWidth());
+        assertTrue(first.canvas().getWidth() <= first.getWidth() - 16, "the image grid scales with its column");
+        robot.interact(() -> vm.load(Project.analyticComparison().withLanes(lanes.apply(7))));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(view.laneStrip().getWidth() > scroll.getViewportBounds().getWidth(), "seven lanes scroll");
+        assertEquals(LaneColumn.MIN_WIDTH, view.columns().get(vm.lanes().get(6)).getWidth(), 0.5);
+    }
+
     @Test
     void imageModelShowsAGrid(FxRobot robot) throws Exception {
         robot.interact(() -> vm.load(new Project(1, "img", FakeImageModel.REF, null, "", 32, 16, 0, SeedPolicy.FIXED,
