@@ -156,8 +156,11 @@ public final class LaneColumn extends VBox {
                 progress.setProgress(b.doubleValue());
             }
         });
-        lane.etaSecondsProperty().addListener((o, a, b) -> {
-            String t = Fmt.eta(b.doubleValue());
+        // the lane's share done; the run's one ETA is in the status bar (lanes take turns, so a lane's own
+        // remaining compute is not the time until it is done)
+        lane.progressProperty().addListener((o, a, b) -> {
+            double v = b.doubleValue();
+            String t = v > 0 && v < 1 ? String.format(java.util.Locale.ROOT, "%.0f %%", 100 * v) : "";
             if (!t.equals(eta.getText())) {
                 eta.setText(t);
             }

@@ -90,6 +90,9 @@ public final class RunViewModel {
             l.resetResults();
         }
         List<LaneViewModel> runLanes = List.copyOf(lanes);
+        // lanes take turns on one worker: the run's time left is the sum of the lanes' own (one ETA for the run)
+        double[] laneEtas = new double[runLanes.size()];
+        String runningText = "Running " + runLanes.size() + " lanes on " + p.model() + " (seed " + p.seed() + ")";
         int k = runLanes.size();
         LatestWins[] progressLw = new LatestWins[k];
         LatestWins[] statsLw = new LatestWins[k];
@@ -111,6 +114,10 @@ public final class RunViewModel {
                     l.progressProperty().set(pr.total() > 0 ? pr.done() / (double) pr.total() : 0);
                     l.etaSecondsProperty().set(pr.etaSeconds());
                     l.statusProperty().set(org.flowbench.app.session.LaneStatus.RUNNING);
+                    laneEtas[pr.lane()] = Double.isFinite(pr.etaSeconds()) ? pr.etaSeconds() : 0;
+                    if (running.get()) {
+                        status.set(runningText + " · " + Fmt.eta(java.util.Arrays.stream(laneEtas).sum()));
+                    }
                 });
             } else if (e instanceof SessionEvent.Preview pv) {
                 LaneViewModel l = runLanes.get(pv.lane());
@@ -164,6 +171,7 @@ public final class RunViewModel {
                         l.progressProperty().set(1);
                     }
                     l.etaSecondsProperty().set(Double.NaN);
+                    laneEtas[lf.lane()] = 0;
                 });
             } else if (e instanceof SessionEvent.Finished f) {
                 List<LaneResult> results = holder[0].results();
@@ -173,7 +181,7 @@ public final class RunViewModel {
         holder[0] = s;
         session = s;
         running.set(true);
-        status.set("Running " + k + " lanes on " + p.model() + " (seed " + p.seed() + ")");
+        status.set(runningText);
         s.start();
         return null;
     }
