@@ -11,7 +11,6 @@ import javafx.scene.chart.BarChart;
 import javafx.scene.chart.CategoryAxis;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.ScatterChart;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
@@ -34,7 +33,7 @@ public final class PanelsView extends TabPane {
     private final ChoiceBox<String> costAxis = new ChoiceBox<>();
     private final LineChart<Number, Number> qualityChart;
     private final BarChart<String, Number> latencyChart;
-    private final ScatterChart<Number, Number> costChart;
+    private final LabelledScatterChart costChart;
     private final NumberAxis qY = new NumberAxis();
     private final NumberAxis cX = new NumberAxis();
     private final NumberAxis cY = new NumberAxis();
@@ -83,7 +82,7 @@ public final class PanelsView extends TabPane {
         latencyChart = new BarChart<>(lX, lY);
         latencyChart.setAnimated(false);
         latencyChart.setId("latency-chart");
-        costChart = new ScatterChart<>(cX, cY);
+        costChart = new LabelledScatterChart(cX, cY);
         costChart.setAnimated(false);
         costChart.setId("cost-chart");
         qNote.getStyleClass().add("panel-placeholder");
@@ -407,6 +406,18 @@ public final class PanelsView extends TabPane {
         device.add(b, 1, r);
     }
 
+    public Tab qualityTab() {
+        return qualityTab;
+    }
+
+    public Tab latencyTab() {
+        return latencyTab;
+    }
+
+    public Tab costTab() {
+        return costTab;
+    }
+
     public Tab inspectorTab() {
         return inspectorTab;
     }
@@ -419,7 +430,7 @@ public final class PanelsView extends TabPane {
         return latencyChart;
     }
 
-    public ScatterChart<Number, Number> costChart() {
+    public LabelledScatterChart costChart() {
         return costChart;
     }
 

@@ -84,9 +84,10 @@ public final class ReportExporter {
         html.append("</table>");
         figs.append("</div>");
         html.append("<h2>Samples</h2>").append(figs);
-        png(view.panels().qualityChart(), dir.resolve("img/quality-vs-n.png"));
-        png(view.panels().latencyChart(), dir.resolve("img/latency.png"));
-        png(view.panels().costChart(), dir.resolve("img/quality-vs-cost.png"));
+        PanelsView panels = view.panels();
+        chartPng(panels, panels.qualityTab(), panels.qualityChart(), dir.resolve("img/quality-vs-n.png"));
+        chartPng(panels, panels.latencyTab(), panels.latencyChart(), dir.resolve("img/latency.png"));
+        chartPng(panels, panels.costTab(), panels.costChart(), dir.resolve("img/quality-vs-cost.png"));
         html.append("<h2>Charts</h2><img src=\"img/quality-vs-n.png\"><img src=\"img/latency.png\">"
                 + "<img src=\"img/quality-vs-cost.png\"><p><a href=\"metrics.csv\">All metrics as CSV</a></p>"
                 + "</body></html>");
@@ -95,6 +96,24 @@ public final class ReportExporter {
         Path out = dir.resolve("report.html");
         AtomicFiles.write(out, page.getBytes(StandardCharsets.UTF_8));
         return out;
+    }
+
+    /**
+     * A chart as the window would show it: charts on hidden tabs are neither refreshed nor laid out (they would
+     * come out empty), so its tab is shown for the snapshot and the previous tab put back.
+     */
+    private static void chartPng(PanelsView panels, javafx.scene.control.Tab tab, Node chart, Path file)
+            throws IOException {
+        javafx.scene.control.Tab was = panels.getSelectionModel().getSelectedItem();
+        panels.getSelectionModel().select(tab);
+        panels.refresh();
+        panels.applyCss();
+        panels.layout();
+        try {
+            png(chart, file);
+        } finally {
+            panels.getSelectionModel().select(was);
+        }
     }
 
     static void png(Node n, Path file) throws IOException {

@@ -150,7 +150,28 @@ class WorkbenchGuiTest {
         });
         String html = java.nio.file.Files.readString(report.resolve("report.html"));
         assertTrue(html.contains("<td>euler</td>") && html.contains("img/lane-01.png"), html);
-        assertTrue(java.nio.file.Files.size(report.resolve("img/quality-vs-n.png")) > 1000);
+        assertEquals(List.of("euler", "heun"), view.panels().costChart().pointLabels(), "every marker is labelled");
+        for (String chart : List.of("quality-vs-n", "latency", "quality-vs-cost")) {
+            // every chart laid out and drawn, whichever tab was showing
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(report.resolve("img/" + chart + ".png")
+                    .toFile());
+            assertTrue(img.getWidth() > 300 && img.getHeight() > 150, chart + " " + img.getWidth() + "x"
+                    + img.getHeight());
+            if (!chart.equals("latency")) {
+                // the first lane's colour (#2f6fd6) is drawn: the chart holds data, not only axes
+                int lane0 = 0;
+                for (int y = 0; y < img.getHeight(); y++) {
+                    for (int x = 0; x < img.getWidth(); x++) {
+                        int rgb = img.getRGB(x, y);
+                        if (Math.abs((rgb >> 16 & 255) - 0x2f) < 12 && Math.abs((rgb >> 8 & 255) - 0x6f) < 12
+                                && Math.abs((rgb & 255) - 0xd6) < 12) {
+                            lane0++;
+                        }
+                    }
+                }
+                assertTrue(lane0 > 20, chart + ": " + lane0 + " pixels of the first lane's colour");
+            }
+        }
         assertEquals(3, java.nio.file.Files.readAllLines(report.resolve("metrics.csv")).size(), "header + 2 lanes");
 
         Path file = dir.resolve("gui.flowbench");
