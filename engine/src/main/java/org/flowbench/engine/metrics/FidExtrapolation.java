@@ -5,7 +5,8 @@ package org.flowbench.engine.metrics;
  * FID over N samples is close to {@code a + b/N}; fitting that line to the FIDs of growing prefixes of the run gives
  * the intercept a (FID∞) and the prediction {@code a + b/N*}.
  *
- * <p>Samples are dealt round-robin into {@value #CHUNKS} chunks of streaming statistics as they arrive, so the
+ * <p>Samples are dealt into {@value #CHUNKS} chunks of streaming statistics by a hash of their index as they arrive
+ * (a periodic deal would line up with the run's prompt cycle), so the
  * prefixes (chunks 1..k) cost a merge each and no features are kept. Only prefixes of at least {@value #MIN_N}
  * samples enter the fit (below that the 1/N law is not yet followed closely). The interval comes from a delete-group
  * jackknife: the chunks form {@value #GROUPS} groups, the fit is repeated without each group, and the spread of the
@@ -44,20 +45,42 @@ public final class FidExtrapolation {
         this(dim, Linalg.get());
     }
 
-    /** Adds n feature rows (n × dim); row i of the run goes to chunk i mod {@value #CHUNKS}. */
+    /**
+     * Adds n feature rows (n × dim). Row i of the run goes to a chunk chosen by a hash of i, not by i mod
+     * {@value #CHUNKS}: runs cycle through their prompts (image i has class i mod 10), and a periodic deal would give
+     * each chunk one class, so that prefixes of chunks would be prefixes of the classes.
+     */
     public synchronized void add(double[] features, int n) {
-        double[] rows = new double[((n + CHUNKS - 1) / CHUNKS) * dim];
+        int[] counts = new int[CHUNKS];
+        int[] chunkOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            chunkOf[i] = chunkOf(seen + i);
+            counts[chunkOf[i]]++;
+        }
+        double[][] rows = new double[CHUNKS][];
+        int[] filled = new int[CHUNKS];
         for (int c = 0; c < CHUNKS; c++) {
-            int chunk = (int) ((seen + c) % CHUNKS);
-            int k = 0;
-            for (int i = c; i < n; i += CHUNKS) {
-                System.arraycopy(features, i * dim, rows, k++ * dim, dim);
-            }
-            if (k > 0) {
-                chunks[chunk].addBatch(rows, k);
+            rows[c] = new double[counts[c] * dim];
+        }
+        for (int i = 0; i < n; i++) {
+            int c = chunkOf[i];
+            System.arraycopy(features, i * dim, rows[c], filled[c]++ * dim, dim);
+        }
+        for (int c = 0; c < CHUNKS; c++) {
+            if (counts[c] > 0) {
+                chunks[c].addBatch(rows[c], counts[c]);
             }
         }
         seen += n;
+    }
+
+    /** The chunk of row i: splitmix64 of i, so that no period of the run's prompts lines up with the chunks. */
+    static int chunkOf(long i) {
+        long z = i + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (int) Math.floorMod(z, (long) CHUNKS);
     }
 
     public synchronized long count() {
