@@ -96,11 +96,7 @@ public final class LaneColumn extends VBox {
         kid.setId("kid");
         fid.setId("fid");
         predicted.setId("fid-predicted");
-        message.getStyleClass().add("lane-message");
-        message.setWrapText(true);
-        message.setMaxWidth(236);
-        message.managedProperty().bind(message.textProperty().isNotEmpty());
-        message.visibleProperty().bind(message.textProperty().isNotEmpty());
+        noteLine(message, "lane-message");
         // the A/B wipe between each image's initial version and the result, for methods that have one (ReNO)
         javafx.scene.control.Slider wipe = new javafx.scene.control.Slider(0, 1, lane.wipeProperty().get());
         wipe.setId("wipe");
@@ -122,11 +118,7 @@ public final class LaneColumn extends VBox {
         });
         lane.wipeProperty().addListener((o, a, b) -> canvas.setWipe(lane.initialProperty().get(), b.doubleValue()));
         stale.setId("stale");
-        stale.getStyleClass().add("lane-stale");
-        stale.setWrapText(true);
-        stale.setMaxWidth(236);
-        stale.managedProperty().bind(stale.textProperty().isNotEmpty());
-        stale.visibleProperty().bind(stale.textProperty().isNotEmpty());
+        noteLine(stale, "lane-stale");
         vm.seedProperty().addListener((o, a, b) -> refreshHeader());
         vm.nProperty().addListener((o, a, b) -> refreshHeader());
         vm.promptProperty().addListener((o, a, b) -> refreshHeader());
@@ -204,6 +196,15 @@ public final class LaneColumn extends VBox {
     private static String toHex(Color c) {
         return String.format("#%02x%02x%02x", (int) (c.getRed() * 255), (int) (c.getGreen() * 255),
                 (int) (c.getBlue() * 255));
+    }
+
+    /** A wrapped line of text that takes no room while empty. */
+    private static void noteLine(Label l, String style) {
+        l.getStyleClass().add(style);
+        l.setWrapText(true);
+        l.setMaxWidth(236);
+        l.managedProperty().bind(l.textProperty().isNotEmpty());
+        l.visibleProperty().bind(l.textProperty().isNotEmpty());
     }
 
     private static Label value() {

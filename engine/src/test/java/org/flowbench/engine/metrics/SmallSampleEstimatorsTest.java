@@ -27,6 +27,15 @@ class SmallSampleEstimatorsTest {
         return x;
     }
 
+    /** The exact N(0, I_d) as a reference. */
+    private static Frechet.Reference standardNormal(int d) {
+        double[] eye = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            eye[i * d + i] = 1;
+        }
+        return new Frechet.Reference(new double[d], eye, d, Linalg.get());
+    }
+
     private static double k(double[] a, int i, double[] b, int j, int d) {
         double dot = 0;
         for (int c = 0; c < d; c++) {
@@ -184,11 +193,7 @@ class SmallSampleEstimatorsTest {
     @Test
     void fidIntervalAlwaysContainsItsEstimate() {
         int d = 16;
-        double[] eye = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            eye[i * d + i] = 1;
-        }
-        Frechet.Reference ref = new Frechet.Reference(new double[d], eye, d, Linalg.get());
+        Frechet.Reference ref = standardNormal(d);
         int[] ns = {12, 17, 24, 32, 64, 200};
         for (int k = 0; k < ns.length; k++) {
             for (int rep = 0; rep < 30; rep++) {
@@ -210,11 +215,7 @@ class SmallSampleEstimatorsTest {
     @Test
     void extrapolatedFidPredictsTheLargeSampleFid() {
         int d = 16;
-        double[] eye = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            eye[i * d + i] = 1;
-        }
-        Frechet.Reference ref = new Frechet.Reference(new double[d], eye, d, Linalg.get());
+        Frechet.Reference ref = standardNormal(d);
         double trueFd = 16 * 0.01 + 16 * (2.2 - 2 * Math.sqrt(1.2));
         double truth = 0;
         for (int r = 0; r < 20; r++) {
@@ -303,8 +304,7 @@ class SmallSampleEstimatorsTest {
         int d = 4;
         FidExtrapolation fx = new FidExtrapolation(d);
         fx.add(gaussian(999, d, 0, 1, 1, 0), 999);
-        Frechet.Reference ref = new Frechet.Reference(new double[d], new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0,
-            0, 0, 0, 1}, d, Linalg.get());
+        Frechet.Reference ref = standardNormal(d);
         assertNull(fx.estimate(ref, 10_000, 0.95));
         fx.add(gaussian(1, d, 0, 1, 2, 0), 1);
         assertTrue(fx.estimate(ref, 10_000, 0.95) != null);
