@@ -6,6 +6,7 @@ import java.util.Map;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.metrics.FeatureExtractors;
 import org.flowbench.engine.metrics.KidEstimator;
+import org.flowbench.engine.metrics.Quantisation;
 import org.flowbench.engine.metrics.ReferenceStats;
 import org.flowbench.engine.model.FeatureExtractor;
 import org.flowbench.engine.model.FlowModel;
@@ -32,16 +33,47 @@ public final class Metrics {
             referenceStats = d.get().toString();
         }
         if (referenceStats != null && !referenceStats.isBlank() && !referenceStats.equals("exact")) {
-            Path p = Path.of(referenceStats);
-            if (!Files.isRegularFile(p)) {
-                throw new FlowbenchException("reference statistics " + referenceStats + " do not exist",
+            Reference r = Reference.parse(referenceStats);
+            if (!Files.isRegularFile(r.file())) {
+                throw new FlowbenchException("reference statistics " + r.file() + " do not exist",
                         "choose a stats file made with 'flowbench stats'");
             }
-            ReferenceStats ref = ReferenceStats.read(p);
+            ReferenceStats ref = ReferenceStats.read(r.file());
+            if (!ref.measurementKnown()) {
+                if (r.extractor() == null) {
+                    throw new FlowbenchException(r.file().getFileName() + " does not say how its features were made",
+                            "choose it again in the window and name its feature extractor, or give "
+                                    + "'FILE.npz" + SEPARATOR + "EXTRACTOR' in the project");
+                }
+                FeatureExtractor fx = FeatureExtractors.resolve(r.extractor(), model.shape());
+                // the .npz is taken at its word: made with this extractor, from 8-bit images as other tools do
+                ref = ref.measuredAs(fx, model.shape().length == 3 ? Quantisation.UINT8 : Quantisation.FLOAT);
+                return new FeatureQuality(fx, ref, null);
+            }
             FeatureExtractor fx = FeatureExtractors.resolve(ref.identity().extractor(), model.shape());
-            return new FeatureQuality(fx, ref, kidReference(p, ref));
+            return new FeatureQuality(fx, ref, kidReference(r.file(), ref));
         }
         return unavailable("no reference statistics for " + model.id());
+    }
+
+    /** Separates an .npz reference from the extractor its features were made with, in a project's referenceStats. */
+    public static final String SEPARATOR = "|";
+
+    /**
+     * A project's reference: a statistics file, and for statistics from other tools (.npz, which do not say how their
+     * features were made) the feature extractor the user named: {@code FILE.npz|EXTRACTOR}.
+     */
+    public record Reference(Path file, String extractor) {
+        public static Reference parse(String value) {
+            int bar = value.lastIndexOf(SEPARATOR);
+            return bar < 0 ? new Reference(Path.of(value), null)
+                    : new Reference(Path.of(value.substring(0, bar)), value.substring(bar + SEPARATOR.length()));
+        }
+
+        @Override
+        public String toString() {
+            return file + (extractor == null ? "" : SEPARATOR + extractor);
+        }
     }
 
     private static final Map<String, KidEstimator> KID_REFERENCES = new java.util.LinkedHashMap<>(4, 0.75f, true) {

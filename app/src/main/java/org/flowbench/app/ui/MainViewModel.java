@@ -487,6 +487,7 @@ public final class MainViewModel {
     public List<String> prompts() { return setup.prompts(); }
     public void useDefaultReference() { setup.useDefaultReference(); }
     public String useReference(Path file) { return setup.useReference(file); }
+    public String useReference(Path file, String extractor) { return setup.useReference(file, extractor); }
     public void holdModelLoads() { setup.holdModelLoads(); }
     public void releaseModelLoads() { setup.releaseModelLoads(); }
 }

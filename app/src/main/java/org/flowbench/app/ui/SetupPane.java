@@ -116,15 +116,43 @@ public final class SetupPane extends VBox {
         ref.setTooltip(refTip);
         Button chooseRef = new Button("Choose…");
         chooseRef.setId("choose-reference");
-        chooseRef.setTooltip(new Tooltip("Reference statistics (.stats, made with 'flowbench stats') for domain FID"));
+        chooseRef.setTooltip(new Tooltip("Reference statistics for domain FID: a .stats file made with 'flowbench "
+                + "stats', or an .npz from pytorch-fid or clean-fid with the feature extractor it was made with"));
         chooseRef.setOnAction(e -> {
             FileChooser fc = new FileChooser();
             fc.setTitle("Reference statistics for FID");
-            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Flowbench statistics", "*.stats"));
+            fc.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Statistics (.stats, .npz)", "*.stats",
+                    "*.npz"), new FileChooser.ExtensionFilter("Flowbench statistics", "*.stats"),
+                    new FileChooser.ExtensionFilter("NumPy statistics (pytorch-fid, clean-fid)", "*.npz"));
             File f = fc.showOpenDialog(getScene().getWindow());
-            if (f != null) {
-                vm.useReference(f.toPath());
+            if (f == null) {
+                return;
             }
+            if (!f.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".npz")) {
+                vm.useReference(f.toPath());
+                return;
+            }
+            // an .npz does not say how its features were made: ask
+            javafx.scene.control.ChoiceDialog<String> ask = new javafx.scene.control.ChoiceDialog<>(
+                    "builtin:fashion-classifier", "builtin:fashion-classifier", "identity", "TorchScript file…");
+            ask.setTitle("Feature extractor");
+            ask.setHeaderText(f.getName() + " holds mean and covariance only. Which feature extractor were they "
+                    + "made with?");
+            ask.initOwner(getScene().getWindow());
+            ask.showAndWait().ifPresent(choice -> {
+                String spec = choice;
+                if (choice.startsWith("TorchScript")) {
+                    FileChooser ts = new FileChooser();
+                    ts.setTitle("TorchScript feature network");
+                    ts.getExtensionFilters().add(new FileChooser.ExtensionFilter("TorchScript", "*.pt"));
+                    File pt = ts.showOpenDialog(getScene().getWindow());
+                    if (pt == null) {
+                        return;
+                    }
+                    spec = "torchscript:" + pt.getAbsolutePath();
+                }
+                vm.useReference(f.toPath(), spec);
+            });
         });
         Button defaultRef = new Button("Default");
         defaultRef.setId("default-reference");

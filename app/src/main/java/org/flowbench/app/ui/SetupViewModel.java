@@ -186,8 +186,10 @@ public final class SetupViewModel {
                     .map(p -> "model default: " + p.getFileName())
                     .orElse("model default: none declared"));
         } else {
-            Path p = Path.of(r);
-            referenceLabel.set(p.getFileName() == null ? r : p.getFileName().toString());
+            Metrics.Reference ref = Metrics.Reference.parse(r);
+            Path p = ref.file();
+            referenceLabel.set((p.getFileName() == null ? r : p.getFileName().toString())
+                    + (ref.extractor() == null ? "" : " (features " + ref.extractor() + ")"));
         }
     }
 
@@ -198,14 +200,42 @@ public final class SetupViewModel {
 
     /** Uses this .stats file for domain FID; returns an error message (and changes nothing) if it is unreadable. */
     public String useReference(Path file) {
+        return useReference(file, null);
+    }
+
+    /**
+     * Uses this statistics file for domain FID; an .npz from another tool (pytorch-fid, clean-fid) does not say how
+     * its features were made, so it needs the feature extractor they came from ({@code extractor}, e.g.
+     * builtin:fashion-classifier or torchscript:inception.pt?size=299). Returns an error message (and changes
+     * nothing) if the file is unreadable, or an .npz comes without a usable extractor.
+     */
+    public String useReference(Path file, String extractor) {
         try {
-            org.flowbench.engine.metrics.ReferenceStats.read(file);
+            org.flowbench.engine.metrics.ReferenceStats rs = org.flowbench.engine.metrics.ReferenceStats.read(file);
+            String value = file.toAbsolutePath().toString();
+            if (!rs.measurementKnown()) {
+                if (extractor == null || extractor.isBlank()) {
+                    throw new FlowbenchException(file.getFileName() + " does not say how its features were made",
+                            "name the feature extractor they came from");
+                }
+                ModelView m = model.get();
+                if (m != null && m.shape() != null) {
+                    org.flowbench.engine.model.FeatureExtractor fx = org.flowbench.engine.metrics.FeatureExtractors
+                            .resolve(extractor, m.shape());
+                    if (fx.dim() != rs.dim()) {
+                        throw new FlowbenchException(extractor + " makes " + fx.dim() + "-d features; "
+                                + file.getFileName() + " holds " + rs.dim() + "-d statistics",
+                                "name the extractor the statistics were made with");
+                    }
+                }
+                value = new Metrics.Reference(file.toAbsolutePath(), extractor).toString();
+            }
+            referenceStats.set(value);
+            return null;
         } catch (FlowbenchException e) {
             status.accept(e.oneLine());
             return e.oneLine();
         }
-        referenceStats.set(file.toAbsolutePath().toString());
-        return null;
     }
 
     /** Built-in models for the picker (analytic presets and registered packages). */

@@ -120,6 +120,48 @@ class MainViewModelTest {
         assertEquals("builtin:fashion-flow", f.model());
     }
 
+    /**
+     * Statistics from another tool (.npz: mean and covariance only) are used once their feature extractor is named;
+     * without one, or with one of another dimension, they are refused and nothing changes.
+     */
+    @Test
+    void npzStatisticsNeedTheirFeatureExtractor() throws Exception {
+        MainViewModel vm = vm();
+        vm.modelRefProperty().set(FakeImageModel.REF);
+        assertModelLoaded(vm);
+        java.util.function.BiFunction<Integer, String, Path> npz = (d, name) -> {
+            org.flowbench.engine.metrics.GaussianStats g = new org.flowbench.engine.metrics.GaussianStats(d);
+            double[] x = new double[200 * d];
+            for (int i = 0; i < 200; i++) {
+                org.flowbench.engine.random.NoiseSource.gaussian(5, i, 0, x, i * d, d);
+            }
+            g.addBatch(x, 200);
+            Path f = dir.resolve(name);
+            try {
+                new org.flowbench.engine.metrics.ReferenceStats(new org.flowbench.engine.metrics.ReferenceStats
+                        .Identity("x", "-", 0, "identity", "-", "-", "float"), g).writeNpz(f);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return f;
+        };
+        Path ref64 = npz.apply(64, "ref64.npz");
+        Path ref32 = npz.apply(32, "ref32.npz");
+        assertNotNull(vm.useReference(ref64));
+        assertNotNull(vm.useReference(ref32, "identity"), "32-d statistics for 64-d features");
+        assertEquals("default", vm.referenceStatsProperty().get(), "nothing changed");
+        assertNull(vm.useReference(ref64, "identity"));
+        assertEquals(ref64.toAbsolutePath() + "|identity", vm.referenceStatsProperty().get());
+        assertEquals("ref64.npz (features identity)", vm.referenceLabelProperty().get());
+        vm.load(vm.toProject().withLanes(List.of(new LaneSpec("E8", "euler", Map.of("steps", "8")))));
+        vm.nProperty().set(80);
+        vm.batchProperty().set(40);
+        assertNull(vm.run());
+        LaneViewModel l = vm.lanes().get(0);
+        assertEquals(LaneStatus.DONE, l.statusProperty().get(), l.messageProperty().get());
+        assertTrue(Double.isFinite(l.metric("fid")) && l.metric("fid") > 0, "FID against the .npz: " + l.metric("fid"));
+    }
+
     @Test
     void laneEditorAddsDuplicatesRemovesReordersAndValidates() {
         MainViewModel vm = vm();

@@ -199,6 +199,16 @@ public final class ReferenceStats {
     /** The extractor of statistics whose measurement is unknown (an .npz from another tool). */
     public static final String UNKNOWN = "unknown (npz)";
 
+    /**
+     * Statistics of unknown measurement (an .npz) taken as made with this extractor from samples quantised as
+     * {@code quantisation}: the user's word, for comparing them with Flowbench's own measurements.
+     */
+    public ReferenceStats measuredAs(FeatureExtractor fx, String quantisation) {
+        Identity id = new Identity(identity.dataset(), identity.split(), identity.count(), fx.id(), fx.hash(),
+                fx.preprocessing(), quantisation);
+        return new ReferenceStats(id, stats, countKnown, kidFeatures);
+    }
+
     /** Whether the measurement identity is known (false for statistics read from an .npz). */
     public boolean measurementKnown() {
         return !UNKNOWN.equals(identity.extractor());
