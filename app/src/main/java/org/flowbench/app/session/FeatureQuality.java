@@ -44,6 +44,10 @@ final class FeatureQuality implements QualityEvaluator {
     private int kept;
 
     private volatile KidSums lastKid;
+    // the bootstrap interval (relative to its estimate) and the extrapolation, and the N they were made at
+    private Map<String, Double> costly = new LinkedHashMap<>();
+    private long costlyAt;
+    private final Object computeLock = new Object();
 
     FeatureQuality(FeatureExtractor extractor, ReferenceStats ref) {
         this(extractor, ref, ref.kidFeatureCount() >= 3 ? new KidEstimator(ref.kidFeatures(), ref.kidFeatureCount(),
@@ -104,6 +108,28 @@ final class FeatureQuality implements QualityEvaluator {
 
     @Override
     public Map<String, Double> compute() {
+        return compute(false);
+    }
+
+    /** The final figures: every estimate brought up to the last sample. */
+    @Override
+    public Map<String, Double> computeFinal() {
+        return compute(true);
+    }
+
+    /**
+     * The figures for the samples so far. The costly parts are redone only when they can change visibly: KID's
+     * kernel sums when its sample count changes (it stops at {@value #KID_MAX}), the bootstrap interval and the
+     * extrapolation when N has grown by a tenth since they were made (a run of 10 000 would otherwise spend most of a
+     * core on them after every batch); {@code last} redoes everything.
+     */
+    private Map<String, Double> compute(boolean last) {
+        synchronized (computeLock) { // the metrics thread and the final figures may overlap
+            return computeLocked(last);
+        }
+    }
+
+    private Map<String, Double> computeLocked(boolean last) {
         GaussianStats s;
         double[] f;
         int n;
@@ -114,7 +140,9 @@ final class FeatureQuality implements QualityEvaluator {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         if (kid != null && n >= 3) {
-            KidEstimator.Sums sums = kid.sums(f, Math.min(n, KID_MAX));
+            int kn = Math.min(n, KID_MAX);
+            KidSums k0 = lastKid;
+            KidEstimator.Sums sums = k0 != null && k0.sums().n() == kn ? k0.sums() : kid.sums(f, kn);
             lastKid = new KidSums(kid, sums);
             KidEstimator.Estimate k = kid.estimate(sums, LEVEL);
             m.put("kid", k.kid());
@@ -126,23 +154,36 @@ final class FeatureQuality implements QualityEvaluator {
             m.put("fidMinN", (double) extractor.dim() + 1);
             return m;
         }
-        m.put("fid", reference.distanceTo(s));
-        if (n == s.count()) {
-            Bootstrap.Interval iv = Bootstrap.fid(reference, f, n, extractor.dim(), REPLICATES, LEVEL, 0x5EED,
-                    org.flowbench.engine.metrics.Linalg.get());
-            m.put("fidLow", iv.lo());
-            m.put("fidHigh", iv.hi());
+        double fid = reference.distanceTo(s);
+        m.put("fid", fid);
+        boolean refresh = last || s.count() >= 1.1 * costlyAt;
+        if (refresh) {
+            costly = new LinkedHashMap<>();
+            costlyAt = s.count();
+            if (n == s.count()) {
+                Bootstrap.Interval iv = Bootstrap.fid(reference, f, n, extractor.dim(), REPLICATES, LEVEL, 0x5EED,
+                        org.flowbench.engine.metrics.Linalg.get());
+                costly.put("fidLow", iv.lo() - iv.fid()); // kept relative to the estimate they were made at
+                costly.put("fidHigh", iv.hi() - iv.fid());
+            }
+            FidExtrapolation.Estimate e = extrapolation.estimate(reference, PREDICT_AT, LEVEL);
+            if (e != null) {
+                costly.put("fidInf", e.fidInfinity());
+                costly.put("fidInfLow", e.infinityLow());
+                costly.put("fidInfHigh", e.infinityHigh());
+                costly.put("fidPred", e.predicted());
+                costly.put("fidPredLow", e.predictedLow());
+                costly.put("fidPredHigh", e.predictedHigh());
+                costly.put("fidPredN", (double) e.targetN());
+                costly.put("fidFitR2", e.r2());
+            }
         }
-        FidExtrapolation.Estimate e = extrapolation.estimate(reference, PREDICT_AT, LEVEL);
-        if (e != null) {
-            m.put("fidInf", e.fidInfinity());
-            m.put("fidInfLow", e.infinityLow());
-            m.put("fidInfHigh", e.infinityHigh());
-            m.put("fidPred", e.predicted());
-            m.put("fidPredLow", e.predictedLow());
-            m.put("fidPredHigh", e.predictedHigh());
-            m.put("fidPredN", (double) e.targetN());
-            m.put("fidFitR2", e.r2());
+        costly.forEach((k, v) -> m.put(k, k.equals("fidLow") || k.equals("fidHigh")
+                ? Math.max(0, fid + v) : v));
+        if (m.containsKey("fidLow")) {
+            // the interval, made a little earlier, is moved with the estimate and always contains it
+            m.put("fidLow", Math.min(fid, m.get("fidLow")));
+            m.put("fidHigh", Math.max(fid, m.get("fidHigh")));
         }
         return m;
     }

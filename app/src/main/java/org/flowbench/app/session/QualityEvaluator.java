@@ -23,6 +23,11 @@ public interface QualityEvaluator {
     /** Metrics by name: fid, fidLow, fidHigh, kid, modeTv; absent when not measurable. */
     Map<String, Double> compute();
 
+    /** The final figures of a lane, with every estimate brought up to its last sample (by default {@link #compute}). */
+    default Map<String, Double> computeFinal() {
+        return compute();
+    }
+
     /**
      * Cheap metrics computed after every batch on the worker (e.g. FID without its interval for low-dimensional
      * models), so metric-vs-N curves get a point per batch; empty when nothing is cheap.

@@ -521,7 +521,7 @@ public final class Session {
                 return;
             }
             try {
-                lastQuality = quality.compute();
+                lastQuality = quality.computeFinal();
                 lastQuick = Map.of();
             } catch (RuntimeException e) {
                 LOG.warn("final metrics of lane {} failed: {}", spec.name(), e.toString());
