@@ -35,6 +35,12 @@ public final class GuiCommand implements Callable<Integer> {
             description = "with --screenshot: set every lane's initial/result wipe (0..1)")
     double wipe;
 
+    @Option(names = "--save-as", description = "with --screenshot: save the project to this file first (after --run)")
+    Path saveAs;
+
+    @Option(names = "--report", description = "with --screenshot: export the HTML report to this folder first")
+    Path report;
+
     @Option(names = "--size", defaultValue = "1440x900", description = "window size WxH (default ${DEFAULT-VALUE})")
     String size;
 
@@ -53,7 +59,7 @@ public final class GuiCommand implements Callable<Integer> {
             throw new FlowbenchException("--theme must be light or dark, got " + theme);
         }
         Workbench.Options o = new Workbench.Options(project, run, screenshot, theme,
-                Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), tab, wipe);
+                Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), tab, wipe, saveAs, report);
         return Workbench.launch(o);
     }
 }

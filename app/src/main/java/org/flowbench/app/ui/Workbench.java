@@ -16,12 +16,13 @@ public final class Workbench {
     /** What {@code flowbench gui} asked for. */
     /**
      * How the window starts; {@code tab} (a panel tab's title) and {@code wipe} (the lanes' A/B wipe, NaN = leave)
-     * set the view before a screenshot.
+     * set the view before a screenshot; {@code saveAs} saves the project and {@code report} exports the HTML report
+     * just before it (null: neither).
      */
     public record Options(Path project, boolean run, Path screenshot, String theme, int width, int height, String tab,
-                          double wipe) {
+                          double wipe, Path saveAs, Path report) {
         public Options(Path project, boolean run, Path screenshot, String theme, int width, int height) {
-            this(project, run, screenshot, theme, width, height, null, Double.NaN);
+            this(project, run, screenshot, theme, width, height, null, Double.NaN, null, null);
         }
     }
 

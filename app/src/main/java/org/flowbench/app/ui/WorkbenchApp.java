@@ -167,6 +167,16 @@ public final class WorkbenchApp extends Application {
         PauseTransition p = new PauseTransition(Duration.millis(700));
         p.setOnFinished(e -> {
             try {
+                if (o.saveAs() != null) {
+                    String err = vm.saveAs(o.saveAs());
+                    if (err != null) {
+                        throw new java.io.IOException(err);
+                    }
+                }
+                if (o.report() != null) {
+                    new ReportExporter(vm, view).export(o.report());
+                    LOG.info("wrote report {}", o.report());
+                }
                 ReportExporter.writePng(stage.getScene().snapshot(null), o.screenshot());
                 LOG.info("wrote screenshot {}", o.screenshot());
             } catch (java.io.IOException | RuntimeException ex) {
