@@ -14,9 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * FKC's accuracy on the rectified-flow and VP paths, where the target's drift has the (1 − Σβ)(α'/α)x term that
- * vanishes on VE (so the VE tests cannot see it): annealing to p² and CFG with w = 2 on 1-D mixtures, pooled over 6
- * seeds, against the grid truth and the unweighted SDE. Zeroing that term (checked by hand, docs/methods-boss-fkc.md)
+ * FKC's accuracy on all three paths: rectified flow and VP, where the target's drift has the (1 − Σβ)(α'/α)x term
+ * that vanishes on VE (so VE alone cannot see it), and VE: annealing to p² and CFG with w = 2 on 1-D mixtures,
+ * pooled over 6 seeds, against the grid truth and the unweighted SDE. Zeroing that term (checked by hand, docs/methods-boss-fkc.md)
  * takes W1 on rectified flow from about 0.05 to several units: these tests fail then.
  */
 class FkcPathsTest {
@@ -62,7 +62,7 @@ class FkcPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rectified-flow", "vp"})
+    @ValueSource(strings = {"rectified-flow", "vp", "ve"})
     @Tag("slow")
     void annealToTheSquare(String path) {
         GaussianMixture m = mixture(path, new double[] {0.5, 0.5}, new double[] {-2, 2}, new double[] {0.3, 1.0},
@@ -76,7 +76,7 @@ class FkcPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rectified-flow", "vp"})
+    @ValueSource(strings = {"rectified-flow", "vp", "ve"})
     @Tag("slow")
     void classifierFreeGuidance(String path) {
         GaussianMixture m = mixture(path, new double[] {0.5, 0.5}, new double[] {-1, 1}, new double[] {0.8, 0.8},
