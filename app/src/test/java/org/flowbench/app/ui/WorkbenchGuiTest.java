@@ -185,6 +185,12 @@ class WorkbenchGuiTest {
         assertEquals(fid, vm.lanes().get(0).metric("fid"), 1e-12);
         assertEquals(2, view.laneStrip().getChildren().size());
         assertEquals("600", text(robot, "#lane-0 .metric-value"), "saved metrics shown after reopening");
+        // the charts are rebuilt for the opened project: its lanes only, with their saved quality-vs-N points
+        robot.interact(() -> view.panels().refresh());
+        assertEquals(List.of("euler", "heun"), view.panels().qualityChart().getData().stream()
+                .map(javafx.scene.chart.XYChart.Series::getName).toList());
+        assertTrue(view.panels().qualityChart().getData().get(0).getData().size() > 1, "saved history shown");
+        assertEquals(List.of("euler", "heun"), view.panels().costChart().pointLabels());
     }
 
     @Test
