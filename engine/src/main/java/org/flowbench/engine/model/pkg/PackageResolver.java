@@ -18,7 +18,7 @@ import org.flowbench.engine.nn.ParamStore;
  */
 public final class PackageResolver implements ModelResolver {
     public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-flow-boss4", "fashion-slimflow",
-            "fashion-classifier", "fashion-judge", "fashion-realism");
+            "fashion-nitro", "fashion-classifier", "fashion-judge", "fashion-realism");
 
     /** The built-ins that are classifiers rather than flows. */
     public static final List<String> CLASSIFIERS = List.of("fashion-classifier", "fashion-judge", "fashion-realism");
@@ -234,6 +234,8 @@ public final class PackageResolver implements ModelResolver {
                 case "fashion-flow" -> "class-conditional rectified-flow UNet, Fashion-MNIST 28x28";
                 case "fashion-flow-boss4" -> "fashion-flow straightened by BOSS for 4 Euler steps on its Bellman times";
                 case "fashion-slimflow" -> "one-step SlimFlow student of fashion-flow (a quarter of its size): Euler, 1 step";
+                case "fashion-nitro" -> "NitroFusion student of fashion-flow (dynamic adversarial head pool): "
+                        + "sampler nitro, 1-4 steps";
                 case "fashion-realism" -> "realism reward: real-vs-generated discriminator for fashion-slimflow, "
                         + "log p(real | x)";
                 case "fashion-judge" -> "held-out judge: a second Fashion-MNIST classifier (other shape and seed), "
