@@ -63,6 +63,13 @@ public final class LaneColumn extends VBox {
         rank.getStyleClass().add("rank-badge");
         rank.setId("rank");
         rank.managedProperty().bind(rank.textProperty().isNotEmpty());
+        // in a narrow column the title gives way (ellipsis, full name in its tooltip), the badges never do
+        rank.setMinWidth(Region.USE_PREF_SIZE);
+        status.setMinWidth(Region.USE_PREF_SIZE);
+        title.setMinWidth(0);
+        javafx.scene.control.Tooltip titleTip = new javafx.scene.control.Tooltip();
+        titleTip.textProperty().bind(lane.nameProperty());
+        title.setTooltip(titleTip);
         HBox top = new HBox(6, swatch, title, grow, rank, status);
         top.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         Label sub = new Label(subtitle(lane));
@@ -264,9 +271,10 @@ public final class LaneColumn extends VBox {
             latency.setText(Fmt.sig(p50, 3) + " / " + Fmt.sig(lane.metric("p95Ms"), 3) + " / "
                     + Fmt.sig(lane.metric("p99Ms"), 3));
         } else {
-            latencyName.setText("ms / image");
-            latency.setText(!Double.isFinite(mean) ? "—" : Fmt.sig(mean, 3) + " mean"
-                    + (Double.isFinite(lane.metric("maxMs")) ? ", max " + Fmt.sig(lane.metric("maxMs"), 3) : ""));
+            boolean max = Double.isFinite(lane.metric("maxMs"));
+            latencyName.setText(max ? "ms mean/max" : "ms / image");
+            latency.setText(!Double.isFinite(mean) ? "—" : Fmt.sig(mean, 3)
+                    + (max ? " / " + Fmt.sig(lane.metric("maxMs"), 3) : " mean"));
         }
         double load = lane.metric("loadPerCore");
         latencyTip.setText((Double.isFinite(batches) ? Fmt.num(batches, 0) + " timed batches after the first (cold) "
