@@ -333,6 +333,7 @@ public final class Session {
         LatestWins qualityScheduler;
         volatile Map<String, Double> lastQuality = Map.of();
         volatile Map<String, Double> lastRank = Map.of();
+        volatile boolean finalComputed;
         volatile Map<String, Double> lastQuick = Map.of();
         final LatencyTracker latency = new LatencyTracker();
         AnalyticQuality modes;
@@ -499,15 +500,18 @@ public final class Session {
             emit(new SessionEvent.BatchDone(index, b, snapshot(), record()));
             QualityEvaluator q = quality;
             qualityScheduler.submit(() -> {
-                if (metricsClosed) {
+                if (metricsClosed || finalComputed) {
                     return;
                 }
                 try {
                     Map<String, Double> computed = q.compute();
-                    if (metricsClosed) {
-                        return;
+                    synchronized (this) {
+                        // a compute that ends after the lane's final figures would put older figures back
+                        if (metricsClosed || finalComputed) {
+                            return;
+                        }
+                        lastQuality = computed;
                     }
-                    lastQuality = computed;
                     updateRanks();
                     emit(new SessionEvent.BatchDone(index, null, snapshot(), record()));
                 } catch (RuntimeException e) {
@@ -521,10 +525,15 @@ public final class Session {
                 return;
             }
             try {
-                lastQuality = quality.computeFinal();
-                lastQuick = Map.of();
+                Map<String, Double> last = quality.computeFinal();
+                synchronized (this) {
+                    lastQuality = last;
+                    lastQuick = Map.of();
+                    finalComputed = true;
+                }
             } catch (RuntimeException e) {
                 LOG.warn("final metrics of lane {} failed: {}", spec.name(), e.toString());
+                finalComputed = true;
             }
         }
 
