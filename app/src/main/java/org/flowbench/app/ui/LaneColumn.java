@@ -286,9 +286,10 @@ public final class LaneColumn extends VBox {
         ips.setText(Double.isFinite(ipsV) && ipsV >= 100 ? Fmt.num(ipsV, 0) : Fmt.sig(ipsV, 2));
         double f = lane.metric("fid");
         double fidMinN = lane.metric("fidMinN");
-        fid.setText(!Double.isFinite(f) && Double.isFinite(fidMinN)
-                ? "n/a below N = " + Fmt.num(fidMinN, 0)
+        boolean notYet = !Double.isFinite(f) && Double.isFinite(fidMinN);
+        fid.setText(notYet ? "n/a (N < " + Fmt.num(fidMinN, 0) + ")"
                 : Fmt.compactInterval(f, lane.metric("fidLow"), lane.metric("fidHigh"), 3));
+        fid.setTooltip(notYet ? NOT_ESTIMABLE : null);
         double k = lane.metric("kid");
         double kLo = lane.metric("kidLow");
         double kHi = lane.metric("kidHigh");
@@ -321,6 +322,9 @@ public final class LaneColumn extends VBox {
             message.setTooltip(s == LaneStatus.FAILED && m != null ? new Tooltip(m) : null);
         }
     }
+
+    private static final Tooltip NOT_ESTIMABLE = new Tooltip("FID needs more samples than feature dimensions: below "
+            + "that the sample covariance is singular and FID is dominated by its bias (docs/metrics.md)");
 
     /** The widest a lane column gets, and the narrowest before the lane strip scrolls instead. */
     static final double MAX_WIDTH = 256;

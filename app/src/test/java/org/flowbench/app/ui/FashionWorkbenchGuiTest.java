@@ -86,7 +86,7 @@ class FashionWorkbenchGuiTest {
             assertTrue(Double.isFinite(kid) && l.metric("kidLow") <= kid && kid <= l.metric("kidHigh"),
                     l.name() + " KID " + kid);
             Label fidLabel = (Label) view.columns().get(l).lookup("#fid");
-            assertEquals("n/a below N = 129", fidLabel.getText());
+            assertEquals("n/a (N < 129)", fidLabel.getText());
             assertTrue(((Label) view.columns().get(l).lookup("#kid")).getText().contains("["));
         }
         assertTrue(previews.get() > 0, "intermediate previews reached the view");
