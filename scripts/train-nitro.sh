@@ -14,14 +14,9 @@ work="${WORK:-$here/runs/nitro}"
 pairs="${PAIRS:-$here/runs/slimflow/pairs}"
 run_dir="${RUN_DIR:-$HOME/.cache/flowbench-nitro}"
 threads="${THREADS:-2}"
-jar="$here/app/target/flowbench-app-0.1.0-SNAPSHOT.jar"
-if [ ! -f "$run_dir/app.jar" ]; then
-  [ -f "$jar" ] || (cd "$here" && mvn -B -q -o -DskipTests -pl app -am install)
-  mkdir -p "$run_dir"
-  cp "$jar" "$run_dir/app.jar"
-  rm -rf "$run_dir/lib"
-  cp -r "$here/app/target/lib" "$run_dir/lib"
-fi
+# shellcheck source=lib/copy-app.sh
+. "$here/scripts/lib/copy-app.sh"
+copy_app "$run_dir"
 fb() {
   OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true -Dflowbench.home="$here" -Xmx6g \
     -cp "$run_dir/app.jar:$run_dir/lib/*" org.flowbench.app.Main "$@"

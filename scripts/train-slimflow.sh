@@ -14,14 +14,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${WORK:-$here/runs/slimflow}"
 run_dir="${RUN_DIR:-$HOME/.cache/flowbench-slimflow}"
 threads="${THREADS:-2}"
-jar="$here/app/target/flowbench-app-0.1.0-SNAPSHOT.jar"
-if [ ! -f "$run_dir/app.jar" ]; then
-  [ -f "$jar" ] || (cd "$here" && mvn -B -q -o -DskipTests -pl app -am install)
-  mkdir -p "$run_dir"
-  cp "$jar" "$run_dir/app.jar"
-  rm -rf "$run_dir/lib"
-  cp -r "$here/app/target/lib" "$run_dir/lib"
-fi
+# shellcheck source=lib/copy-app.sh
+. "$here/scripts/lib/copy-app.sh"
+copy_app "$run_dir"
 fb() {
   OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" \
     -Dai.djl.pytorch.num_interop_threads=1 -Dflowbench.home="$here" -Xss4m -Xmx8g \
