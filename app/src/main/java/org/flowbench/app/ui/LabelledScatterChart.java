@@ -17,6 +17,7 @@ final class LabelledScatterChart extends ScatterChart<Number, Number> {
     @Override
     protected void layoutPlotChildren() {
         super.layoutPlotChildren();
+        unclip();
         Map<Data<Number, Number>, Text> seen = new IdentityHashMap<>();
         for (Series<Number, Number> s : getData()) {
             for (Data<Number, Number> d : s.getData()) {
@@ -40,6 +41,25 @@ final class LabelledScatterChart extends ScatterChart<Number, Number> {
         labels.clear();
         labels.putAll(seen);
     }
+
+    /**
+     * Draws markers and labels whole where they sit on an axis (a lane at FID ≈ 0 or at the cost maximum): the plot's
+     * clip would cut them in half. Points are never outside the axes' range, which covers the data.
+     */
+    private void unclip() {
+        if (unclipped || getPlotChildren().isEmpty()) {
+            return;
+        }
+        for (javafx.scene.Node n = getPlotChildren().get(0).getParent(); n != null && n != this; n = n.getParent()) {
+            if (n.getClip() != null) {
+                n.setClip(null);
+                unclipped = true;
+                return;
+            }
+        }
+    }
+
+    private boolean unclipped;
 
     /** The labels drawn now, by series name (for tests). */
     java.util.List<String> pointLabels() {

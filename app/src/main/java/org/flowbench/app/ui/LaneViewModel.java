@@ -164,7 +164,7 @@ public final class LaneViewModel {
     }
 
     /** The quality-vs-N history as saved with a project (at most {@value #SAVED_POINTS} points, the last kept). */
-    java.util.List<Map<String, Double>> historyPoints() {
+    static java.util.List<Map<String, Double>> historyPoints(java.util.List<LaneStats> history) {
         java.util.List<Map<String, Double>> out = new java.util.ArrayList<>();
         int stride = Math.max(1, (history.size() + SAVED_POINTS - 1) / SAVED_POINTS);
         for (int i = 0; i < history.size(); i++) {

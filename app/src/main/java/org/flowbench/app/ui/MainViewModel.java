@@ -24,6 +24,7 @@ import org.flowbench.app.project.Project;
 import org.flowbench.app.project.ProjectFiles;
 import org.flowbench.app.project.SeedPolicy;
 import org.flowbench.app.project.Workspace;
+import org.flowbench.app.session.LaneStats;
 import org.flowbench.app.session.Session;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FlowModel;
@@ -48,7 +49,7 @@ public final class MainViewModel {
     private final Session.ModelOpener opener;
     /** Model loads, device probes, re-runs, saves: never on the FX thread (a same-thread executor in tests). */
     private final java.util.concurrent.Executor background;
-    private final java.util.concurrent.atomic.AtomicReference<Project> pendingAutosave =
+    private final java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Project>> pendingAutosave =
             new java.util.concurrent.atomic.AtomicReference<>();
     private boolean autosaveScheduled; // guarded by pendingAutosave
     private final ExecutorService ownBackground = Executors.newCachedThreadPool(r -> {
@@ -248,23 +249,36 @@ public final class MainViewModel {
     // ---- project -----------------------------------------------------------------------------------------
 
     public Project toProject() {
+        return snapshot().get();
+    }
+
+    /**
+     * What {@link #toProject()} reads from the view, captured on the FX thread as immutable references only (specs,
+     * results, each lane's history list); the project itself, with its history maps, is built by whoever calls the
+     * supplier, so that an autosave after every batch costs the FX thread almost nothing.
+     */
+    private java.util.function.Supplier<Project> snapshot() {
         List<LaneSpec> specs = new ArrayList<>();
+        Map<String, List<LaneStats>> histories = new java.util.HashMap<>();
         for (LaneViewModel l : lanes) {
             specs.add(l.toSpec());
+            histories.put(l.name(), List.copyOf(l.history()));
         }
         SetupViewModel u = setup;
-        return new Project(Project.SCHEMA_VERSION, projectName.get(), u.modelRefProperty().get(), u.modelHash(),
-                u.promptProperty().get(), u.nProperty().get(), u.batchProperty().get(), u.seedProperty().get(),
-                u.seedPolicyProperty().get(), u.previewEveryProperty().get(), u.referenceStatsProperty().get(), specs,
-                withHistories(lastResults));
+        Project base = new Project(Project.SCHEMA_VERSION, projectName.get(), u.modelRefProperty().get(),
+                u.modelHash(), u.promptProperty().get(), u.nProperty().get(), u.batchProperty().get(),
+                u.seedProperty().get(), u.seedPolicyProperty().get(), u.previewEveryProperty().get(),
+                u.referenceStatsProperty().get(), specs, List.of());
+        List<LaneResult> results = lastResults;
+        return () -> base.withResults(withHistories(results, histories));
     }
 
     /** The results with each lane's quality-vs-N history, so that the chart is saved with the project. */
-    private List<LaneResult> withHistories(List<LaneResult> results) {
+    private static List<LaneResult> withHistories(List<LaneResult> results, Map<String, List<LaneStats>> histories) {
         List<LaneResult> out = new ArrayList<>();
         for (LaneResult r : results) {
-            LaneViewModel l = lanes.stream().filter(x -> x.name().equals(r.lane())).findFirst().orElse(null);
-            out.add(l == null || l.history().isEmpty() ? r : r.withHistory(l.historyPoints()));
+            List<LaneStats> h = histories.get(r.lane());
+            out.add(h == null || h.isEmpty() ? r : r.withHistory(LaneViewModel.historyPoints(h)));
         }
         return out;
     }
@@ -420,7 +434,7 @@ public final class MainViewModel {
      * (a lane's interim "stopped" after its "done").
      */
     public void autosave() {
-        pendingAutosave.set(toProject());
+        pendingAutosave.set(snapshot());
         synchronized (pendingAutosave) {
             if (autosaveScheduled) {
                 return;
@@ -432,7 +446,7 @@ public final class MainViewModel {
 
     private void drainAutosaves() {
         while (true) {
-            Project p = pendingAutosave.getAndSet(null);
+            java.util.function.Supplier<Project> p = pendingAutosave.getAndSet(null);
             if (p == null) {
                 synchronized (pendingAutosave) {
                     if (pendingAutosave.get() == null) {
@@ -443,7 +457,7 @@ public final class MainViewModel {
                 continue;
             }
             try {
-                workspace.autosave(p);
+                workspace.autosave(p.get());
             } catch (RuntimeException e) {
                 LOG.warn("autosave failed: {}", e.getMessage());
             }

@@ -34,9 +34,11 @@ public final class PanelsView extends TabPane {
     private final LineChart<Number, Number> qualityChart;
     private final BarChart<String, Number> latencyChart;
     private final LabelledScatterChart costChart;
-    private final NumberAxis qY = new NumberAxis();
-    private final NumberAxis cX = new NumberAxis();
-    private final NumberAxis cY = new NumberAxis();
+    private final NumberAxis qX = ChartAxes.axis("N (finished images)");
+    private final NumberAxis qY = ChartAxes.axis("FID");
+    private final NumberAxis lY = ChartAxes.axis("ms / image");
+    private final NumberAxis cX = ChartAxes.axis("ms / image");
+    private final NumberAxis cY = ChartAxes.axis("FID");
     private final Label qNote = new Label();
     private final GridPane device = new GridPane();
     /** Points per series on the metric-vs-N chart (long runs are thinned evenly, the last point always kept). */
@@ -70,15 +72,11 @@ public final class PanelsView extends TabPane {
             costAxis.getItems().add(counter + " / image");
         }
         costAxis.setValue("ms / image");
-        NumberAxis qX = new NumberAxis();
-        qX.setLabel("N (finished images)");
         qualityChart = new LineChart<>(qX, qY);
         qualityChart.setAnimated(false);
         qualityChart.setCreateSymbols(false);
         qualityChart.setId("quality-chart");
         CategoryAxis lX = new CategoryAxis();
-        NumberAxis lY = new NumberAxis();
-        lY.setLabel("ms / image");
         latencyChart = new BarChart<>(lX, lY);
         latencyChart.setAnimated(false);
         latencyChart.setId("latency-chart");
@@ -152,11 +150,8 @@ public final class PanelsView extends TabPane {
     }
 
     private static LineChart<Number, Number> traceChart(String yLabel, String id) {
-        NumberAxis x = new NumberAxis();
-        x.setLabel("iteration");
-        NumberAxis y = new NumberAxis();
-        y.setLabel(yLabel);
-        y.setForceZeroInRange(false);
+        NumberAxis x = ChartAxes.axis("iteration");
+        NumberAxis y = ChartAxes.axis(yLabel);
         LineChart<Number, Number> c = new LineChart<>(x, y);
         c.setAnimated(false);
         c.setCreateSymbols(false);
@@ -180,6 +175,8 @@ public final class PanelsView extends TabPane {
         traceNote.setManaged(!any);
         rewardChart.getData().setAll(rs);
         normChart.getData().setAll(ns);
+        ChartAxes.fitXY(rs, (NumberAxis) rewardChart.getXAxis(), (NumberAxis) rewardChart.getYAxis(), true, false, 0);
+        ChartAxes.fitXY(ns, (NumberAxis) normChart.getXAxis(), (NumberAxis) normChart.getYAxis(), true, false, 0);
     }
 
     private static XYChart.Series<Number, Number> series(String name, double[] v) {
@@ -337,9 +334,17 @@ public final class PanelsView extends TabPane {
             costChart.getData().setAll(cs);
             shownLanes = List.copyOf(vm.lanes());
         }
+        if (doQuality) {
+            ChartAxes.fitXY(qs, qX, qY, true, true, 0);
+        }
+        if (doCost) {
+            ChartAxes.fitXY(cs, cX, cY, true, true, 0.1);
+        }
         if (!doLatency) {
             return;
         }
+        ChartAxes.fit(lY, 0, java.util.stream.Stream.concat(p50Data.stream(), p95Data.stream())
+                .mapToDouble(d -> d.getYValue().doubleValue()).max().orElse(Double.NaN), true);
         updateBars(p50, p50Data);
         updateBars(p95, p95Data);
         List<XYChart.Series<String, Number>> ls = new ArrayList<>();

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -217,52 +215,12 @@ class WorkbenchGuiTest {
         });
         WaitForAsyncUtils.waitForFxEvents();
         Thread.sleep(600);
-        // heartbeat: a runnable posted to the FX thread every 5 ms; its delay is how long the FX thread was busy
-        AtomicLong maxDelayNanos = new AtomicLong();
-        AtomicLong beats = new AtomicLong();
-        AtomicLong lastBeat = new AtomicLong(System.nanoTime());
-        ScheduledExecutorService hb = Executors.newSingleThreadScheduledExecutor();
-        long hbStart = System.nanoTime();
-        List<String> late = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        hb.scheduleAtFixedRate(() -> {
-            long posted = System.nanoTime();
-            Platform.runLater(() -> {
-                long delay = System.nanoTime() - posted;
-                if (delay > 50_000_000L) {
-                    late.add(String.format("%.0f ms at +%.0f ms", delay / 1e6, (posted - hbStart) / 1e6));
-                }
-                maxDelayNanos.accumulateAndGet(delay, Math::max);
-                beats.incrementAndGet();
-                lastBeat.set(System.nanoTime());
-            });
-        }, 0, 5, TimeUnit.MILLISECONDS);
-        // diagnosis: while a beat is overdue, sample the FX and render threads, so that a failure names the culprit
         Thread[] fx = new Thread[1];
         robot.interact(() -> fx[0] = Thread.currentThread());
         List<Thread> watched = new java.util.ArrayList<>(List.of(fx[0]));
         Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("QuantumRenderer"))
                 .forEach(watched::add);
-        java.util.Map<String, Integer> overdueStacks = new java.util.concurrent.ConcurrentHashMap<>();
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastBeat.get() > 25_000_000L) {
-                for (Thread t : watched) {
-                    String key = t.getName() + ": " + java.util.Arrays.stream(t.getStackTrace()).limit(8)
-                            .map(e -> e.getClassName().replaceAll(".*\\.", "") + "." + e.getMethodName())
-                            .collect(java.util.stream.Collectors.joining(" < "));
-                    overdueStacks.merge(key, 1, Integer::sum);
-                }
-            }
-        }, 0, 3, TimeUnit.MILLISECONDS);
-        // control: the same 5 ms tick on a plain thread measures how late this machine runs any thread
-        AtomicLong controlMaxNanos = new AtomicLong();
-        ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
-        long controlStart = System.nanoTime();
-        AtomicLong ticks = new AtomicLong();
-        control.scheduleAtFixedRate(() -> {
-            long due = controlStart + ticks.getAndIncrement() * 5_000_000L;
-            controlMaxNanos.accumulateAndGet(System.nanoTime() - due, Math::max);
-        }, 0, 5, TimeUnit.MILLISECONDS);
+        FxHeartbeat heartbeat = new FxHeartbeat(watched);
         try {
             robot.clickOn("#run");
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> vm.lanes().get(2).statsProperty().get().images() >= 2000);
@@ -280,14 +238,11 @@ class WorkbenchGuiTest {
             awaitIdle();
             assertTrue(stopMs < 3000, "the session ended " + stopMs + " ms after Stop was acknowledged");
         } finally {
-            hb.shutdownNow();
-            control.shutdownNow();
-            sampler.shutdownNow();
+            heartbeat.close();
         }
-        double maxMs = maxDelayNanos.get() / 1e6;
-        double controlMs = controlMaxNanos.get() / 1e6;
-        System.err.printf("heartbeat: FX thread max delay %.1f ms, plain-thread lateness %.1f ms%n", maxMs, controlMs);
-        assertTrue(beats.get() > 100, "heartbeats ran: " + beats.get());
+        System.err.println("heartbeat: " + heartbeat.report() + "; plain-thread lateness "
+                + heartbeat.controlLatenessMs() + " ms");
+        assertTrue(heartbeat.beats() > 100, "heartbeats ran: " + heartbeat.beats());
         LaneViewModel e8 = vm.lanes().get(2);
         assertEquals(LaneStatus.STOPPED, e8.statusProperty().get());
         long images = e8.statsProperty().get().images();
@@ -298,15 +253,16 @@ class WorkbenchGuiTest {
         assertEquals(LaneStatus.FAILED, bad.statusProperty().get());
         assertTrue(bad.messageProperty().get().contains("times"), bad.messageProperty().get());
         assertTrue(text(robot, "#lane-3 .lane-message").contains("times"), "failure shown in the column");
-        // The heartbeat criterion: the FX thread never blocked for more than 50 ms. It is only measurable on a machine
-        // that runs threads on time; when even a plain thread is late by more than 20 ms, the check is reported as
-        // aborted (not passed).
-        org.junit.jupiter.api.Assumptions.assumeTrue(controlMs < 20, "machine overloaded: a plain 5 ms tick ran "
-                + controlMs + " ms late, so FX-thread blocking (" + maxMs + " ms) cannot be judged");
-        assertTrue(maxMs < 50, "FX thread blocked for " + maxMs + " ms during the run; late beats: "
-                + late.stream().limit(30).toList() + " of " + late.size() + " (" + beats.get() + " beats); while overdue: "
-                + overdueStacks.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(4)
-                .map(e -> e.getValue() + "× " + e.getKey()).toList());
+        // The heartbeat criterion: the FX thread never worked or blocked for more than 50 ms at a stretch. The time it
+        // stood in the run queue while sampling threads had both cores is the scheduler's, not the FX thread's: it is
+        // subtracted where Linux reports it. Where it is not, the raw delay is judged, and only on a machine that runs
+        // a plain thread on time (otherwise the check is reported as aborted, not passed).
+        if (!heartbeat.schedulerShareKnown()) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(heartbeat.controlLatenessMs() < 20, "machine overloaded: a "
+                    + "plain 5 ms tick ran " + heartbeat.controlLatenessMs() + " ms late, so FX-thread blocking ("
+                    + heartbeat.maxDelayMs() + " ms) cannot be judged");
+        }
+        assertTrue(heartbeat.maxOwnMs() < 50, "FX thread blocked during the run: " + heartbeat.report());
     }
 
     /**
