@@ -45,7 +45,7 @@ public final class FidCommand implements Callable<Integer> {
     boolean kid;
 
     @Option(names = "--bootstrap", defaultValue = "0",
-            description = "B bootstrap replicates of the generated set (--b, or --a if --b is statistics) for a 95% interval")
+            description = "B bootstrap replicates of the generated set (--b, or --a if --b is statistics) for a 95%% interval")
     int bootstrap;
 
     @Option(names = "--seed", defaultValue = "0", description = "seed for KID subsets and bootstrap resampling")

@@ -11,10 +11,24 @@ import picocli.CommandLine.Command;
         description = "Flowbench: run diffusion and flow samplers side by side and measure quality and cost.",
         subcommands = {ModelsCommand.class, SamplersCommand.class, SampleCommand.class, RunCommand.class,
                 GuiCommand.class, TrainCommand.class, ExportCommand.class, BossCommand.class, StatsCommand.class,
-                FidCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+                FidCommand.class, DevicesCommand.class, RecallCommand.class, CommandLine.HelpCommand.class})
 public final class FlowbenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    // read before parsing by Verbosity (the log configuration precedes the first logger); declared for help and checks
+    @CommandLine.Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "print nothing when the command succeeds (what it printed is shown if it fails)")
+    boolean quiet;
+
+    @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "also the libraries' information lines and Flowbench's debug lines")
+    boolean verbose;
+
+    @CommandLine.Option(names = "--log-level", paramLabel = "LEVEL", scope = CommandLine.ScopeType.INHERIT,
+            description = "error, warn, info, debug or trace (default: info, libraries warn; environment: "
+                    + Verbosity.ENV + ")")
+    String logLevel;
 
     @Override
     public void run() {
@@ -36,6 +50,32 @@ public final class FlowbenchCommand implements Runnable {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        try {
+            Verbosity.configure(args, System.getenv());
+        } catch (FlowbenchException e) {
+            err.println("flowbench: " + e.oneLine());
+            return 2;
+        }
+        boolean json = java.util.Arrays.asList(args).contains("--json");
+        boolean asked = java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h")
+                || a.equals("--version") || a.equals("-V") || a.equals("help"));
+        if (!Verbosity.quiet() || asked) {
+            return execute(out, err, args);
+        }
+        // quiet: the command's own lines are held back and shown only if it fails; asked-for JSON is still printed
+        Verbosity.Held heldOut = new Verbosity.Held();
+        Verbosity.Held heldErr = new Verbosity.Held();
+        int rc = execute(json ? out : heldOut.writer, heldErr.writer, args);
+        if (rc != 0) {
+            if (!json) {
+                heldOut.flushTo(out);
+            }
+            heldErr.flushTo(err);
+        }
+        return rc;
+    }
+
+    private static int execute(PrintWriter out, PrintWriter err, String... args) {
         if (args.length == 0) {
             args = new String[] {"gui"};
         } else if (args.length == 1 && args[0].endsWith(".flowbench")) {
@@ -60,9 +100,15 @@ public final class FlowbenchCommand implements Runnable {
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("flowbench: " + ex.getMessage().split("\n")[0]);
-            err.println("Try 'flowbench " + (ex.getCommandLine().getCommandName().equals("flowbench") ? ""
-                    : ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
+            String msg = ex.getMessage().split("\n")[0];
+            // picocli stops at the first problem; unknown options found on the way are named too
+            java.util.List<String> unknown = ex.getCommandLine().getUnmatchedArguments();
+            if (!(ex instanceof CommandLine.UnmatchedArgumentException) && !unknown.isEmpty()) {
+                msg = "Unknown option" + (unknown.size() == 1 ? "" : "s") + ": '" + String.join("', '", unknown)
+                        + "'; " + msg;
+            }
+            err.println("flowbench: " + msg);
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return 2;
         });
         return cl.execute(args);

@@ -41,6 +41,10 @@ public final class GuiCommand implements Callable<Integer> {
     @Option(names = "--report", description = "with --screenshot: export the HTML report to this folder first")
     Path report;
 
+    @Option(names = "--drop", paramLabel = "FILE", description = "as if FILE were dropped on the window: a project "
+            + "opens, a PNG, manifest or metrics.json is recalled (with --screenshot: captured after the re-run check)")
+    Path drop;
+
     @Option(names = "--size", defaultValue = "1440x900", description = "window size WxH (default ${DEFAULT-VALUE})")
     String size;
 
@@ -59,7 +63,7 @@ public final class GuiCommand implements Callable<Integer> {
             throw new FlowbenchException("--theme must be light or dark, got " + theme);
         }
         Workbench.Options o = new Workbench.Options(project, run, screenshot, theme,
-                Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), tab, wipe, saveAs, report);
+                Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()), tab, wipe, saveAs, report, drop);
         return Workbench.launch(o);
     }
 }

@@ -12,9 +12,17 @@ public final class ModelsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--json", description = "print as JSON")
+    boolean json;
+
+
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Cli.json(Models.builtins()));
+            return 0;
+        }
         for (ModelResolver.ModelInfo m : Models.builtins()) {
             out.printf("%-28s %-22s %s%n", m.ref(), m.kind(), m.description());
         }

@@ -49,8 +49,6 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "override the seed")
     Long seed;
 
-    @Option(names = "--quiet", description = "no progress output")
-    boolean quiet;
 
     @Option(names = "--overwrite", description = "replace the results already in --out (the whole folder; without it "
             + "a folder with earlier results is refused)")
@@ -81,8 +79,17 @@ public final class RunCommand implements Callable<Integer> {
         }
         var err = spec.commandLine().getErr();
         Project run = p;
+        // a progress line per lane (its sampler steps), ended by the lane's outcome
+        ProgressReport[] reports = new ProgressReport[p.lanes().size()];
+        for (int i = 0; i < reports.length; i++) {
+            reports[i] = ProgressReport.on(err, p.lanes().get(i).name(), "steps");
+        }
         Session s = new Session(run, e -> {
-            if (!quiet && e instanceof SessionEvent.LaneFinished f) {
+            if (e instanceof SessionEvent.Progress pr && pr.total() > 0) {
+                reports[pr.lane()].update(pr.done(), pr.total());
+            }
+            if (!Verbosity.quiet() && e instanceof SessionEvent.LaneFinished f) {
+                reports[f.lane()].finish();
                 err.printf("%s: %s%s%n", run.lanes().get(f.lane()).name(), f.status().name().toLowerCase(Locale.ROOT),
                         f.message() == null ? "" : " (" + f.message() + ")");
                 err.flush();
@@ -132,6 +139,7 @@ public final class RunCommand implements Callable<Integer> {
             m.put("status", r.status());
             m.put("message", r.message());
             m.put("metrics", r.metrics());
+            m.put("record", r.record()); // what ran: recall reads it back
             lanes.add(m);
             names.addAll(r.metrics().keySet());
         }
@@ -178,7 +186,7 @@ public final class RunCommand implements Callable<Integer> {
                         // the lane's run record (what the engine ran), for this image
                         Map<String, Object> recipe = RunRecord.forImage(record, k);
                         ImagePngs.write(out.resolve("samples").resolve(slug).resolve(String.format("%05d.png", k)),
-                                ImagePngs.toImage(kept, k, shape), Json.MAPPER.writeValueAsString(recipe));
+                                kept, k, shape, recipe);
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package org.flowbench.app.cli;
 
+import org.flowbench.engine.run.PngRecipe;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,8 +67,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--manifest", description = "write the run manifest (JSON) here")
     Path manifest;
 
-    @Option(names = "--quiet", description = "no progress output")
-    boolean quiet;
+
+    @Option(names = "--json", description = "print the summary (the manifest's content) as JSON")
+    boolean jsonSummary;
 
     @Option(names = "--allow-nan", description = "write samples even if some are not finite (default: fail, rc 1)")
     boolean allowNan;
@@ -77,7 +79,11 @@ public final class SampleCommand implements Callable<Integer> {
         deviceOption.apply();
         Map<String, String> p = new LinkedHashMap<>(Configs.parsePairs(params));
         if (steps != null) {
-            p.put("steps", Integer.toString(steps));
+            String given = p.put("steps", Integer.toString(steps));
+            if (given != null && !given.strip().equals(Integer.toString(steps))) {
+                throw new FlowbenchException("--steps " + steps + " and --param steps=" + given + " disagree",
+                        "give the number of steps once");
+            }
         }
         Sampler s = SamplerRegistry.create(sampler, p);
         String name = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -101,9 +107,8 @@ public final class SampleCommand implements Callable<Integer> {
             var err = spec.commandLine().getErr();
             long start = System.nanoTime();
             Extras extras = new Extras(n);
+            ProgressReport report = ProgressReport.on(err, s.id(), "steps");
             ProgressListener pl = new ProgressListener() {
-                long last;
-
                 @Override
                 public void extras(long firstImage, int count, Map<String, double[]> perImage) {
                     extras.add(firstImage, count, perImage);
@@ -111,22 +116,12 @@ public final class SampleCommand implements Callable<Integer> {
 
                 @Override
                 public void progress(long done, long total, String what) {
-                    if (quiet) {
-                        return;
-                    }
-                    long now = System.nanoTime();
-                    if (now - last > 500_000_000L || done == total) {
-                        last = now;
-                        err.printf("\r%s: %d/%d %s", s.id(), done, total, what);
-                        err.flush();
-                    }
+                    report.update(done, total);
                 }
             };
             SampleBatch result = s.sample(req, m, pl, CancellationToken.NONE);
             double wall = (System.nanoTime() - start) / 1e9;
-            if (!quiet) {
-                err.println();
-            }
+            report.finish();
             int d = m.dim();
             double[] xs = result.samples();
             for (int i = 0; i < xs.length && !allowNan; i++) {
@@ -149,19 +144,16 @@ public final class SampleCommand implements Callable<Integer> {
                 recipe.put("prompt", prompt);
                 recipe.put("prompts", prompts.description());
                 recipe.put("command", "flowbench sample " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-                Map<String, String> text = new LinkedHashMap<>();
-                text.put("Software", "Flowbench");
-                text.put("flowbench.recipe", Json.MAPPER.writeValueAsString(recipe));
                 org.flowbench.engine.io.Png.writeGrid(out, result.samples(), n, ms[1], ms[2],
-                        (int) Math.ceil(Math.sqrt(n)), text);
+                        (int) Math.ceil(Math.sqrt(n)), PngRecipe.text(recipe, ms), PngRecipe.UTF8_KEYS);
             } else {
                 Npy.writeFloat32(out, shape, result.samples());
             }
             if (!extras.isEmpty()) {
                 extras.write(extrasDir, m.shape());
             }
-            if (manifest != null) {
-                Map<String, Object> json = new LinkedHashMap<>(result.manifest().entries());
+            Map<String, Object> json = new LinkedHashMap<>(result.manifest().entries());
+            {
                 if (!extras.isEmpty()) {
                     json.put("extras", extrasDir.toString());
                     json.put("extraMeans", extras.means());
@@ -173,7 +165,14 @@ public final class SampleCommand implements Callable<Integer> {
                 json.put("costTotal", result.cost().totals());
                 json.put("wallSeconds", wall);
                 json.put("output", out.toString());
+            }
+            if (manifest != null) {
                 AtomicFiles.write(manifest, Json.MAPPER.writeValueAsBytes(json));
+            }
+            if (jsonSummary) {
+                // the manifest's content: what ran, what it cost, where it went
+                spec.commandLine().getOut().println(Cli.json(json));
+                return 0;
             }
             spec.commandLine().getOut().printf("wrote %d samples to %s (NFE/image %.1f, %.2f s)%n", n, out,
                     result.totalNfe() / (double) n, wall);

@@ -21,6 +21,10 @@ public final class SamplersCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--json", description = "print as JSON")
+    boolean json;
+
+
     @Parameters(arity = "0..1", paramLabel = "ID", description = "a sampler id: show its parameters")
     String id;
 
@@ -43,6 +47,21 @@ public final class SamplersCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (json) {
+                java.util.List<java.util.Map<String, Object>> list = new java.util.ArrayList<>();
+                for (SamplerRegistry.Entry e : SamplerRegistry.all()) {
+                    java.util.Map<String, Object> j = new java.util.LinkedHashMap<>();
+                    j.put("id", e.id());
+                    j.put("description", e.description());
+                    if (model != null) {
+                        j.put("available", !unavailable.containsKey(e.id()));
+                        j.put("why", unavailable.get(e.id()));
+                    }
+                    list.add(j);
+                }
+                out.println(Cli.json(list));
+                return 0;
+            }
             for (SamplerRegistry.Entry e : SamplerRegistry.all()) {
                 String why = unavailable.get(e.id());
                 out.printf("%-16s %s%n", e.id(), why == null ? e.description() : "(not for this model: " + why + ")");
@@ -53,6 +72,22 @@ public final class SamplersCommand implements Callable<Integer> {
             return 0;
         }
         SamplerRegistry.Entry e = SamplerRegistry.get(id);
+        if (json) {
+            java.util.Map<String, Object> j = new java.util.LinkedHashMap<>();
+            j.put("id", e.id());
+            j.put("description", e.description());
+            j.put("needs", e.needs().stream().map(Capabilities::describe).toList());
+            j.put("params", e.params().stream().map(p -> {
+                java.util.Map<String, Object> q = new java.util.LinkedHashMap<>();
+                q.put("name", p.name());
+                q.put("default", p.defaultValue());
+                q.put("range", p.rangeText());
+                q.put("description", p.description());
+                return q;
+            }).toList());
+            out.println(Cli.json(j));
+            return 0;
+        }
         out.printf("%s: %s%n", e.id(), e.description());
         out.printf("needs %s%n%n", String.join(", ", e.needs().stream().map(Capabilities::describe).toList()));
         for (ParamSpec p : e.params()) {

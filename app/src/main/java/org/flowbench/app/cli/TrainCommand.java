@@ -1,5 +1,6 @@
 package org.flowbench.app.cli;
 
+import org.flowbench.engine.run.PngRecipe;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -340,11 +341,9 @@ public final class TrainCommand implements Runnable {
                             + compare + " (" + compareSampler + " " + compareSteps + " steps), same noises");
                     recipe.put("classNames", m.classNames());
                 }
-                java.util.Map<String, String> text = new java.util.LinkedHashMap<>();
-                text.put("Software", "Flowbench");
-                text.put("flowbench.recipe", org.flowbench.engine.io.Json.MAPPER.writeValueAsString(recipe));
                 int[] sh = m.shape();
-                org.flowbench.engine.io.Png.writeGrid(out, grid, rows, sh[1], sh[2], perClass, text);
+                org.flowbench.engine.io.Png.writeGrid(out, grid, rows, sh[1], sh[2], perClass,
+                        PngRecipe.text(recipe, sh), PngRecipe.UTF8_KEYS);
                 spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %s (%d samples, %.1f s)%s%n", out, n,
                         wall, agree);
             }
@@ -442,22 +441,13 @@ public final class TrainCommand implements Runnable {
             }
             Sampler s = SamplerRegistry.create(sp[0], params);
             long t0 = System.nanoTime();
-            PrintWriter err = spec.commandLine().getErr();
-            long[] lastReport = {t0};
+            ProgressReport report = ProgressReport.on(spec.commandLine().getErr(), r + " seed " + seed, "images");
             int[] finished = {0};
-            // a line every 30 s: runs take up to an hour on 2 cores
             ProgressListener progress = new ProgressListener() {
                 @Override
                 public void batchDone(SampleBatch done) {
                     finished[0] += done.count();
-                    long now = System.nanoTime();
-                    if (now - lastReport[0] > 30e9 && finished[0] < n) {
-                        lastReport[0] = now;
-                        double el = (now - t0) / 1e9;
-                        err.printf(Locale.ROOT, "%s seed %d: %d/%d images, %.0f s, about %.0f s left%n", r, seed,
-                                finished[0], n, el, el / finished[0] * (n - finished[0]));
-                        err.flush();
-                    }
+                    report.update(finished[0], n);
                 }
             };
             SampleBatch b = s.sample(SamplingRequest.conditioned(seed, 0, n, batch, prompts.cycle(), 0), m, progress,

@@ -48,7 +48,7 @@ final class TrainNitroCommand implements Runnable {
         long seed;
 
         @Option(names = "--arm", split = ",", defaultValue = "pool,single",
-                description = "pool (4 groups × 32 heads, 8 per step, 1 % refresh), pool-static (no refresh), "
+                description = "pool (4 groups × 32 heads, 8 per step, 1 %% refresh), pool-static (no refresh), "
                         + "single (one fixed head)")
         List<String> arms;
 

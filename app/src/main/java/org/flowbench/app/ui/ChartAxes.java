@@ -23,7 +23,11 @@ final class ChartAxes {
         NumberAxis a = new NumberAxis();
         a.setAutoRanging(false);
         a.setLabel(label);
-        a.setTickLabelFormatter(new Decimals(0));
+        // until data arrive: 0 to 1 in five ticks (JavaFX's own 0 to 100 in steps of 5 crowds an empty chart)
+        a.setLowerBound(0);
+        a.setUpperBound(1);
+        a.setTickUnit(0.2);
+        a.setTickLabelFormatter(new Decimals(1));
         return a;
     }
 

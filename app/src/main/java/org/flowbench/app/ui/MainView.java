@@ -45,6 +45,7 @@ public final class MainView extends BorderPane {
     static final String[][] SHORTCUTS = {
         {"Ctrl+Enter", "Run all lanes"}, {"Esc", "Stop the run (finished images are kept)"},
         {"Ctrl+N", "New project"}, {"Ctrl+O", "Open project"}, {"Ctrl+S", "Save"}, {"Ctrl+Shift+S", "Save As"},
+        {"Ctrl+R", "Recall a PNG, manifest or metrics.json (or drop it on the window)"},
         {"Ctrl+E", "Export HTML report"}, {"Ctrl+D", "Duplicate the selected lane"}, {"Ctrl+T", "Toggle light/dark"},
         {"F1", "Keyboard shortcuts"}, {"Ctrl+Q", "Quit"}};
 
@@ -98,6 +99,60 @@ public final class MainView extends BorderPane {
         vm.dirtyProperty().addListener((o, a, b) -> updateTitle());
         vm.projectNameProperty().addListener((o, a, b) -> updateTitle());
         updateTitle();
+        // drop a project to open it, or a PNG / manifest / metrics.json that Flowbench wrote to recall its recipe
+        setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1) {
+                e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
+            }
+            e.consume();
+        });
+        setOnDragDropped(e -> {
+            boolean ok = e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1;
+            if (ok) {
+                Path f = e.getDragboard().getFiles().get(0).toPath();
+                // after the drop has finished: a confirmation dialog inside the drop handler would block the source
+                javafx.application.Platform.runLater(() -> dropped(f));
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+    }
+
+    /** A file dropped on the window: a project opens, anything else is recalled. */
+    void dropped(Path f) {
+        if (vm.runningProperty().get() || !confirmDiscard()) {
+            return;
+        }
+        if (f.getFileName().toString().endsWith(ProjectFiles.EXTENSION)) {
+            openFile(f);
+        } else {
+            recallFile(f);
+        }
+    }
+
+    private void recallDialog() {
+        if (vm.runningProperty().get() || !confirmDiscard()) {
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Recall a recipe");
+        fc.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Flowbench images, manifests, metrics", "*.png", "*.json"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        File f = fc.showOpenDialog(stage);
+        if (f != null) {
+            recallFile(f.toPath());
+        }
+    }
+
+    private void recallFile(Path f) {
+        String err = vm.recall(f);
+        if (err != null) {
+            Alert a = new Alert(Alert.AlertType.ERROR, err, ButtonType.OK);
+            a.setHeaderText("Cannot recall " + f.getFileName());
+            a.initOwner(stage);
+            a.show();
+        }
     }
 
     private void updateTitle() {
@@ -165,6 +220,7 @@ public final class MainView extends BorderPane {
             }
         });
         MenuItem open = item("Open…", "Ctrl+O", e -> openDialog());
+        MenuItem recall = item("Recall…", "Ctrl+R", e -> recallDialog());
         MenuItem save = item("Save", "Ctrl+S", e -> save());
         MenuItem saveAs = item("Save As…", "Ctrl+Shift+S", e -> saveAs());
         MenuItem export = item("Export HTML report…", "Ctrl+E", e -> exportReport());
@@ -176,7 +232,7 @@ public final class MainView extends BorderPane {
                 e.consume();
             }
         });
-        Menu file = new Menu("File", null, newP, open, recentMenu, new SeparatorMenuItem(), save, saveAs,
+        Menu file = new Menu("File", null, newP, open, recentMenu, recall, new SeparatorMenuItem(), save, saveAs,
                 new SeparatorMenuItem(), export, new SeparatorMenuItem(), quit);
         MenuItem run = item("Run", "Ctrl+Enter", e -> vm.run());
         MenuItem stop = item("Stop", "Esc", e -> vm.stop());

@@ -344,6 +344,71 @@ public final class MainViewModel {
         return null;
     }
 
+    /**
+     * Recalls the recipe of a PNG, sampling manifest or metrics.json that Flowbench wrote as a new, unsaved project
+     * (its model, prompt and seed, one lane per recipe). For the PNG of one image, re-running it and comparing the
+     * pixels follows in the background ({@link #recallCheckProperty()}). On error returns the one-line message and
+     * changes nothing.
+     */
+    public String recall(Path file) {
+        List<org.flowbench.app.session.Recall.Recipe> recipes;
+        Project p;
+        try {
+            recipes = org.flowbench.app.session.Recall.read(file);
+            p = org.flowbench.app.session.Recall.toProject(recipes,
+                    "Recalled " + file.getFileName().toString().replaceAll("\\.[^.]*$", ""));
+        } catch (FlowbenchException e) {
+            statusText.set(e.oneLine());
+            return e.oneLine();
+        }
+        resultsFromAnotherModel = false;
+        load(p);
+        projectFile.set(null);
+        dirty.set(true);
+        String what = "Recalled " + file.getFileName() + " (" + recipes.size() + " lane" + (recipes.size() == 1 ? "" : "s")
+                + ")";
+        long generation = ++recalls;
+        recallCheck.set("");
+        recallChecking = false;
+        if (recipes.size() == 1 && recipes.get(0).image() != null) {
+            statusText.set(what + " · re-running image " + recipes.get(0).image() + " to check it…");
+            recallChecking = true;
+            background.execute(() -> {
+                String msg;
+                try {
+                    msg = org.flowbench.app.session.Recall.check(file, opener).summary();
+                } catch (RuntimeException e) {
+                    msg = "not checked: " + (e instanceof FlowbenchException fe ? fe.oneLine() : e.toString());
+                }
+                String m = msg;
+                ui.execute(() -> {
+                    if (recalls == generation) {
+                        recallChecking = false;
+                        recallCheck.set(m);
+                        statusText.set(what + ": " + m);
+                    }
+                });
+            });
+        } else {
+            statusText.set(what + ": run it to compare");
+        }
+        return null;
+    }
+
+    /** The outcome of the last recall's re-run check ("" while none or while it runs). */
+    public javafx.beans.property.ReadOnlyStringProperty recallCheckProperty() {
+        return recallCheck;
+    }
+
+    /** Whether the last recall's re-run check is still running. */
+    public boolean isRecallChecking() {
+        return recallChecking;
+    }
+
+    private final StringProperty recallCheck = new SimpleStringProperty("");
+    private long recalls;
+    private boolean recallChecking;
+
     /** Saves to the current file; false when there is none yet (ask for Save As). */
     public boolean save() {
         Path f = projectFile.get();
@@ -393,7 +458,7 @@ public final class MainViewModel {
                         Path dirPng = folder.resolve(org.flowbench.app.project.SampleStore.slug(l.name(), i));
                         for (int k = 0; k < Math.min(64, s.length / d); k++) {
                             org.flowbench.app.project.ImagePngs.write(dirPng.resolve(String.format("%05d.png", k)),
-                                    org.flowbench.app.project.ImagePngs.toImage(s, k, m.shape()), recipe(l, k));
+                                    s, k, m.shape(), runs.recipeOf(l, k));
                         }
                     }
                 } catch (java.io.IOException e) {

@@ -240,15 +240,18 @@ public final class RunViewModel {
      * rebuilt from the window's current settings, which may have changed since), plus the image's index.
      */
     public String recipe(LaneViewModel lane, long index) {
-        Map<String, Object> rec = lane.recordProperty().get();
-        Map<String, Object> r = rec.isEmpty()
-                ? new LinkedHashMap<>(Map.of("lane", lane.name(), "note", "this lane has not run yet"))
-                : RunRecord.forImage(rec, index);
         try {
-            return Json.MAPPER.writeValueAsString(r);
+            return Json.MAPPER.writeValueAsString(recipeOf(lane, index));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The recipe of image {@code index} of a lane: its run record with the image's index. */
+    public Map<String, Object> recipeOf(LaneViewModel lane, long index) {
+        Map<String, Object> rec = lane.recordProperty().get();
+        return rec.isEmpty() ? new LinkedHashMap<>(Map.of("lane", lane.name(), "note", "this lane has not run yet"))
+                : RunRecord.forImage(rec, index);
     }
 
     /** The seed the lanes' current images were drawn with (the policy may have moved the next one on). */
@@ -267,20 +270,9 @@ public final class RunViewModel {
             failed.accept(lane.name() + " has not run yet");
             return;
         }
-        String ref = String.valueOf(rec.get("model"));
-        String sampler = String.valueOf(rec.get("sampler"));
-        Map<String, String> params = new java.util.LinkedHashMap<>();
-        if (rec.get("params") instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
-        }
-        String pr = String.valueOf(rec.getOrDefault("prompt", ""));
-        long sd = ((Number) rec.get("seed")).longValue();
         background.execute(() -> {
-            try (FlowModel m = opener.open(ref)) {
-                Sampler s = SamplerRegistry.create(sampler, params);
-                // the same run: image index of the run's prompt set (its class and, for BOSS, its schedule)
-                SampleBatch b = s.sample(SamplingRequest.conditioned(sd, index, 1, 1, PromptSet.parse(pr, m).cycle(), 0),
-                        m, ProgressListener.NONE, CancellationToken.NONE);
+            try {
+                SampleBatch b = org.flowbench.app.session.Recall.rerun(rec, index, opener);
                 ui.execute(() -> done.accept(b));
             } catch (RuntimeException e) {
                 String msg = e instanceof FlowbenchException fe ? fe.oneLine() : e.toString();

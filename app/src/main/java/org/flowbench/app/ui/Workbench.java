@@ -20,9 +20,9 @@ public final class Workbench {
      * just before it (null: neither).
      */
     public record Options(Path project, boolean run, Path screenshot, String theme, int width, int height, String tab,
-                          double wipe, Path saveAs, Path report) {
+                          double wipe, Path saveAs, Path report, Path drop) {
         public Options(Path project, boolean run, Path screenshot, String theme, int width, int height) {
-            this(project, run, screenshot, theme, width, height, null, Double.NaN, null, null);
+            this(project, run, screenshot, theme, width, height, null, Double.NaN, null, null, null);
         }
     }
 

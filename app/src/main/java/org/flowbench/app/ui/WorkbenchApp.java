@@ -128,6 +128,9 @@ public final class WorkbenchApp extends Application {
                 workspace.settle(r);
             });
         }
+        if (o.drop() != null) {
+            view.dropped(o.drop());
+        }
         if (batchMode) {
             PauseTransition guard = new PauseTransition(Duration.minutes(5));
             guard.setOnFinished(e -> {
@@ -139,6 +142,8 @@ public final class WorkbenchApp extends Application {
             if (o.run()) {
                 vm.onRunFinished(stopped -> captureSoon(o));
                 vm.run();
+            } else if (vm.isRecallChecking()) {
+                vm.recallCheckProperty().addListener((ob, a, b) -> captureSoon(o));
             } else if (vm.modelProperty().get() != null) {
                 captureSoon(o);
             } else {

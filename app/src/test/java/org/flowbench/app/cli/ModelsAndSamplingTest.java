@@ -112,7 +112,7 @@ class ModelsAndSamplingTest {
                 "--batch", "4", "--prompt", "class 2", "--out", png.toString(), "--quiet");
         assertEquals("0", r[0], r[2]);
         assertTrue(Files.size(png) > 100);
-        JsonNode recipe = Json.MAPPER.readTree(Png.readText(png).get("flowbench.recipe"));
+        JsonNode recipe = Json.MAPPER.readTree(Png.readText(png).get(org.flowbench.engine.run.PngRecipe.KEY));
         assertEquals("class 2", recipe.get("prompt").asText());
         assertTrue(recipe.toString().contains("euler"), recipe.toString());
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());

@@ -377,5 +377,19 @@ class MainViewModelTest {
             String xml = nodeText((org.w3c.dom.Node) meta);
             assertTrue(xml.contains("flowbench-recipe") && xml.contains("\"image\" : 3"), xml);
         }
+        // File ▸ Recall (or a drop) of that PNG: a new unsaved project with its recipe, and the image re-run and compared
+        assertNull(vm.recall(png));
+        assertEquals(List.of("E4"), vm.lanes().stream().map(LaneViewModel::name).toList());
+        assertEquals("4", vm.lanes().get(0).toSpec().params().get("steps"));
+        assertEquals(FakeImageModel.REF, vm.modelRefProperty().get());
+        assertEquals(4, vm.nProperty().get(), "N covers image 3");
+        assertNull(vm.projectFileProperty().get());
+        assertTrue(vm.dirtyProperty().get());
+        assertEquals("reproduced bit for bit", vm.recallCheckProperty().get());
+        assertTrue(vm.statusTextProperty().get().endsWith("reproduced bit for bit"), vm.statusTextProperty().get());
+        // a file that holds no recipe changes nothing
+        Files.writeString(dir.resolve("x.json"), "{\"a\": 1}");
+        assertTrue(vm.recall(dir.resolve("x.json")).contains("no Flowbench recipe"));
+        assertEquals(List.of("E4"), vm.lanes().stream().map(LaneViewModel::name).toList());
     }
 }
