@@ -21,6 +21,8 @@ final class Verbosity {
     static final String ENV = "FLOWBENCH_LOG_LEVEL";
     private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
     private static volatile boolean quiet;
+    private static final java.util.List<java.util.logging.Logger> JAVAFX_LOGGERS = java.util.List.of(
+            java.util.logging.Logger.getLogger("javafx"), java.util.logging.Logger.getLogger("com.sun.javafx"));
 
     private Verbosity() {
     }
@@ -75,6 +77,16 @@ final class Verbosity {
             mine = "info";
             libraries = "warn";
             cuda = "error";
+        }
+        // JavaFX logs through java.util.logging: the same level for it (strong references: JUL keeps loggers weakly)
+        java.util.logging.Level jul = switch (libraries) {
+            case "error" -> java.util.logging.Level.SEVERE;
+            case "warn" -> java.util.logging.Level.WARNING;
+            case "info" -> java.util.logging.Level.INFO;
+            default -> java.util.logging.Level.FINE;
+        };
+        for (java.util.logging.Logger l : JAVAFX_LOGGERS) {
+            l.setLevel(jul);
         }
         set("org.slf4j.simpleLogger.defaultLogLevel", mine);
         set("org.slf4j.simpleLogger.log.ai.djl", libraries);

@@ -68,12 +68,18 @@ public final class MainView extends BorderPane {
         setId("main");
         inspector = new InspectorView(vm);
         panels = new PanelsView(vm, inspector);
-        setTop(new VBox(menus(), toolbar()));
+        // the window's content sits in ControlsFX's decoration layer from the start: validation marks need one above
+        // the fields, and ControlsFX would otherwise swap the scene's root for one at the first mark
+        BorderPane content = new BorderPane();
+        impl.org.controlsfx.skin.DecorationPane decorations = new impl.org.controlsfx.skin.DecorationPane();
+        decorations.setRoot(content);
+        super.setCenter(decorations);
+        content.setTop(new VBox(menus(), toolbar()));
         ScrollPane left = new ScrollPane(new SetupPane(vm));
         left.setFitToWidth(true);
         left.setPrefWidth(340);
         left.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-        setLeft(left);
+        content.setLeft(left);
         laneStrip.getStyleClass().add("lane-strip");
         laneStrip.setId("lane-strip");
         ScrollPane lanesScroll = new ScrollPane(laneStrip);
@@ -85,11 +91,11 @@ public final class MainView extends BorderPane {
         SplitPane center = new SplitPane(lanesScroll, panels);
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.62);
-        setCenter(center);
+        content.setCenter(center);
         StatusBar status = new StatusBar();
         status.textProperty().bind(vm.statusTextProperty());
         status.setId("status-bar");
-        setBottom(status);
+        content.setBottom(status);
         vm.lanes().addListener((ListChangeListener<LaneViewModel>) c -> rebuildColumns());
         vm.selectedLaneProperty().addListener((o, a, b) -> columns.forEach((l, col) -> col.setSelected(l == b)));
         rebuildColumns();
@@ -291,11 +297,16 @@ public final class MainView extends BorderPane {
         seed.textProperty().addListener((o, a, b) -> {
             try {
                 vm.seedProperty().set(Long.parseLong(b.trim()));
-                seed.getStyleClass().remove("invalid");
             } catch (NumberFormatException ex) {
-                if (!seed.getStyleClass().contains("invalid")) {
-                    seed.getStyleClass().add("invalid");
-                }
+                // not a seed yet: the field is marked, the last valid seed stays
+            }
+        });
+        Validation.check(Validation.support(), seed, v -> {
+            try {
+                Long.parseLong(v.trim());
+                return null;
+            } catch (NumberFormatException ex) {
+                return "a seed is a whole number (−2⁶³ … 2⁶³ − 1), not '" + v + "'";
             }
         });
         vm.seedProperty().addListener((o, a, b) -> {

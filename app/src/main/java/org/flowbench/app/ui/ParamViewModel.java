@@ -22,11 +22,16 @@ public final class ParamViewModel {
     }
 
     private void validate() {
+        error.set(errorOf(spec, text.get()));
+    }
+
+    /** Why {@code text} is not a value of the parameter, or null when it is. */
+    static String errorOf(ParamSpec spec, String text) {
         try {
-            Configs.parse(spec, text.get());
-            error.set(null);
+            Configs.parse(spec, text);
+            return null;
         } catch (FlowbenchException e) {
-            error.set(e.oneLine());
+            return e.oneLine();
         }
     }
 

@@ -265,8 +265,13 @@ public final class SetupPane extends VBox {
         return l;
     }
 
+    private org.controlsfx.validation.ValidationSupport validation = Validation.support();
+
     /** The property sheet, generated from the sampler's parameter metadata. */
     private void buildSheet(LaneViewModel lane) {
+        // the old fields' decorations live in the scene's decoration layer: take them down with the fields
+        validation.getRegisteredControls().forEach(org.controlsfx.control.decoration.Decorator::removeAllDecorations);
+        validation = Validation.support();
         sheet.getChildren().clear();
         if (lane == null) {
             return;
@@ -328,15 +333,7 @@ public final class SetupPane extends VBox {
                 TextField tf = new TextField();
                 tf.textProperty().bindBidirectional(p.textProperty());
                 tf.setPromptText(s.rangeText());
-                Runnable mark = () -> {
-                    if (p.isValid()) {
-                        tf.getStyleClass().remove("invalid");
-                    } else if (!tf.getStyleClass().contains("invalid")) {
-                        tf.getStyleClass().add("invalid");
-                    }
-                };
-                p.errorProperty().addListener((o, a, b) -> mark.run());
-                mark.run();
+                Validation.check(validation, tf, v -> ParamViewModel.errorOf(s, v));
                 editor = tf;
             }
             editor.setId("param-" + s.name());

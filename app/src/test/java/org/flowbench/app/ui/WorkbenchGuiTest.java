@@ -95,9 +95,26 @@ class WorkbenchGuiTest {
         robot.doubleClickOn(steps).eraseText(steps.getText().length() + 2).write("0");
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#error-steps").queryAs(Label.class).isVisible(), "range error shown in place");
+        // ControlsFX's validation decoration: a mark on the field with the reason, and the field's invalid style
+        assertTrue(steps.getStyleClass().contains("invalid"), steps.getStyleClass().toString());
+        assertFalse(org.controlsfx.control.decoration.Decorator.getDecorations(steps).isEmpty(), "decorated");
+        String shots = System.getProperty("flowbench.screenshots");
+        if (shots != null) {
+            robot.interact(() -> {
+                try {
+                    ReportExporter.writePng(steps.getScene().snapshot(null), java.nio.file.Path.of(shots,
+                            "validation.png"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
         robot.doubleClickOn(steps).eraseText(3).write("8");
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(robot.lookup("#error-steps").queryAs(Label.class).isVisible());
+        assertFalse(steps.getStyleClass().contains("invalid"));
+        assertTrue(org.controlsfx.control.decoration.Decorator.getDecorations(steps) == null
+                || org.controlsfx.control.decoration.Decorator.getDecorations(steps).isEmpty(), "decoration gone");
         robot.clickOn("#add-lane").clickOn("#add-heun");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(2, vm.lanes().size());
