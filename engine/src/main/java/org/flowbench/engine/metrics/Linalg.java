@@ -6,7 +6,8 @@ import java.util.Optional;
  * The few dense linear-algebra kernels the metrics need, on row-major {@code double[]} matrices.
  *
  * <p>Two backends: {@link #openBlas()} (LAPACK {@code dsyevd}, BLAS {@code dsyrk}/{@code dgemm} through JavaCPP's
- * OpenBLAS preset) and {@link #pureJava()} (Householder tridiagonalisation + implicit QL, blocked loops). {@link #get()}
+ * OpenBLAS preset) and {@link #pureJava()} (EJML's symmetric eigen-decomposition and Cholesky factor, blocked
+ * loops for the products). {@link #get()}
  * returns OpenBLAS when its native library loads and the pure-Java backend otherwise; the system property
  * {@code flowbench.linalg=java} forces the pure-Java one.
  */
