@@ -119,7 +119,13 @@ public final class FidCommand implements Callable<Integer> {
                 referenceQuantisation);
         FeatureExtractor fx = FeatureExtractors.resolve(features, s.shape());
         try {
-            double[] f = SampleSets.features(fx, s);
+            ProgressReport report = ProgressReport.on(spec.commandLine().getErr(), "features", "images");
+            double[] f = SampleSets.features(fx, s, new org.flowbench.engine.run.ProgressListener() {
+                @Override
+                public void progress(long done, long total, String what) {
+                    report.update(done, total);
+                }
+            });
             GaussianStats g = new GaussianStats(fx.dim());
             g.addBatch(f, s.n());
             return new Side(new ReferenceStats(ReferenceStats.Identity.of(s.source(), "-", fx,

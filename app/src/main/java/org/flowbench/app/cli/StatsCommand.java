@@ -52,7 +52,13 @@ public final class StatsCommand implements Callable<Integer> {
         OutputPaths.check(java.util.Map.of("--in", in), java.util.Map.of("--out", out));
         SampleSets.Samples s = SampleSets.requireStatistics(SampleSets.load(in), in.toString());
         FeatureExtractor fx = FeatureExtractors.resolve(features, s.shape());
-        double[] f = SampleSets.features(fx, s);
+        ProgressReport report = ProgressReport.on(spec.commandLine().getErr(), "features", "images");
+        double[] f = SampleSets.features(fx, s, new org.flowbench.engine.run.ProgressListener() {
+            @Override
+            public void progress(long done, long total, String what) {
+                report.update(done, total);
+            }
+        });
         GaussianStats g = new GaussianStats(fx.dim());
         g.addBatch(f, s.n());
         ReferenceStats rs = new ReferenceStats(ReferenceStats.Identity.of(dataset == null ? s.source() : dataset,

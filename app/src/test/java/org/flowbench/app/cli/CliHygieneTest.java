@@ -96,6 +96,55 @@ class CliHygieneTest {
         assertEquals(2.0, s.get("nfePerImage").asDouble(), "--json stays on under --quiet: " + s);
     }
 
+    /**
+     * -q over the commands that finish in seconds, in-process: nothing on their stdout or stderr. (The log
+     * configuration is fixed when a JVM's first logger is made: the libraries' lines are checked in a process of its
+     * own, below.)
+     */
+    @Test
+    void quietIsSilentOnEveryQuickCommand() throws Exception {
+        Path tiny = TinyPackages.flow(dir.resolve("tiny"));
+        Path x = dir.resolve("x.npy");
+        Path y = dir.resolve("y.npy");
+        org.flowbench.engine.io.Npy.writeFloat64(x, new int[] {4, 2}, new double[] {1, 2, 3, 4, 5, 7, 0, 1});
+        org.flowbench.engine.io.Npy.writeFloat64(y, new int[] {5, 2}, new double[] {2, 2, 2, 5, 6, 6, 1, 0, 3, 3});
+        Path pf = dir.resolve("p.flowbench");
+        org.flowbench.app.project.ProjectFiles.write(new org.flowbench.app.project.Project(2, "q", tiny.toString(), null,
+                "", 2, 2, 0, org.flowbench.app.project.SeedPolicy.FIXED, 0, "exact", List.of(
+                new org.flowbench.app.project.LaneSpec("E2", "euler", java.util.Map.of("steps", "2"))), List.of()), pf);
+        String cache = System.getProperty("flowbench.cache");
+        System.setProperty("flowbench.cache", dir.resolve("cache").toString());
+        String[][] commands = {{"models"}, {"samplers"}, {"samplers", "rk4"}, {"devices"}, {"--version"},
+            {"sample", "--model", tiny.toString(), "--n", "2", "--steps", "2", "--out", dir.resolve("s.npy").toString()},
+            {"sample", "--model", tiny.toString(), "--n", "4", "--steps", "2", "--out", dir.resolve("g.png").toString()},
+            {"run", pf.toString(), "--out", dir.resolve("run").toString()},
+            {"recall", dir.resolve("run/samples/01-e2/00001.png").toString(), "--check"},
+            {"stats", "--in", x.toString(), "--features", "identity", "--out", dir.resolve("x.stats").toString()},
+            {"fid", "--a", x.toString(), "--b", y.toString(), "--features", "identity"},
+            {"export", "--model", tiny.toString(), "--out", dir.resolve("w.safetensors").toString()},
+            {"boss", "schedule", "--model", "builtin:boss-toy", "--steps", "2"}};
+        try {
+            for (String[] c : commands) {
+                List<String> args = new ArrayList<>(List.of(c));
+                args.add(c[0].startsWith("-") ? 0 : 1, "-q");
+                String[] r = CliTests.run(args.toArray(String[]::new));
+                String name = String.join(" ", c);
+                if (c[0].equals("--version")) {
+                    continue; // asked for: printed under -q too
+                }
+                assertEquals("0", r[0], name + ": " + r[1] + r[2]);
+                assertEquals("", r[1], name);
+                assertEquals("", r[2], name);
+            }
+        } finally {
+            if (cache == null) {
+                System.clearProperty("flowbench.cache");
+            } else {
+                System.setProperty("flowbench.cache", cache);
+            }
+        }
+    }
+
     /** In a process of its own: the libraries' log lines are configured before their first logger, as for a user. */
     @Test
     void quietPrintsNothingAtAllOnSuccessAndEverythingOnFailure() throws Exception {
@@ -105,6 +154,10 @@ class CliHygieneTest {
         assertEquals("0", ok[0], ok[2]);
         assertEquals("", ok[1]);
         assertEquals("", ok[2]);
+        // a command that logs at INFO when not quiet (the BOSS cost matrix): silent under -q
+        String[] boss = flowbench("boss", "schedule", "--model", "builtin:boss-toy", "--steps", "2", "-q");
+        assertEquals("0", boss[0], boss[2]);
+        assertEquals("", boss[1] + boss[2]);
         String[] plain = flowbench("sample", "--model", tiny.toString(), "--n", "2", "--steps", "2", "--out",
                 dir.resolve("p.npy").toString());
         assertEquals("0", plain[0], plain[2]);
@@ -116,9 +169,11 @@ class CliHygieneTest {
         assertTrue(bad[2].startsWith("flowbench: "), bad[2]);
     }
 
-    static String[] flowbench(String... args) throws Exception {
+    String[] flowbench(String... args) throws Exception {
+        // a cache of its own: the BOSS schedule is computed (and logged), not read back
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "org.flowbench.app.Main"));
+                "-Dai.djl.offline=true", "-Dflowbench.cache=" + dir.resolve("process-cache"), "-cp",
+                System.getProperty("java.class.path"), "org.flowbench.app.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove(Verbosity.ENV);

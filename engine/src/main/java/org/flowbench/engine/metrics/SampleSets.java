@@ -117,6 +117,11 @@ public final class SampleSets {
 
     /** Features of all samples (n × fx.dim()). */
     public static double[] features(FeatureExtractor fx, Samples s) {
+        return features(fx, s, org.flowbench.engine.run.ProgressListener.NONE);
+    }
+
+    /** As {@link #features(FeatureExtractor, Samples)}, reporting the images done after each chunk. */
+    public static double[] features(FeatureExtractor fx, Samples s, org.flowbench.engine.run.ProgressListener progress) {
         double[] out = new double[Math.multiplyExact(s.n(), fx.dim())];
         int row = s.rowSize();
         if (fx instanceof IdentityFeatures && fx.dim() != row) {
@@ -130,6 +135,7 @@ public final class SampleSets {
             System.arraycopy(s.data(), i0 * row, in, 0, k * row);
             fx.features(in, k, part);
             System.arraycopy(part, 0, out, i0 * fx.dim(), k * fx.dim());
+            progress.progress(i0 + k, s.n(), "images");
         }
         return out;
     }

@@ -51,6 +51,13 @@ public final class RenoSampler extends BatchSampler<RenoSampler.Config> {
             @Param(name = "steps", dflt = "1", min = 1, max = 64,
                     description = "Euler steps of the generator (1 for a one-step student); gradients flow back "
                             + "through every step, so memory grows with steps") int steps,
+            @Param(name = "generator", dflt = "auto", choices = {"auto", "nitro"},
+                    description = "auto: the model's own one-step generator, else 'steps' Euler steps of its field; "
+                            + "nitro: NitroFusion's one-step prediction at the shifted level (a Nitro student)")
+            String generator,
+            @Param(name = "shift", dflt = "250", min = 1, max = 1000,
+                    description = "with generator=nitro: the timestep shift (the model is told level ⌊999·shift/1000⌋)")
+            int shift,
             @Param(name = "search", dflt = "gradient", choices = {"gradient", "image-select", "none"},
                     description = "gradient: ReNO; image-select: best of T fresh noises by the same reward; "
                             + "none: the initial image (no optimisation)") String search,
@@ -163,6 +170,10 @@ public final class RenoSampler extends BatchSampler<RenoSampler.Config> {
             }
             mb.put("learningRate", settings.lr());
             mb.put("generatorEvaluationsPerImage", generator.evaluationsPerImage());
+            if (generator instanceof org.flowbench.samplers.onestep.NitroGenerator ng) {
+                mb.put("nitroShiftedLevel", ng.shiftedLevel());
+                mb.put("nitroModelTime", ng.time());
+            }
         }
 
         @Override
@@ -196,8 +207,17 @@ public final class RenoSampler extends BatchSampler<RenoSampler.Config> {
                     }
                 }
             }
-            run.generator = model.as(OneStepGenerator.class).orElseGet(() -> EulerGenerator.uniform(
-                    model.require(TensorField.class, "reno"), config().steps()));
+            if (config().generator().equals("nitro")) {
+                if (config().steps() != 1) {
+                    throw new FlowbenchException("generator=nitro is one step; steps is " + config().steps(),
+                            "leave steps at 1");
+                }
+                run.generator = new org.flowbench.samplers.onestep.NitroGenerator(
+                        model.require(TensorField.class, "reno with generator=nitro"), config().shift());
+            } else {
+                run.generator = model.as(OneStepGenerator.class).orElseGet(() -> EulerGenerator.uniform(
+                        model.require(TensorField.class, "reno"), config().steps()));
+            }
             if (config().mode() == NoiseSearch.Mode.GRADIENT && !run.generator.differentiable()) {
                 throw new FlowbenchException("ReNO's gradient search needs gradients through " + model.id(),
                         "use search=image-select, or a built-in network model");

@@ -85,6 +85,36 @@ class RenoSamplerTest {
         }
     }
 
+    /** generator=nitro is the Nitro sampler's one-step image of the same noise, and its gradient search works. */
+    @Test
+    void theNitroGeneratorIsTheNitroSamplersOneStepImage() {
+        try (FlowModel m = Models.open("builtin:fashion-nitro")) {
+            int n = 3;
+            SampleBatch nitro = SamplerRegistry.create("nitro", Map.of("steps", "1")).sample(
+                    SamplingRequest.conditioned(0, 0, n, n, SHIRT, 0), m, ProgressListener.NONE,
+                    new CancellationToken());
+            SampleBatch none = run(m, Map.of("search", "none", "generator", "nitro"), n, ProgressListener.NONE,
+                    new CancellationToken());
+            assertArrayEquals(nitro.samples(), none.samples(), 1e-5);
+            assertEquals(249, ((Number) none.manifest().get("nitroShiftedLevel")).intValue());
+            Map<String, double[]> extras = new HashMap<>();
+            run(m, Map.of("iterations", "6", "generator", "nitro"), n, new ProgressListener() {
+                @Override
+                public void extras(long firstImage, int count, Map<String, double[]> perImage) {
+                    extras.putAll(perImage);
+                }
+            }, new CancellationToken());
+            for (int i = 0; i < n; i++) {
+                assertTrue(extras.get("reward1-best")[i] >= extras.get("reward1-initial")[i]);
+            }
+            double gain = 0;
+            for (int i = 0; i < n; i++) {
+                gain += extras.get("reward1-best")[i] - extras.get("reward1-initial")[i];
+            }
+            assertTrue(gain > 0, "the gradient through the Nitro student raised the reward: " + gain);
+        }
+    }
+
     @Test
     void stopKeepsTheBestSoFarAndEndsTheRunAsCancelled() {
         try (FlowModel m = Models.open("builtin:fashion-slimflow")) {
