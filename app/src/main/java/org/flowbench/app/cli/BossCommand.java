@@ -53,6 +53,9 @@ public final class BossCommand implements Runnable {
         @Option(names = "--cost-seed", defaultValue = "0", description = "seed of the cost noises (default ${DEFAULT-VALUE})")
         long costSeed;
 
+        @Option(names = "--json", description = "print the schedule as JSON")
+        boolean json;
+
         @Option(names = "--compare", defaultValue = "0", paramLabel = "N",
                 description = "also print the K-step endpoint error on the Bellman and on uniform times, against the "
                         + "fine-grid Euler endpoint from the same N fresh noises (classes spread for conditional models)")
@@ -70,6 +73,21 @@ public final class BossCommand implements Runnable {
                 BossSchedule s = BossSchedule.get(m, steps, fine, costSamples, costSeed, CancellationToken.NONE);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 var out = spec.commandLine().getOut();
+                if (json) {
+                    java.util.Map<String, Object> j = new java.util.LinkedHashMap<>();
+                    j.put("model", m.id());
+                    j.put("steps", steps);
+                    j.put("fine", fine);
+                    j.put("costSamples", costSamples);
+                    j.put("costSeed", costSeed);
+                    j.put("times", s.times());
+                    j.put("fineIndices", s.indices());
+                    j.put("objective", s.objective());
+                    j.put("fromCache", s.fromCache());
+                    j.put("milliseconds", ms);
+                    out.println(Cli.json(j));
+                    return 0;
+                }
                 out.printf(Locale.ROOT, "BOSS schedule for %s: K = %d, fine = %d, cost samples = %d, cost seed = %d%n",
                         m.id(), steps, fine, costSamples, costSeed);
                 out.println("times: " + Arrays.stream(s.times()).mapToObj(v -> String.format(Locale.ROOT, "%.6g", v))

@@ -18,6 +18,10 @@ public final class ExportCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print the summary as JSON")
+    boolean json;
+
+
     @Option(names = "--model", required = true, description = "builtin:NAME or a model package folder")
     String model;
 
@@ -48,6 +52,11 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Safetensors.write(out, c.tensors(), meta);
         Files.deleteIfExists(out.resolveSibling(out.getFileName() + ".bak"));
+        if (json) {
+            spec.commandLine().getOut().println(Cli.json(java.util.Map.of("output", out.toString(), "model", model,
+                    "tensors", c.tensors().size(), "format", format)));
+            return 0;
+        }
         spec.commandLine().getOut().printf("wrote %d tensors of %s to %s%n", c.tensors().size(), model, out);
         return 0;
     }

@@ -37,7 +37,7 @@ public final class FidCommand implements Callable<Integer> {
     @Option(names = "--b", required = true, description = "generated: .npy, image folder, .stats or .npz file")
     Path b;
 
-    @Option(names = "--features", description = "identity | torchscript:FILE.pt[?size=S] | builtin:NAME "
+    @Option(names = "--features", description = "identity | torchscript:FILE.pt[?mode=clean|legacy|none][&size=S] | builtin:NAME "
             + "(required unless both sides are .stats files)")
     String features;
 

@@ -37,6 +37,9 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--json", description = "print what metrics.json holds (lanes, status, metrics, run records)")
+    boolean jsonOut;
+
     @Parameters(index = "0", description = "the .flowbench project file")
     Path project;
 
@@ -97,17 +100,18 @@ public final class RunCommand implements Callable<Integer> {
         });
         String command = "flowbench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         List<LaneResult> results;
+        Map<String, Object> summary;
         // the folder is written as one transaction: earlier results stay whole until the new ones are complete
         try (org.flowbench.app.project.OutputFolder folder = org.flowbench.app.project.OutputFolder.begin(out, overwrite,
                 command)) {
             s.runBlocking();
             results = s.results();
-            write(folder.staging(), run, s, results);
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("command", command);
-            summary.put("project", project.toString());
-            summary.put("lanes", results.size());
-            folder.commit(summary);
+            summary = write(folder.staging(), run, s, results);
+            Map<String, Object> marker = new LinkedHashMap<>();
+            marker.put("command", command);
+            marker.put("project", project.toString());
+            marker.put("lanes", results.size());
+            folder.commit(marker);
         }
         int failed = 0;
         for (int i = 0; i < s.lanes(); i++) {
@@ -115,12 +119,16 @@ public final class RunCommand implements Callable<Integer> {
                 failed++;
             }
         }
-        spec.commandLine().getOut().printf("ran %d lanes (%d failed) of %s; wrote %s%n", s.lanes(), failed,
-                project.getFileName(), out.resolve("metrics.json"));
+        if (jsonOut) {
+            spec.commandLine().getOut().println(Cli.json(summary)); // what metrics.json holds
+        } else {
+            spec.commandLine().getOut().printf("ran %d lanes (%d failed) of %s; wrote %s%n", s.lanes(), failed,
+                    project.getFileName(), out.resolve("metrics.json"));
+        }
         return failed == s.lanes() && s.lanes() > 0 ? 3 : 0;
     }
 
-    private void write(Path out, Project p, Session s, List<LaneResult> results) throws IOException {
+    private Map<String, Object> write(Path out, Project p, Session s, List<LaneResult> results) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("project", project.toString());
         json.put("model", p.model());
@@ -192,6 +200,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         ProjectFiles.write(p.withResults(results), out.resolve("project" + ProjectFiles.EXTENSION));
+        return json;
     }
 
     static String slug(String name, int index) {

@@ -21,11 +21,15 @@ public final class StatsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print the summary as JSON")
+    boolean json;
+
+
     @Option(names = "--in", required = true, description = ".npy [n, dims...] or a folder of PNG/JPEG images")
     Path in;
 
     @Option(names = "--features", required = true,
-            description = "identity | torchscript:FILE.pt[?size=S] | builtin:NAME")
+            description = "identity | torchscript:FILE.pt[?mode=clean|legacy|none][&size=S] | builtin:NAME")
     String features;
 
     @Option(names = "--out", required = true, description = "statistics file to write (.stats, or .npz)")
@@ -79,6 +83,11 @@ public final class StatsCommand implements Callable<Integer> {
         }
         if (fx instanceof AutoCloseable c) {
             c.close();
+        }
+        if (json) {
+            spec.commandLine().getOut().println(Cli.json(java.util.Map.of("output", out.toString(), "format", fmt,
+                    "n", g.count(), "dim", g.dim(), "features", fx.id())));
+            return 0;
         }
         spec.commandLine().getOut().printf("wrote %s: N = %d, d = %d, features %s%n", out, g.count(), g.dim(), fx.id());
         return 0;

@@ -91,6 +91,21 @@ class CliHygieneTest {
             JsonNode j = Json.MAPPER.readTree(r[1]);
             assertTrue(j.isArray() || j.isObject(), r[1]);
         }
+        Path pf = dir.resolve("j.flowbench");
+        org.flowbench.app.project.ProjectFiles.write(new org.flowbench.app.project.Project(2, "j", tiny.toString(), null,
+                "", 2, 2, 0, org.flowbench.app.project.SeedPolicy.FIXED, 0, "exact", List.of(
+                new org.flowbench.app.project.LaneSpec("E2", "euler", java.util.Map.of("steps", "2"))), List.of()), pf);
+        Path x = dir.resolve("x.npy");
+        org.flowbench.engine.io.Npy.writeFloat64(x, new int[] {4, 2}, new double[] {1, 2, 3, 4, 5, 7, 0, 1});
+        for (String[] args : new String[][] {{"run", pf.toString(), "--out", dir.resolve("run").toString(), "--json"},
+                {"stats", "--in", x.toString(), "--features", "identity", "--out", dir.resolve("x.stats").toString(),
+                        "--json"},
+                {"export", "--model", tiny.toString(), "--out", dir.resolve("w.safetensors").toString(), "--json"},
+                {"recall", dir.resolve("run/metrics.json").toString(), "--json"}}) {
+            String[] r = CliTests.run(args);
+            assertEquals("0", r[0], String.join(" ", args) + ": " + r[2]);
+            assertTrue(Json.MAPPER.readTree(r[1]).isObject(), r[1]);
+        }
         JsonNode s = Json.MAPPER.readTree(CliTests.run("sample", "--model", tiny.toString(), "--n", "2", "--steps",
                 "2", "--json", "--quiet", "--out", dir.resolve("t.npy").toString())[1]);
         assertEquals(2.0, s.get("nfePerImage").asDouble(), "--json stays on under --quiet: " + s);

@@ -7,7 +7,7 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FeatureExtractor;
 
 /**
- * Resolves a feature-extractor spec: {@code identity}, {@code torchscript:<file>[?size=S]}, or anything a
+ * Resolves a feature-extractor spec: {@code identity}, {@code torchscript:<file>[?mode=clean|legacy|none][&size=S]}, or anything a
  * {@link Provider} registered with {@link ServiceLoader} accepts (e.g. {@code builtin:fashion-classifier}).
  */
 public final class FeatureExtractors {
@@ -33,17 +33,35 @@ public final class FeatureExtractors {
         }
         if (spec.startsWith("torchscript:")) {
             String rest = spec.substring("torchscript:".length());
+            int q = rest.lastIndexOf('?');
             int resize = 0;
-            int q = rest.lastIndexOf("?size=");
+            TorchScriptFeatures.Mode mode = null;
             if (q >= 0) {
-                try {
-                    resize = Integer.parseInt(rest.substring(q + 6));
-                } catch (NumberFormatException e) {
-                    throw new FlowbenchException("bad resize in feature spec '" + spec + "'", "use torchscript:FILE?size=299");
+                for (String kv : rest.substring(q + 1).split("&")) {
+                    String[] p = kv.split("=", 2);
+                    if (p.length == 2 && p[0].equals("size")) {
+                        try {
+                            resize = Integer.parseInt(p[1]);
+                        } catch (NumberFormatException e) {
+                            resize = -1;
+                        }
+                        if (resize < 1) {
+                            throw new FlowbenchException("bad resize in feature spec '" + spec + "'",
+                                    "use torchscript:FILE?mode=clean&size=299");
+                        }
+                    } else if (p.length == 2 && p[0].equals("mode")) {
+                        mode = TorchScriptFeatures.Mode.of(p[1]);
+                    } else {
+                        throw new FlowbenchException("unknown option '" + kv + "' in feature spec '" + spec + "'",
+                                "options: mode=clean|legacy|none, size=S");
+                    }
                 }
                 rest = rest.substring(0, q);
             }
-            return new TorchScriptFeatures(Path.of(rest), imageShape, resize);
+            if (mode == null) {
+                mode = resize > 0 ? TorchScriptFeatures.Mode.LEGACY : TorchScriptFeatures.Mode.NONE;
+            }
+            return new TorchScriptFeatures(Path.of(rest), imageShape, mode, resize);
         }
         for (Provider p : ServiceLoader.load(Provider.class)) {
             Optional<FeatureExtractor> fx = p.create(spec, imageShape);

@@ -22,18 +22,21 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.FeatureExtractor;
 
 /**
- * Features from a user-provided TorchScript network ({@code torchscript:<file>[?size=S]}), loaded offline with DJL's
- * PyTorch engine. Convention of clean-fid's TorchScript Inception ({@code inception-2015-12-05.pt}, 2048-d pool3):
+ * Features from a user-provided TorchScript network ({@code torchscript:<file>[?mode=M][&size=S]}), loaded offline
+ * with DJL's PyTorch engine. Convention of clean-fid's TorchScript Inception ({@code inception-2015-12-05.pt}, 2048-d
+ * pool3): input samples are C×H×W images in [−1, 1] (C = 1 or 3), grayscale is replicated to RGB (PIL's
+ * {@code convert("RGB")}), the network gets float32 NCHW values in [0, 255] and returns N×D features. Modes:
  *
- * <ol>
- *   <li>input samples are C×H×W images with values in [−1, 1] (C = 1 or 3);</li>
- *   <li>uint8 quantisation: {@code u = clamp(round((x + 1)/2 · 255), 0, 255)} (rounding, as when saving PNGs);</li>
- *   <li>grayscale is replicated to RGB (like PIL's {@code convert("RGB")});</li>
- *   <li>resize: none by default: the clean-fid TorchScript Inception resizes to 299×299 internally (its
- *       {@code legacy_tensorflow} behaviour); with {@code ?size=S} the images are resized here to S×S by bilinear
- *       interpolation with half-pixel centres ({@code align_corners=False}, no antialiasing) before the network;</li>
- *   <li>the network gets float32 NCHW values in [0, 255] and returns N×D features (flattened per sample).</li>
- * </ol>
+ * <ul>
+ *   <li>{@code none} (default): uint8 by rounding, {@code clamp(round((x + 1)/2 · 255), 0, 255)} as when saving
+ *       PNGs; no resize: the clean-fid TorchScript Inception resizes to 299×299 inside (clean-fid's
+ *       {@code legacy_tensorflow});</li>
+ *   <li>{@code legacy} (pytorch-fid): uint8 by rounding, then bilinear resize to S×S (default 299) with half-pixel
+ *       centres ({@code align_corners=False}, no antialiasing); {@code ?size=S} alone means this mode;</li>
+ *   <li>{@code clean} (clean-fid's default): uint8 by truncation, {@code clip((x + 1)/2 · 255, 0, 255)} cast to
+ *       uint8, then per channel PIL's antialiased bicubic resize in float mode to S×S (default 299), clipped to
+ *       [0, 255] ({@link PilResize}).</li>
+ * </ul>
  * Statistics from this extractor carry the sha256 of the file and this preprocessing in their identity.
  */
 public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseable {
@@ -43,16 +46,41 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
     private final int height;
     private final int width;
     private final int size;
+    private final Mode mode;
     private final int dim;
     private final ZooModel<NDList, NDList> model;
     private final Predictor<NDList, NDList> predictor;
     private final int batch;
+
+    /** How images are prepared for the network (see the class comment). */
+    public enum Mode {
+        NONE, LEGACY, CLEAN;
+
+        static Mode of(String s) {
+            return switch (s) {
+                case "none" -> NONE;
+                case "legacy" -> LEGACY;
+                case "clean" -> CLEAN;
+                default -> throw new FlowbenchException("unknown TorchScript preprocessing mode '" + s + "'",
+                        "use mode=clean (clean-fid), mode=legacy (pytorch-fid) or mode=none");
+            };
+        }
+    }
 
     /**
      * @param sampleShape C, H, W of the input samples
      * @param size resize target (0 = no resize)
      */
     public TorchScriptFeatures(Path file, int[] sampleShape, int size) {
+        this(file, sampleShape, size > 0 ? Mode.LEGACY : Mode.NONE, size);
+    }
+
+    /**
+     * @param sampleShape C, H, W of the input samples
+     * @param mode preprocessing
+     * @param size resize target of legacy and clean (0 = their default, 299); ignored by none
+     */
+    public TorchScriptFeatures(Path file, int[] sampleShape, Mode mode, int size) {
         if (!Files.isRegularFile(file)) {
             throw new FlowbenchException("TorchScript feature network not found: " + file,
                     "give the path of a .pt file saved with torch.jit.save");
@@ -66,7 +94,8 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
         this.channels = sampleShape[0];
         this.height = sampleShape[1];
         this.width = sampleShape[2];
-        this.size = size;
+        this.mode = mode;
+        this.size = mode == Mode.NONE ? 0 : size > 0 ? size : 299;
         this.batch = 32;
         try {
             Criteria<NDList, NDList> criteria = Criteria.builder()
@@ -105,7 +134,11 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
 
     @Override
     public String preprocessing() {
-        return "uint8-round,gray-to-rgb," + (size > 0 ? "bilinear-" + size : "no-resize") + ",nchw-0-255";
+        return switch (mode) {
+            case NONE -> "uint8-round,gray-to-rgb,no-resize,nchw-0-255";
+            case LEGACY -> "uint8-round,gray-to-rgb,bilinear-" + size + ",nchw-0-255";
+            case CLEAN -> "uint8-truncate,gray-to-rgb,pil-bicubic-" + size + ",clip-0-255,nchw-0-255";
+        };
     }
 
     @Override
@@ -121,12 +154,14 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
             double[] r = new double[plane];
             for (int s = 0; s < k; s++) {
                 for (int c = 0; c < 3; c++) {
-                    int src = (b0 + s) * inSize + (channels == 1 ? 0 : c) * height * width;
-                    for (int i = 0; i < height * width; i++) {
-                        q[i] = quantise(x[src + i]);
+                    if (channels == 1 && c > 0) {
+                        // grey replicated to RGB: the channels are the same image
+                        System.arraycopy(in, s * 3 * plane, in, (s * 3 + c) * plane, plane);
+                        continue;
                     }
-                    double[] resized = size > 0 ? resizeBilinear(q, height, width, outH, outW, r) : q;
-                    System.arraycopy(resized, 0, in, (s * 3 + c) * plane, plane);
+                    int src = (b0 + s) * inSize + c * height * width;
+                    prepare(x, src, q, r);
+                    System.arraycopy(size > 0 ? r : q, 0, in, (s * 3 + c) * plane, plane);
                 }
             }
             double[] f = run(in, k, outH, outW);
@@ -136,6 +171,37 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
             }
             System.arraycopy(f, 0, out, b0 * dim, k * dim);
         }
+    }
+
+    /** One channel of one image: quantised into q, resized (when the mode resizes) into r. */
+    private void prepare(double[] x, int src, double[] q, double[] r) {
+        int hw = height * width;
+        for (int i = 0; i < hw; i++) {
+            q[i] = mode == Mode.CLEAN ? truncate(x[src + i]) : quantise(x[src + i]);
+        }
+        switch (mode) {
+            case NONE -> { }
+            case LEGACY -> resizeBilinear(q, height, width, size, size, r);
+            case CLEAN -> {
+                float[] f = new float[hw];
+                for (int i = 0; i < hw; i++) {
+                    f[i] = (float) q[i];
+                }
+                float[] big = PilResize.resize(f, height, width, size, size);
+                for (int i = 0; i < big.length; i++) {
+                    r[i] = Math.max(0, Math.min(255, big[i]));
+                }
+            }
+        }
+    }
+
+    /**
+     * clean-fid's {@code clip(x01 · 255, 0, 255).astype(uint8)}: truncation, not rounding. An image that is already
+     * 8-bit (a folder of PNGs, read as u/127.5 − 1) must keep its levels: the product can land a hair below u in
+     * floating point (float32 samples: by up to about 1e-5), so values within 1e-4 of a level count as that level.
+     */
+    static double truncate(double v) {
+        return Math.floor(Math.max(0, Math.min(255, (v + 1) / 2 * 255)) + 1e-4);
     }
 
     /** {@code clamp(round((x + 1)/2 · 255), 0, 255)}. */
