@@ -6,11 +6,13 @@ import java.util.Locale;
 /**
  * A long command's progress on stderr: on a terminal, one line redrawn in place (bar, percent, rate, time left) at
  * most five times a second; otherwise (a pipe, a log file) a plain line every ten seconds and one at the end, so that
- * logs stay readable. Nothing at all under {@code -q}.
+ * logs stay readable. Work that ends within its first two seconds prints nothing; nothing at all under {@code -q}.
  */
 final class ProgressReport {
     private static final long TERMINAL_EVERY_NS = 200_000_000L;
     private static final long LOG_EVERY_NS = 10_000_000_000L;
+    /** Quiet start: short work is not worth a line. */
+    private static final long FIRST_AFTER_NS = 2_000_000_000L;
     private static final int BAR = 24;
 
     private final PrintWriter err;
@@ -18,7 +20,7 @@ final class ProgressReport {
     private final String unit;
     private final boolean terminal;
     private final long start = System.nanoTime();
-    private long last = Long.MIN_VALUE / 2;
+    private long last;
     private boolean drawn;
     private boolean finished;
 
@@ -27,6 +29,8 @@ final class ProgressReport {
         this.label = label;
         this.unit = unit;
         this.terminal = terminal;
+        // the first line is due two seconds in
+        this.last = start - (terminal ? TERMINAL_EVERY_NS : LOG_EVERY_NS) + FIRST_AFTER_NS;
     }
 
     /** On the process's own stderr when that is a terminal; plain lines otherwise. */
@@ -40,6 +44,10 @@ final class ProgressReport {
         }
         long now = System.nanoTime();
         boolean end = total > 0 && done >= total;
+        if (end && !drawn && now - start < FIRST_AFTER_NS) {
+            finished = true;
+            return;
+        }
         if (!end && now - last < (terminal ? TERMINAL_EVERY_NS : LOG_EVERY_NS)) {
             return;
         }
