@@ -57,8 +57,16 @@ public final class RunCommand implements Callable<Integer> {
             + "a folder with earlier results is refused)")
     boolean overwrite;
 
+    @Option(names = "--numbered", description = "if --out already holds files, write to the first free DIR-2, DIR-3, "
+            + "… instead (earlier results stay as they are)")
+    boolean numbered;
+
     @Override
     public Integer call() throws Exception {
+        if (numbered && overwrite) {
+            throw new org.flowbench.engine.FlowbenchException("--numbered and --overwrite exclude each other",
+                    "keep the earlier results (--numbered) or replace them (--overwrite)");
+        }
         deviceOption.apply();
         Project p = ProjectFiles.read(project);
         if (out == null) {
@@ -67,6 +75,9 @@ public final class RunCommand implements Callable<Integer> {
                 base = base.substring(0, base.length() - ProjectFiles.EXTENSION.length());
             }
             out = Path.of(base + "-results");
+        }
+        if (numbered) {
+            out = org.flowbench.app.project.OutputFolder.firstFree(out);
         }
         if (n != null || seed != null) {
             p = p.withRun(p.prompt(), n != null ? n : p.n(), Math.min(p.batch(), n != null ? n : p.batch()),

@@ -78,6 +78,19 @@ public final class OutputFolder implements AutoCloseable {
         }
     }
 
+    /** {@code dir} if it is absent or empty, else the first of dir-2, dir-3, … that is. */
+    public static Path firstFree(Path dir) throws IOException {
+        if (!Files.exists(dir) || (Files.isDirectory(dir) && isEmpty(dir))) {
+            return dir;
+        }
+        for (int k = 2; ; k++) {
+            Path next = dir.resolveSibling(dir.getFileName() + "-" + k);
+            if (!Files.exists(next) || (Files.isDirectory(next) && isEmpty(next))) {
+                return next;
+            }
+        }
+    }
+
     /**
      * Locks a folder that a command fills in place and may resume (training checkpoints, pair stores): a second
      * process writing it at the same time is refused in one line naming the holder; a lock whose process is gone is

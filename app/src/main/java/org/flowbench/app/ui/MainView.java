@@ -412,11 +412,17 @@ public final class MainView extends BorderPane {
     void openFile(Path p) {
         String err = vm.open(p);
         if (err != null) {
-            Alert a = new Alert(Alert.AlertType.ERROR, err, ButtonType.OK);
-            a.setHeaderText("Cannot open project");
-            a.initOwner(stage);
-            a.show();
+            showOpenError(p, err);
         }
+    }
+
+    /** A project that cannot be opened, said in a dialog over the window (the status bar alone is easy to miss). */
+    void showOpenError(Path p, String err) {
+        Alert a = new Alert(Alert.AlertType.ERROR, err, ButtonType.OK);
+        a.setHeaderText("Cannot open " + p.getFileName());
+        a.getDialogPane().setId("open-error");
+        a.initOwner(stage);
+        a.show();
     }
 
     private void save() {

@@ -99,10 +99,8 @@ public final class WorkbenchApp extends Application {
         primary.show();
         if (startupError != null) {
             // a file given on the command line that cannot be opened: said in a dialog, not only in the status bar
-            Alert bad = new Alert(Alert.AlertType.ERROR, startupError, ButtonType.OK);
-            bad.setHeaderText("Cannot open " + o.project().getFileName());
-            bad.initOwner(primary);
-            Platform.runLater(bad::showAndWait);
+            String err = startupError;
+            Platform.runLater(() -> view.showOpenError(o.project(), err));
         }
         Timeline autosave = new Timeline(new KeyFrame(Duration.seconds(30), e -> {
             if (vm.dirtyProperty().get()) {

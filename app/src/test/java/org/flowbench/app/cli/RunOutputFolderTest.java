@@ -58,6 +58,14 @@ class RunOutputFolderTest {
         assertTrue(again[2].contains("already holds the results of an earlier run"), again[2]);
         assertSnapshot(before, snapshot(out));
 
+        // or, as the user chooses, the new results go under the next free numbered name
+        String[] numbered = CliTests.run("run", one.toString(), "--numbered", "--out", out.toString());
+        assertEquals("0", numbered[0], numbered[2]);
+        assertTrue(numbered[1].contains(dir.resolve("out-2").resolve("metrics.json").toString()), numbered[1]);
+        assertTrue(OutputFolder.isResults(dir.resolve("out-2")));
+        assertSnapshot(before, snapshot(out));
+        assertEquals("2", CliTests.run("run", one.toString(), "--numbered", "--overwrite", "--out", out.toString())[0]);
+
         String[] over = CliTests.run("run", one.toString(), "--quiet", "--overwrite", "--out", out.toString());
         assertEquals("0", over[0], over[2]);
         JsonNode m = Json.MAPPER.readTree(out.resolve("metrics.json").toFile());

@@ -84,6 +84,23 @@ class WorkbenchGuiTest {
     }
 
     @Test
+    void aDamagedProjectIsRefusedInADialogAndChangesNothing(FxRobot robot, @org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path bad = tmp.resolve("damaged.flowbench");
+        java.nio.file.Files.writeString(bad, "{ \"schemaVersion\": 2, \"lanes\": [");
+        robot.interact(() -> vm.load(Project.analyticComparison()));
+        List<String> before = vm.lanes().stream().map(LaneViewModel::name).toList();
+        robot.interact(() -> view.openFile(bad));
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.DialogPane pane = robot.lookup("#open-error").queryAs(javafx.scene.control.DialogPane.class);
+        assertEquals("Cannot open damaged.flowbench", pane.getHeaderText());
+        assertTrue(pane.getContentText().contains("is damaged") && pane.getContentText().contains("not changed")
+                && !pane.getContentText().contains("Exception"), pane.getContentText());
+        robot.interact(() -> ((Stage) pane.getScene().getWindow()).close());
+        assertEquals(before, vm.lanes().stream().map(LaneViewModel::name).toList(), "the open project is unchanged");
+    }
+
+    @Test
     void twoLanesThroughTheUiRunSaveReopen(FxRobot robot) throws Exception {
         robot.interact(() -> {
             vm.load(Project.analyticComparison().withLanes(List.of()));
