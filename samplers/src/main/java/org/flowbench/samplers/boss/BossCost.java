@@ -9,13 +9,19 @@ import org.flowbench.engine.run.ProgressListener;
 /**
  * Phase 1 of BOSS: the cost matrix of one-step Euler jumps along the model's own fine Euler path.
  *
- * <p>Fine grid s_i uniform on [tStart, tEnd], i = 0..N. M noises x0 (Philox, seed {@code costSeed}, image m, stream 0,
- * scaled by the prior σ) are integrated with N-step Euler, keeping every state X_i and velocity V_i; then
+ * <p>Fine grid s_i uniform on [tStart, tEnd], i = 0..N. M noises x0 (Philox, seed {@code costSeed}, image m, stream
+ * {@value #NOISE_STREAM}, scaled by the prior σ) are integrated with N-step Euler, keeping every state X_i and velocity V_i; then
  * {@code c[i][j] = (1/M) Σ_m ‖X^m_i + (s_j − s_i)·V^m_i − X^m_j‖²} with ‖·‖² the sum over all dimensions. The field is
  * evaluated once per fine step on the whole batch of M states: N batched calls, N·M evaluations. c[i][i+1] is
  * exactly 0 (that jump is the reference step itself).
+ *
+ * <p>No sampler draws an image's noise from that stream, so a schedule is fitted on paths other than the ones a run
+ * samples (with stream 0, the default cost noise was the noise of images 0–99 of every seed-0 run).
  */
 public final class BossCost {
+    /** The noise stream of the cost matrix's paths, disjoint from every sampler's (stream 0 is an image's start). */
+    public static final int NOISE_STREAM = 0x0B055000;
+
     /** What the progress of the cost matrix is called. */
     public static final String PROGRESS = "BOSS cost matrix steps";
 
@@ -52,7 +58,7 @@ public final class BossCost {
         double[] x = new double[len];
         double std = path.sigma(s[0]);
         for (int m = 0; m < samples; m++) {
-            NoiseSource.gaussian(costSeed, m, 0, x, m * d, d);
+            NoiseSource.gaussian(costSeed, m, NOISE_STREAM, x, m * d, d);
         }
         for (int i = 0; i < len; i++) {
             x[i] *= std;

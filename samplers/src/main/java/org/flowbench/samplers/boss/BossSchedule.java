@@ -41,7 +41,8 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
     }
 
     static Path file(String hash, int steps, int fine, int samples, long seed) {
-        return cacheRoot().resolve("boss").resolve("schedule-" + hash + "-K" + steps + "-N" + fine + "-M" + samples
+        // "schedule2": cost noise from its own stream (BossCost.NOISE_STREAM); older files were fitted on stream 0
+        return cacheRoot().resolve("boss").resolve("schedule2-" + hash + "-K" + steps + "-N" + fine + "-M" + samples
                 + "-seed" + seed + ".json");
     }
 

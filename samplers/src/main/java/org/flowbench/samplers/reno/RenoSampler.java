@@ -146,6 +146,7 @@ public final class RenoSampler extends BatchSampler<RenoSampler.Config> {
         Classifier judge;
         Model judgeModel;
         OneStepGenerator generator;
+        int nitroLevel = -1;
         NoiseOptimizer.Settings settings;
 
         RenoRun(List<WeightedReward> refs) {
@@ -170,9 +171,10 @@ public final class RenoSampler extends BatchSampler<RenoSampler.Config> {
             }
             mb.put("learningRate", settings.lr());
             mb.put("generatorEvaluationsPerImage", generator.evaluationsPerImage());
-            if (generator instanceof org.flowbench.samplers.onestep.NitroGenerator ng) {
-                mb.put("nitroShiftedLevel", ng.shiftedLevel());
-                mb.put("nitroModelTime", ng.time());
+            if (nitroLevel >= 0) {
+                mb.put("nitroShiftedLevel", nitroLevel);
+                mb.put("nitroModelTime", ((org.flowbench.engine.model.AffineStepGenerator) generator).coefficients()
+                        .time());
             }
         }
 
@@ -212,8 +214,9 @@ public final class RenoSampler extends BatchSampler<RenoSampler.Config> {
                     throw new FlowbenchException("generator=nitro is one step; steps is " + config().steps(),
                             "leave steps at 1");
                 }
-                run.generator = new org.flowbench.samplers.onestep.NitroGenerator(
+                run.generator = org.flowbench.samplers.onestep.NitroGenerator.create(
                         model.require(TensorField.class, "reno with generator=nitro"), config().shift());
+                run.nitroLevel = org.flowbench.samplers.onestep.NitroGenerator.shiftedLevel(config().shift());
             } else {
                 run.generator = model.as(OneStepGenerator.class).orElseGet(() -> EulerGenerator.uniform(
                         model.require(TensorField.class, "reno"), config().steps()));

@@ -117,29 +117,41 @@ class BossScheduleTest {
                 ref[i] += h * v[i];
             }
         }
-        // expected (reference prototype): uniform → Bellman 8.03 → 8.03, 5.27 → 2.22, 1.35 → 0.89, 0.479 → 0.303
+        // expected (reference prototype): uniform → Bellman 8.03 → 8.03, 5.27 → 2.22, 1.35 → 0.89, 0.479 → 0.303.
+        // The prototype's figure is one draw of 100 cost noises; a schedule from another draw moves the error by up to
+        // about a quarter at K = 8, so the Bellman error is compared as the mean over five cost seeds, and every
+        // seed's schedule must beat uniform times on its own.
         double[][] expected = {{1, 8.03, 8.03}, {2, 5.27, 2.22}, {4, 1.35, 0.89}, {8, 0.479, 0.303}};
+        int seeds = 5;
         for (double[] e : expected) {
             int k = (int) e[0];
             double[] uniform = new double[k + 1];
             for (int i = 0; i <= k; i++) {
                 uniform[i] = (double) i / k;
             }
-            BossSchedule s = BossSchedule.get(m, k, 100, 100, 0, CancellationToken.NONE);
             double mu = mse(m, uniform, x0, ref, n);
-            double mb = mse(m, s.times(), x0, ref, n);
-            printf("K=%d uniform %.3f Bellman %.3f times %s objective %.4f%n", k, mu, mb,
-                    java.util.Arrays.toString(s.times()), s.objective());
             assertEquals(e[1], mu, 0.15 * e[1], "uniform MSE at K = " + k);
-            assertEquals(e[2], mb, 0.2 * e[2], "Bellman MSE at K = " + k);
-            if (k == 1) {
-                assertArrayEquals(uniform, s.times());
-                assertEquals(mu, mb);
-            } else {
-                assertTrue(mb < mu / 1.3, "Bellman " + mb + " vs uniform " + mu + " at K = " + k);
+            double mean = 0;
+            double secondTime = 0;
+            for (int seed = 0; seed < seeds; seed++) {
+                BossSchedule s = BossSchedule.get(m, k, 100, 100, seed, CancellationToken.NONE);
+                double mb = mse(m, s.times(), x0, ref, n);
+                printf("K=%d cost seed %d: uniform %.3f Bellman %.3f times %s objective %.4f%n", k, seed, mu, mb,
+                        java.util.Arrays.toString(s.times()), s.objective());
+                if (k == 1) {
+                    assertArrayEquals(uniform, s.times());
+                    assertEquals(mu, mb);
+                } else {
+                    assertTrue(mb < mu / 1.3, "Bellman " + mb + " vs uniform " + mu + " at K = " + k + ", seed " + seed);
+                }
+                mean += mb / seeds;
+                secondTime += s.times()[1] / seeds;
+            }
+            assertEquals(e[2], mean, 0.2 * e[2], "Bellman MSE at K = " + k + " (mean over " + seeds + " cost seeds)");
+            if (k == 2) {
+                assertEquals(0.35, secondTime, 0.05, "the K = 2 Bellman time (mean over cost seeds)");
             }
         }
-        assertEquals(0.35, BossSchedule.get(m, 2, 100, 100, 0, CancellationToken.NONE).times()[1], 0.05);
     }
 
     @Test
