@@ -238,6 +238,9 @@ public final class LaneColumn extends VBox {
     private static void addWide(GridPane g, int row, Label a, Label v) {
         a.getStyleClass().add("metric-name");
         a.setMinWidth(Region.USE_PREF_SIZE); // names are never cut to "…"
+        // a long value (an estimate with its interval) wraps inside the column instead of running into the next one
+        v.setWrapText(true);
+        v.setMinWidth(0);
         g.add(a, 0, row);
         g.add(v, 1, row, 3, 1);
     }

@@ -18,15 +18,8 @@ import org.flowbench.app.session.Session;
 import org.flowbench.app.session.SessionEvent;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.io.Json;
-import org.flowbench.engine.model.FlowModel;
-import org.flowbench.engine.model.PromptSet;
-import org.flowbench.engine.run.CancellationToken;
-import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.RunRecord;
 import org.flowbench.engine.run.SampleBatch;
-import org.flowbench.engine.run.SamplingRequest;
-import org.flowbench.samplers.Sampler;
-import org.flowbench.samplers.SamplerRegistry;
 
 /**
  * Runs: start every lane of the project through a {@link Session} (its events reach the lanes through latest-wins
