@@ -92,14 +92,18 @@ public final class LaneColumn extends VBox {
         grid.setVgap(1);
         addRow(grid, 0, "images", images, "NFE", nfe);
         addRow(grid, 1, "img/s", ips, "mode TV", modes);
-        addWide(grid, 2, latencyName, latency);
-        addWide(grid, 3, kidName, kid);
-        addWide(grid, 4, fidName, fid);
-        addWide(grid, 5, new Label("FID@10k"), predicted);
+        // the rows of one long value in a grid of their own: their names do not widen the two-pair rows above
+        GridPane wide = new GridPane();
+        wide.setHgap(8);
+        wide.setVgap(1);
+        addWide(wide, 0, latencyName, latency);
+        addWide(wide, 1, kidName, kid);
+        addWide(wide, 2, fidName, fid);
+        addWide(wide, 3, new Label("FID@10k"), predicted);
         String intervals = "values in brackets: 95 % interval (docs/metrics.md)";
         kidName.setTooltip(new Tooltip("KID, unbiased at every N; " + intervals));
         fidName.setTooltip(new Tooltip("FID at this N (biased upwards at small N); " + intervals));
-        addWide(grid, 6, new Label("cost / img"), cost);
+        addWide(wide, 4, new Label("cost / img"), cost);
         kid.setId("kid");
         fid.setId("fid");
         predicted.setId("fid-predicted");
@@ -142,7 +146,7 @@ public final class LaneColumn extends VBox {
                 c.getRemoved().forEach(p -> p.textProperty().removeListener(edited));
             }
         });
-        getChildren().addAll(top, sub, prog, grid, stale, message, canvas, wipeRow);
+        getChildren().addAll(top, sub, prog, grid, wide, stale, message, canvas, wipeRow);
         setPadding(new Insets(8));
         fitWidth(MAX_WIDTH);
         lane.statusProperty().addListener((o, a, b) -> refreshHeader());
@@ -231,7 +235,7 @@ public final class LaneColumn extends VBox {
         g.add(v1, 1, row);
         g.add(b, 2, row);
         g.add(v2, 3, row);
-        v1.setMinWidth(40);
+        v1.setMinWidth(Region.USE_PREF_SIZE);
         v2.setMinWidth(Region.USE_PREF_SIZE);
     }
 
@@ -242,7 +246,7 @@ public final class LaneColumn extends VBox {
         v.setWrapText(true);
         v.setMinWidth(0);
         g.add(a, 0, row);
-        g.add(v, 1, row, 3, 1);
+        g.add(v, 1, row);
     }
 
     /** The cost ledger's counters other than network evaluations (shown as NFE), e.g. "guided 32 · particles 8". */
