@@ -101,6 +101,26 @@ class RecallCommandTest {
     }
 
     @Test
+    void aSamplingManifestRecallsToALaneOfItsRun() throws Exception {
+        Path model = dir.resolve("tiny");
+        Path manifest = dir.resolve("m.json");
+        String[] r = cli("sample", "--model", model.toString(), "--sampler", "heun", "--steps", "3", "--n", "5",
+                "--seed", "11", "--prompt", "class 2", "--out", dir.resolve("s.npy").toString(), "--manifest",
+                manifest.toString(), "-q");
+        assertEquals("0", r[0], r[2]);
+        Path pf = dir.resolve("from-manifest.flowbench");
+        r = cli("recall", manifest.toString(), "--out", pf.toString());
+        assertEquals("0", r[0], r[2]);
+        Project p = ProjectFiles.read(pf);
+        assertEquals(model.toString(), p.model());
+        assertEquals("heun", p.lanes().get(0).sampler());
+        assertEquals("3", p.lanes().get(0).params().get("steps"));
+        assertEquals(11, p.seed());
+        assertEquals(5, p.n());
+        assertEquals("class 2", p.prompt());
+    }
+
+    @Test
     void aFileWithoutARecipeIsOneClearLine() throws Exception {
         Path plain = dir.resolve("plain.png");
         Files.write(plain, Png.encode(1, 1, 1, new byte[1], Map.of(PngRecipe.PARAMETERS, "a cat\nSteps: 20")));
