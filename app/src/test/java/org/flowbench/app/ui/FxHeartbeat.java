@@ -20,12 +20,14 @@ import javafx.application.Platform;
  * Measures how long the FX thread is kept from its queue: a runnable posted every 5 ms, whose delay is how long the
  * thread was busy with something else.
  *
- * <p>On a machine whose cores are all sampling, part of that delay is the operating system's: the FX thread stood
- * runnable in the run queue while compute threads had the cores. That part says nothing about the FX thread's own
- * work, so where Linux reports it ({@code /proc/self/task/TID/schedstat}, second field: time spent waiting on a run
- * queue) it is subtracted from each delay: what remains is time the FX thread spent working or blocked. Where it is
- * not reported, only the raw delay is known, and {@link #controlLatenessMs()} (a plain thread's lateness on the same
- * tick) says whether the machine ran threads on time at all.
+ * <p>On a machine whose cores are all sampling, and with the software renderer of headless tests, most of a delay
+ * is not the FX thread's doing: it stands in the run queue while compute threads have the cores, or waits for the
+ * render thread to rasterise the previous frame. What the FX thread itself does is measured two ways where Linux
+ * reports it ({@code /proc/self/task/TID/schedstat}: time on a CPU, time in the run queue): its CPU time within
+ * each delay (work: layout, CSS, listeners), and any stretch in which a sample finds it blocked or sleeping inside
+ * Flowbench code (waiting on a lock, a file or a sleep there). Where schedstat is not reported, only the raw delay is
+ * known, and {@link #controlLatenessMs()} (a plain thread's lateness on the same tick) says whether the machine ran
+ * threads on time at all.
  */
 final class FxHeartbeat implements AutoCloseable {
     private static final long PERIOD_NS = 5_000_000L;
@@ -35,6 +37,9 @@ final class FxHeartbeat implements AutoCloseable {
     private final Path schedstat;
     private final AtomicLong maxDelay = new AtomicLong();
     private final AtomicLong maxOwn = new AtomicLong();
+    private final AtomicLong maxCpu = new AtomicLong();
+    private final AtomicLong maxBlocked = new AtomicLong();
+    private long blockedSince = -1; // sampler thread only
     private final AtomicLong beats = new AtomicLong();
     private final AtomicLong lastBeat = new AtomicLong(System.nanoTime());
     private final AtomicLong controlMax = new AtomicLong();
@@ -47,11 +52,13 @@ final class FxHeartbeat implements AutoCloseable {
         this.schedstat = schedstatOf("JavaFX Applicat");
         timers.scheduleAtFixedRate(() -> {
             long posted = System.nanoTime();
-            long waitAtPost = runQueueWait();
-            Platform.runLater(() -> beat(posted, waitAtPost));
+            long[] atPost = schedstat();
+            Platform.runLater(() -> beat(posted, atPost));
         }, 0, 5, TimeUnit.MILLISECONDS);
         // diagnosis: while a beat is overdue, sample the watched threads, so that a failure names the culprit
+        Thread fx = watched.get(0);
         timers.scheduleAtFixedRate(() -> {
+            blockedInFlowbench(fx);
             if (System.nanoTime() - lastBeat.get() > LATE_NS / 2) {
                 for (Thread t : watched) {
                     String key = t.getName() + ": " + Arrays.stream(t.getStackTrace()).limit(8)
@@ -69,11 +76,15 @@ final class FxHeartbeat implements AutoCloseable {
         }, 0, 5, TimeUnit.MILLISECONDS);
     }
 
-    private void beat(long posted, long waitAtPost) {
+    private void beat(long posted, long[] atPost) {
         long now = System.nanoTime();
         long delay = now - posted;
+        long[] at = schedstat();
         // the FX thread's run-queue wait between posting and running is the scheduler's share of the delay
-        long own = schedstat == null ? delay : Math.max(0, delay - Math.max(0, runQueueWait() - waitAtPost));
+        long own = schedstat == null ? delay : Math.max(0, delay - Math.max(0, at[1] - atPost[1]));
+        if (schedstat != null) {
+            maxCpu.accumulateAndGet(Math.max(0, at[0] - atPost[0]), Math::max);
+        }
         if (own > LATE_NS || delay > LATE_NS) {
             late.add(String.format("%.0f ms (%.0f ms own) at +%.0f ms", delay / 1e6, own / 1e6, (posted - start) / 1e6));
         }
@@ -81,6 +92,31 @@ final class FxHeartbeat implements AutoCloseable {
         maxOwn.accumulateAndGet(own, Math::max);
         beats.incrementAndGet();
         lastBeat.set(now);
+    }
+
+    /** Samples the FX thread: the longest stretch found blocked, waiting or sleeping with Flowbench code on its stack. */
+    private void blockedInFlowbench(Thread fx) {
+        Thread.State st = fx.getState();
+        boolean ours = st != Thread.State.RUNNABLE && Arrays.stream(fx.getStackTrace())
+                .anyMatch(e -> e.getClassName().startsWith("org.flowbench."));
+        long now = System.nanoTime();
+        if (!ours) {
+            blockedSince = -1;
+        } else if (blockedSince < 0) {
+            blockedSince = now;
+        } else {
+            maxBlocked.accumulateAndGet(now - blockedSince, Math::max);
+        }
+    }
+
+    /** The FX thread's longest CPU time within one delay (its work), where schedstat is reported. */
+    double maxCpuMs() {
+        return maxCpu.get() / 1e6;
+    }
+
+    /** The longest stretch the FX thread was found blocked or sleeping inside Flowbench code. */
+    double maxBlockedInFlowbenchMs() {
+        return maxBlocked.get() / 1e6;
     }
 
     /** Whether the run-queue wait is known, so that {@link #maxOwnMs()} excludes the scheduler's share. */
@@ -106,8 +142,10 @@ final class FxHeartbeat implements AutoCloseable {
     }
 
     String report() {
-        return String.format("max delay %.1f ms, %.1f ms of it the FX thread's own; late beats: %s of %d (%d beats); "
-                + "while overdue: %s", maxDelayMs(), maxOwnMs(), late.stream().limit(30).toList(), late.size(),
+        return String.format("max delay %.1f ms, %.1f ms of it not in the run queue; the FX thread's CPU time within a "
+                + "delay at most %.1f ms, blocked in Flowbench code at most %.1f ms; late beats: %s of %d (%d beats); "
+                + "while overdue: %s", maxDelayMs(), maxOwnMs(), maxCpuMs(), maxBlockedInFlowbenchMs(),
+                late.stream().limit(30).toList(), late.size(),
                 beats(), overdueStacks.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(4)
                         .map(e -> e.getValue() + "× " + e.getKey()).toList());
     }
@@ -117,14 +155,16 @@ final class FxHeartbeat implements AutoCloseable {
         timers.shutdownNow();
     }
 
-    private long runQueueWait() {
+    /** {CPU time, run-queue wait} of the FX thread in ns; zeros where not reported. */
+    private long[] schedstat() {
         if (schedstat == null) {
-            return 0;
+            return new long[2];
         }
         try {
-            return Long.parseLong(Files.readString(schedstat).trim().split("\\s+")[1]);
+            String[] f = Files.readString(schedstat).trim().split("\\s+");
+            return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return new long[2];
         }
     }
 
