@@ -12,7 +12,21 @@ final class PilResize {
     private static final double SUPPORT = 2.0;
     private static final double A = -0.5;
 
-    private PilResize() {
+    private final int h;
+    private final int w;
+    private final int oh;
+    private final int ow;
+    private final Coefficients cx;
+    private final Coefficients cy;
+
+    /** A resize of h×w images to oh×ow, its coefficients computed once for every image it is applied to. */
+    PilResize(int h, int w, int oh, int ow) {
+        this.h = h;
+        this.w = w;
+        this.oh = oh;
+        this.ow = ow;
+        this.cx = new Coefficients(w, ow);
+        this.cy = new Coefficients(h, oh);
     }
 
     static double bicubic(double x) {
@@ -28,8 +42,12 @@ final class PilResize {
 
     /** An h×w float image (row-major) resized to oh×ow. */
     static float[] resize(float[] src, int h, int w, int oh, int ow) {
+        return new PilResize(h, w, oh, ow).apply(src);
+    }
+
+    /** One h×w float image (row-major) resized to oh×ow. */
+    float[] apply(float[] src) {
         float[] tmp = new float[h * ow];
-        Coefficients cx = new Coefficients(w, ow);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < ow; x++) {
                 double s = 0;
@@ -41,7 +59,6 @@ final class PilResize {
             }
         }
         float[] out = new float[oh * ow];
-        Coefficients cy = new Coefficients(h, oh);
         for (int y = 0; y < oh; y++) {
             int from = cy.first[y];
             for (int x = 0; x < ow; x++) {

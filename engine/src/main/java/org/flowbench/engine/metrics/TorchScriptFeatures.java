@@ -47,6 +47,7 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
     private final int width;
     private final int size;
     private final Mode mode;
+    private final PilResize pil; // clean mode only
     private final int dim;
     private final ZooModel<NDList, NDList> model;
     private final Predictor<NDList, NDList> predictor;
@@ -96,6 +97,7 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
         this.width = sampleShape[2];
         this.mode = mode;
         this.size = mode == Mode.NONE ? 0 : size > 0 ? size : 299;
+        this.pil = mode == Mode.CLEAN ? new PilResize(height, width, this.size, this.size) : null;
         this.batch = 32;
         try {
             Criteria<NDList, NDList> criteria = Criteria.builder()
@@ -187,7 +189,7 @@ public final class TorchScriptFeatures implements FeatureExtractor, AutoCloseabl
                 for (int i = 0; i < hw; i++) {
                     f[i] = (float) q[i];
                 }
-                float[] big = PilResize.resize(f, height, width, size, size);
+                float[] big = pil.apply(f);
                 for (int i = 0; i < big.length; i++) {
                     r[i] = Math.max(0, Math.min(255, big[i]));
                 }

@@ -2,6 +2,7 @@ package org.flowbench.samplers.onestep;
 
 import org.flowbench.engine.model.AffineStepGenerator;
 import org.flowbench.engine.model.NoisePath;
+import org.flowbench.engine.model.Parameterization;
 import org.flowbench.engine.model.TensorField;
 
 /**
@@ -25,13 +26,17 @@ public final class NitroGenerator {
         int s = shiftedLevel(shift);
         double[] as = NitroSampler.level(rf, s);
         double time = NitroSampler.modelTime(path, as);
-        // x_t = α x1 + σ ε and v = α' x1 + σ' ε give x1 = (σ' x_t − σ v) / (α σ' − σ α')
-        double a = path.alpha(time);
-        double sigma = path.sigma(time);
-        double det = a * path.dSigma(time) - sigma * path.dAlpha(time);
+        // the clean image is linear in the state and the velocity: its two coefficients from the project's one
+        // conversion, applied to (x, v) = (1, 0) and (0, 1)
+        double[] fromState = new double[1];
+        double[] fromVelocity = new double[1];
+        Parameterization.convert(path, time, Parameterization.VELOCITY, Parameterization.DATA, new double[] {1},
+                new double[] {0}, fromState, 1);
+        Parameterization.convert(path, time, Parameterization.VELOCITY, Parameterization.DATA, new double[] {0},
+                new double[] {1}, fromVelocity, 1);
         double[] cs = NitroSampler.boundary(s);
-        return new AffineStepGenerator.Coefficients(time, a / as[0], path.dSigma(time) / det, -sigma / det, cs[0],
-                cs[1]);
+        return new AffineStepGenerator.Coefficients(time, path.alpha(time) / as[0], fromState[0], fromVelocity[0],
+                cs[0], cs[1]);
     }
 
     public static AffineStepGenerator create(TensorField field, int shift) {
