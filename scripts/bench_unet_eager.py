@@ -2,8 +2,9 @@
 """PyTorch-eager baseline for docs/benchmarks.md: the flow-unet-v1 network (channels 16/48/64, embedding 128,
 10 classes + null, GroupNorm 8, SiLU, avg-pool down, nearest up) at batch 64 of 1x28x28: forward alone, forward +
 backward, one training step (rectified-flow loss, Adam), and Euler sampling of 192 images in batches of 64 with 1
-and 50 steps; median of 5 after 2 warm-up runs. The Java side is FashionFlowBenchmarkTest and `flowbench train flow`.
-Run: /usr/bin/python3 scripts/bench_unet_eager.py [THREADS] (default 1)
+and 50 steps, and of 16 images one at a time (batch 1, interactive latency); median of 5 after 2 warm-up runs. The Java side is FashionFlowBenchmarkTest and `flowbench train flow`.
+Run: /usr/bin/python3 scripts/bench_unet_eager.py [THREADS] (default 1) [--sampling-only]
+(scripts/bench_sampling.py runs it next to fresh `flowbench sample` runs for the table in docs/benchmarks.md)
 
 With --torchscript DIR it also writes the same network, traced, as a TorchScript model package into DIR, so that
 FashionFlowBenchmarkTest -Dflowbench.bench.model=DIR times this very network in Flowbench's PyTorch engine: the
@@ -110,12 +111,13 @@ def train_step():
     opt.step()
 
 
-def sample(steps):
+def sample(steps, batch=64, n=192):
     with torch.no_grad():
-        for _ in range(3):
-            z = torch.randn(64, 1, 28, 28)
+        for _ in range(n // batch):
+            z = torch.randn(batch, 1, 28, 28)
+            yb = y[:batch]
             for k in range(steps):
-                z = z + net(z, torch.full((64,), k / steps), y) / steps
+                z = z + net(z, torch.full((batch,), k / steps), yb) / steps
 
 
 class NullLabel(nn.Module):
@@ -144,9 +146,13 @@ if TS_DIR:
                    "provenance": {"command": "python3 scripts/bench_unet_eager.py --torchscript " + TS_DIR}}, f)
     print("wrote", TS_DIR)
 
-fwd_s, step_s, train_s = timed(fwd), timed(step), timed(train_step)
-print("torch %s, %d threads: fwd %.4f s  fwd+bwd %.4f s  train step %.4f s (%.1f img/s)"
-      % (torch.__version__, torch.get_num_threads(), fwd_s, step_s, train_s, 64 / train_s))
+if "--sampling-only" not in sys.argv:
+    fwd_s, step_s, train_s = timed(fwd), timed(step), timed(train_step)
+    print("torch %s, %d threads: fwd %.4f s  fwd+bwd %.4f s  train step %.4f s (%.1f img/s)"
+          % (torch.__version__, torch.get_num_threads(), fwd_s, step_s, train_s, 64 / train_s))
 for steps in (1, 50):
     s = timed(lambda: sample(steps))
     print("euler %d steps: 192 images %.3f s = %.2f img/s" % (steps, s, 192 / s))
+for steps in (1, 50):
+    s = timed(lambda: sample(steps, 1, 16))
+    print("euler %d steps, batch 1: 16 images %.3f s = %.2f img/s" % (steps, s, 16 / s))

@@ -146,7 +146,7 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
                 .put("labels", req.labels() == null ? null : Arrays.stream(req.labels()).boxed().toList())
                 .put("device", model.device())
                 .put("dtype", model.dtype())
-                .put("engine", Versions.engine(model.dtype()))
+                .put("engine", model.engine())
                 .put("appVersion", Versions.app());
     }
 

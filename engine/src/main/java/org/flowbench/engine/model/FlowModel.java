@@ -46,6 +46,11 @@ public interface FlowModel extends Model, VelocityField, ScoreField, Denoiser {
         return "float64";
     }
 
+    /** What computes it (library and versions), for run records; by dtype unless a model knows better. */
+    default String engine() {
+        return org.flowbench.engine.Versions.engine(dtype());
+    }
+
     /** Where it runs ("cpu", "gpu:0"); the default is the host CPU, where models computed in Java run. */
     default String device() {
         return org.flowbench.engine.device.Devices.name(ai.djl.Device.cpu());

@@ -145,23 +145,154 @@ public final class FlowUNet {
         return c2;
     }
 
-    private NDArray embedding(NDParams p, NDManager m, float[] t, int[] labels) {
-        int n = t.length;
+    /**
+     * The sinusoid arguments {@code timeScale·t·f_k} (n × 32), computed here in double and rounded once, as
+     * {@link #forward} does, so that the graph of {@link #toOnnx} sees exactly the same inputs.
+     */
+    public float[] timeArguments(float[] t) {
         int half = freqDim / 2;
-        float[] args = new float[n * half];
-        for (int i = 0; i < n; i++) {
+        float[] args = new float[t.length * half];
+        for (int i = 0; i < t.length; i++) {
             for (int k = 0; k < half; k++) {
                 double f = Math.exp(-Math.log(10000.0) * k / half);
                 args[i * half + k] = (float) (timeScale * t[i] * f);
             }
         }
-        NDArray a = m.create(args, new Shape(n, half));
+        return args;
+    }
+
+    /** Labels for the graph of {@link #toOnnx}: −1 and out-of-range labels become the null class. */
+    public long[] graphLabels(int[] labels, int n) {
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = labels == null || labels[i] < 0 || labels[i] >= classes ? classes : labels[i];
+        }
+        return l;
+    }
+
+    /**
+     * This network with these weights as an ONNX graph, node for node what {@link #forward} computes: inputs
+     * {@code x} [n, 1, h, w], {@code args} [n, 32] ({@link #timeArguments}) and {@code labels} [n] int64
+     * ({@link #graphLabels}); output {@code v} [n, 1, h, w]. GroupNorm is the usual reshape, instance norm, reshape,
+     * affine; SiLU is x·sigmoid(x), which ONNX Runtime fuses.
+     */
+    public byte[] toOnnx(NDParams p, int h, int w) {
+        OnnxGraph g = new OnnxGraph();
+        for (Map.Entry<String, NDArray> e : p.arrays().entrySet()) {
+            g.constant(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray());
+        }
+        GraphOps o = new GraphOps(g, p, h, w);
+        String x = g.floatInput("x", 1, h, w);
+        String args = g.floatInput("args", freqDim / 2);
+        String labels = g.int64Input("labels");
+        String temb = g.op("Concat", new OnnxGraph.Attr[] {OnnxGraph.Attr.i("axis", 1)},
+                g.op("Sin", args), g.op("Cos", args));
+        temb = o.linear("temb.1", o.silu(o.linear("temb.0", temb)));
+        String e = o.silu(g.op("Add", temb, g.op("Gather", "label.weight", labels)));
+        String h0 = o.block("down0", o.conv("in", x), e, 1);
+        String h1 = o.block("down1", o.avgPool2(h0), e, 2);
+        String h2 = o.block("down2", o.avgPool2(h1), e, 4);
+        String hm = o.block("mid", h2, e, 4);
+        hm = o.block("up2", o.concat(hm, h2), e, 4);
+        hm = o.block("up1", o.concat(o.upsample2(hm), h1), e, 2);
+        hm = o.block("up0", o.concat(o.upsample2(hm), h0), e, 1);
+        g.opTo("v", "Conv", o.convAttrs("out"), o.silu(o.groupNorm("out.norm", hm, 1)), "out.weight", "out.bias");
+        g.floatOutput("v", 1, h, w);
+        return g.toBytes("flowbench " + ARCHITECTURE);
+    }
+
+    /** The graph counterparts of {@link Layers}; kernel sizes and channel counts are read from the weights. */
+    private final class GraphOps {
+        private final OnnxGraph g;
+        private final NDParams p;
+        private final int h;
+        private final int w;
+        private String upsampleScales;
+
+        GraphOps(OnnxGraph g, NDParams p, int h, int w) {
+            this.g = g;
+            this.p = p;
+            this.h = h;
+            this.w = w;
+        }
+
+        private long dim(String param, int axis) {
+            return p.get(param).getShape().get(axis);
+        }
+
+        OnnxGraph.Attr[] convAttrs(String name) {
+            long pad = dim(name + ".weight", 2) / 2;
+            return new OnnxGraph.Attr[] {OnnxGraph.Attr.ints("pads", pad, pad, pad, pad)};
+        }
+
+        String conv(String name, String x) {
+            return g.op("Conv", convAttrs(name), x, name + ".weight", name + ".bias");
+        }
+
+        String linear(String name, String x) {
+            return g.op("Gemm", new OnnxGraph.Attr[] {OnnxGraph.Attr.i("transB", 1)}, x, name + ".weight",
+                    name + ".bias");
+        }
+
+        String silu(String x) {
+            return g.op("Mul", x, g.op("Sigmoid", x));
+        }
+
+        /** GroupNorm of x at 1/level of the image's resolution. */
+        String groupNorm(String name, String x, int level) {
+            long c = dim(name + ".weight", 0);
+            String grouped = g.op("Reshape", x, g.constant(name + ".grouped", new long[] {0, groups, -1}));
+            float[] ones = new float[groups];
+            java.util.Arrays.fill(ones, 1f);
+            String normed = g.op("InstanceNormalization",
+                    new OnnxGraph.Attr[] {OnnxGraph.Attr.f("epsilon", 1e-5f)}, grouped,
+                    g.constant(name + ".unit", new long[] {groups}, ones),
+                    g.constant(name + ".zero", new long[] {groups}, new float[groups]));
+            String back = g.op("Reshape", normed,
+                    g.constant(name + ".shape", new long[] {0, c, h / level, w / level}));
+            String perChannel = g.constant(name + ".affine", new long[] {c, 1, 1});
+            return g.op("Add", g.op("Mul", back, g.op("Reshape", name + ".weight", perChannel)),
+                    g.op("Reshape", name + ".bias", perChannel));
+        }
+
+        String block(String n, String x, String e, int level) {
+            String hh = conv(n + ".conv1", silu(groupNorm(n + ".norm1", x, level)));
+            String shift = g.op("Reshape", linear(n + ".emb", e),
+                    g.constant(n + ".emb.shape", new long[] {0, dim(n + ".emb.weight", 0), 1, 1}));
+            hh = conv(n + ".conv2", silu(groupNorm(n + ".norm2", g.op("Add", hh, shift), level)));
+            String skip = p.arrays().containsKey(n + ".skip.weight") ? conv(n + ".skip", x) : x;
+            return g.op("Add", skip, hh);
+        }
+
+        String avgPool2(String x) {
+            return g.op("AveragePool", new OnnxGraph.Attr[] {OnnxGraph.Attr.ints("kernel_shape", 2, 2),
+                    OnnxGraph.Attr.ints("strides", 2, 2)}, x);
+        }
+
+        /** Nearest ×2: output pixel (i, j) reads input (⌊i/2⌋, ⌊j/2⌋), as {@link Layers#upsample2}. */
+        String upsample2(String x) {
+            if (upsampleScales == null) {
+                upsampleScales = g.constant("upsample.scales", new long[] {4}, new float[] {1f, 1f, 2f, 2f});
+            }
+            return g.op("Resize", new OnnxGraph.Attr[] {OnnxGraph.Attr.s("mode", "nearest"),
+                    OnnxGraph.Attr.s("coordinate_transformation_mode", "asymmetric"),
+                    OnnxGraph.Attr.s("nearest_mode", "floor")}, x, "", upsampleScales);
+        }
+
+        String concat(String a, String b) {
+            return g.op("Concat", new OnnxGraph.Attr[] {OnnxGraph.Attr.i("axis", 1)}, a, b);
+        }
+    }
+
+    private NDArray embedding(NDParams p, NDManager m, float[] t, int[] labels) {
+        int n = t.length;
+        NDArray a = m.create(timeArguments(t), new Shape(n, freqDim / 2));
         NDArray temb = NDArrays.concat(new NDList(a.sin(), a.cos()), 1);
         temb = Layers.linear(p, "temb.1", Layers.silu(Layers.linear(p, "temb.0", temb)));
         float[] onehot = new float[n * (classes + 1)];
+        long[] l = graphLabels(labels, n);
         for (int i = 0; i < n; i++) {
-            int l = labels == null || labels[i] < 0 || labels[i] >= classes ? classes : labels[i];
-            onehot[i * (classes + 1) + l] = 1f;
+            onehot[i * (classes + 1) + (int) l[i]] = 1f;
         }
         return Layers.silu(temb.add(m.create(onehot, new Shape(n, classes + 1)).matMul(p.get("label.weight"))));
     }

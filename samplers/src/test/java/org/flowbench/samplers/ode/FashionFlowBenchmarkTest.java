@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Figures for docs/benchmarks.md (built-in image models): one forward pass of builtin:fashion-flow at batch 64, and
- * Euler sampling of 192 images in batches of 64 with 1 and 50 steps; median of 5 after 2 warm-up runs, the same
+ * Euler sampling of 192 images in batches of 64 and of 16 images one at a time, with 1 and 50 steps, and the share of
+ * a sampling run spent outside the network (the sampler loop's own overhead); median of 5 after 2 warm-up runs, the same
  * protocol as scripts/bench_unet_eager.py (the PyTorch-eager baseline). Threads: -Dai.djl.pytorch.num_threads=N;
  * another model (e.g. the eager network traced by that script): -Dflowbench.bench.model=REF.
  * Run with {@code mvn -pl samplers -am test -Dflowbench.excludedGroups= -Dgroups=bench -Dtest=FashionFlowBenchmarkTest
@@ -54,15 +55,30 @@ class FashionFlowBenchmarkTest {
             double fwd = medianSeconds(() -> model.velocityAt(x, n, t, labels, out));
             System.out.printf("BENCH %s forward batch 64: %.4f s (%d intra-op threads)%n", ref, fwd,
                     Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
-            int[] prompts = new int[192];
-            Arrays.setAll(prompts, i -> i % 10);
-            for (int steps : new int[] {1, 50}) {
-                var euler = SamplerRegistry.create("euler", Map.of("steps", String.valueOf(steps)));
-                SamplingRequest req = new SamplingRequest(0, 0, 192, 64, prompts, 0);
-                double s = medianSeconds(() -> euler.sample(req, model, ProgressListener.NONE, CancellationToken.NONE));
-                System.out.printf("BENCH %s euler %d steps: 192 images %.3f s = %.2f img/s%n", ref, steps, s,
-                        192 / s);
+            for (int batch : new int[] {64, 1}) {
+                int images = batch == 64 ? 192 : 16;
+                int[] prompts = new int[images];
+                Arrays.setAll(prompts, i -> i % 10);
+                for (int steps : new int[] {1, 50}) {
+                    var euler = SamplerRegistry.create("euler", Map.of("steps", String.valueOf(steps)));
+                    SamplingRequest req = new SamplingRequest(0, 0, images, batch, prompts, 0);
+                    double[] network = new double[2];
+                    double s = medianSeconds(() -> {
+                        network[0] = networkSeconds(model);
+                        long t0 = System.nanoTime();
+                        euler.sample(req, model, ProgressListener.NONE, CancellationToken.NONE);
+                        network[1] = (System.nanoTime() - t0) / 1e9 / (networkSeconds(model) - network[0]);
+                    });
+                    System.out.printf("BENCH %s euler %d steps, batch %d: %d images %.3f s = %.2f img/s;"
+                            + " sampling / network time = %.3f%n", ref, steps, batch, images, s, images / s, network[1]);
+                }
             }
         }
+    }
+
+    /** Time spent in the compiled network so far (NaN for other models: the overhead is then not reported). */
+    private static double networkSeconds(FlowModel model) {
+        return model instanceof org.flowbench.engine.model.pkg.NetworkFlowModel n ? n.compiledNetworkSeconds()
+                : Double.NaN;
     }
 }

@@ -71,6 +71,11 @@ public final class GuidedModel extends PredictionModel {
     }
 
     @Override
+    public String engine() {
+        return base.engine();
+    }
+
+    @Override
     public String dtype() {
         return base.dtype();
     }

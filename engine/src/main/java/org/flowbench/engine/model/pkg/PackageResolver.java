@@ -219,6 +219,7 @@ public final class PackageResolver implements ModelResolver {
         p.loadWeights(w);
         NetworkFlowModel m = new NetworkFlowModel(id, p.hash(), net, w, p.imageShape(), p.classNames());
         m.storeTimes(p);
+        m.compileNetwork(); // part of loading: a run's sampling time then holds only sampling
         return m;
     }
 
