@@ -57,7 +57,7 @@ def eager(threads):
 
 
 print("%s, %s, load average %s" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                                   open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": "),
+                                   open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].split(":", 1)[1].strip(),
                                    open("/proc/loadavg").read().split()[0]))
 print()
 print("| threads | batch | Euler steps | PyTorch eager | Flowbench op by op | Flowbench compiled | compiled / eager |")

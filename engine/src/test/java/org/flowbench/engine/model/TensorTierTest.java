@@ -78,7 +78,9 @@ class TensorTierTest {
                 xf[i] = (float) x[i];
             }
             NDArray v = f.velocity(nd.create(xf, new Shape(n, 1, 28, 28)), ts, Condition.of(labels, n));
-            assertArrayClose(want, toDouble(v.toFloatArray()), 1e-6);
+            // the double[] tier runs the network compiled to ONNX Runtime (ADR 0009), the tensor tier op by op on
+            // DJL: the same float32 network through other kernels, equal to float32 rounding
+            assertArrayClose(want, toDouble(v.toFloatArray()), 1e-5);
         }
         VelocityMlp net = new VelocityMlp(2, 16);
         try (MlpFlowModel mlp = MlpFlowModel.of("mlp", net, net.init(3)); NDManager nd = NDManager.newBaseManager()) {

@@ -20,6 +20,11 @@ public final class GuidedModel extends PredictionModel {
         this.w = w;
     }
 
+    /** The guided model. */
+    FlowModel base() {
+        return base;
+    }
+
     public double guidance() {
         return w;
     }

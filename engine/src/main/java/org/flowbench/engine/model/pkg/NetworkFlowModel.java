@@ -116,6 +116,13 @@ public final class NetworkFlowModel extends PackagedFlowModel implements TensorF
         }
     }
 
+    /** A twin of this model that runs its network op by op (the reference the compiled network is checked against). */
+    NetworkFlowModel opByOp() {
+        NetworkFlowModel m = new NetworkFlowModel(id(), hash(), net, weights, shape(), classNames());
+        m.compiled = OP_BY_OP;
+        return m;
+    }
+
     /** Compiles the network now rather than on first use (a loaded package; a student in training stays lazy). */
     public void compileNetwork() {
         compiled();
@@ -128,7 +135,9 @@ public final class NetworkFlowModel extends PackagedFlowModel implements TensorF
     private synchronized CompiledNetwork compiled() {
         if (compiled == null) {
             compiled = OP_BY_OP;
-            if (!"djl".equalsIgnoreCase(System.getProperty("flowbench.network", "compiled"))) {
+            // compiled for the CPU only: on a GPU the network stays on DJL's device
+            if (!"djl".equalsIgnoreCase(System.getProperty("flowbench.network", "compiled"))
+                    && !manager.getDevice().isGpu()) {
                 CompiledNetwork c = null;
                 try {
                     long t0 = System.nanoTime();

@@ -1,0 +1,145 @@
+package org.flowbench.samplers.disa;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.flowbench.engine.FlowbenchException;
+import org.flowbench.engine.model.ArTokenModel;
+import org.flowbench.engine.model.Condition;
+import org.flowbench.engine.model.Parameterization;
+import org.flowbench.engine.random.NoiseSource;
+import org.flowbench.engine.run.CancellationToken;
+
+/**
+ * MAR's sampling loop with DiSA's head-step annealing, on any {@link ArTokenModel}: a random generation order per
+ * image, the cosine mask schedule ({@link MaskSchedule}), and at AR step k one backbone call for the contexts of all
+ * tokens, then the head integrates each newly sampled token from noise to data in T(k) Euler steps
+ * ({@link HeadSteps}); tokens of one step are sampled independently given the shared context. With guidance w ≠ 1
+ * the backbone also runs unconditioned and the head combines v_u + w_k (v_c − v_u) with MAR's linear guidance
+ * schedule w_k. The temperature scales each token's starting noise (the flow-head analogue of MAR's scaled ancestral
+ * noise). An image's order and noises depend only on (seed, image index), so images do not depend on the batch.
+ */
+public final class DisaLoop {
+    static final int ORDER_STREAM = 40;
+    static final int NOISE_STREAM = 41;
+
+    private DisaLoop() {}
+
+    /** The sampler's parameters: schedule (T_up, T_lo, strategy), K, guidance and temperature. */
+    public record Settings(HeadSteps.Strategy schedule, int upper, int lower, int arSteps, double cfg,
+                           double temperature) {
+        public int headSteps(int k) {
+            return HeadSteps.mar(schedule, k, arSteps, upper, lower);
+        }
+    }
+
+    /**
+     * Tokens [n × tokens × tokenDim] and the cost per image: backbone evaluations, head evaluations weighted by the
+     * tokens each step samples, and sequential head steps Σ_k T(k) (the cost on hardware that runs a step's tokens
+     * in parallel).
+     */
+    public record Result(double[] tokens, int backbonePerImage, long headPerImage, long sequentialHeadSteps) {}
+
+    public static Result sample(ArTokenModel m, NDManager nd, long seed, long firstImage, int n, Condition[] c,
+                                Settings s, CancellationToken cancel) {
+        if (m.headParameterization() != Parameterization.VELOCITY) {
+            throw new FlowbenchException("this DiSA loop integrates velocity heads; the model's head predicts "
+                    + m.headParameterization());
+        }
+        int len = m.tokens();
+        int dim = m.tokenDim();
+        int cd = m.contextDim();
+        int[] perStep = MaskSchedule.tokensPerStep(len, s.arSteps());
+        boolean guided = s.cfg() != 1.0;
+        int[][] order = new int[n][];
+        double[] noise = new double[n * len * dim];
+        for (int i = 0; i < n; i++) {
+            order[i] = order(seed, firstImage + i, len);
+            NoiseSource.gaussian(seed, firstImage + i, NOISE_STREAM, noise, i * len * dim, len * dim);
+        }
+        double[] tokens = new double[n * len * dim];
+        double[] known = new double[n * len];
+        long head = 0;
+        long sequential = 0;
+        int pos = 0;
+        for (int k = 0; k < s.arSteps(); k++) {
+            cancel.check();
+            int steps = s.headSteps(k);
+            int fresh = perStep[k];
+            double wk = guided ? MaskSchedule.linearGuidance(s.cfg(), len, len - pos - fresh) : 1.0;
+            try (NDManager step = nd.newSubManager()) {
+                NDArray tok = step.create(tokens, new Shape(n, len, dim));
+                NDArray kn = step.create(known, new Shape(n, len));
+                double[] ctx = m.context(tok, kn, c).toType(DataType.FLOAT64, false).toDoubleArray();
+                double[] ctxU = guided ? m.context(tok, kn, Condition.of(null, n)).toType(DataType.FLOAT64, false)
+                        .toDoubleArray() : null;
+                int rows = n * fresh;
+                double[] x = new double[rows * dim];
+                double[] rowCtx = new double[rows * cd];
+                double[] rowCtxU = guided ? new double[rows * cd] : null;
+                for (int i = 0; i < n; i++) {
+                    for (int q = 0; q < fresh; q++) {
+                        int tokenIndex = order[i][pos + q];
+                        int r = i * fresh + q;
+                        int src = (i * len + tokenIndex);
+                        for (int e = 0; e < dim; e++) {
+                            x[r * dim + e] = s.temperature() * noise[src * dim + e];
+                        }
+                        System.arraycopy(ctx, src * cd, rowCtx, r * cd, cd);
+                        if (guided) {
+                            System.arraycopy(ctxU, src * cd, rowCtxU, r * cd, cd);
+                        }
+                    }
+                }
+                NDArray ctxRows = step.create(rowCtx, new Shape(rows, cd));
+                NDArray ctxRowsU = guided ? step.create(rowCtxU, new Shape(rows, cd)) : null;
+                double[] t = new double[rows];
+                for (int j = 0; j < steps; j++) {
+                    cancel.check();
+                    java.util.Arrays.fill(t, (double) j / steps);
+                    try (NDManager call = step.newSubManager()) {
+                        NDArray xa = call.create(x, new Shape(rows, dim));
+                        double[] v = m.head(xa, t, ctxRows).toType(DataType.FLOAT64, false).toDoubleArray();
+                        if (guided) {
+                            double[] vu = m.head(xa, t, ctxRowsU).toType(DataType.FLOAT64, false).toDoubleArray();
+                            for (int e = 0; e < v.length; e++) {
+                                v[e] = vu[e] + wk * (v[e] - vu[e]);
+                            }
+                        }
+                        for (int e = 0; e < x.length; e++) {
+                            x[e] += v[e] / steps;
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int q = 0; q < fresh; q++) {
+                        int tokenIndex = order[i][pos + q];
+                        System.arraycopy(x, (i * fresh + q) * dim, tokens, (i * len + tokenIndex) * dim, dim);
+                        known[i * len + tokenIndex] = 1;
+                    }
+                }
+            }
+            head += (long) fresh * steps;
+            sequential += steps;
+            pos += fresh;
+        }
+        int mult = guided ? 2 : 1;
+        return new Result(tokens, mult * s.arSteps(), mult * head, sequential);
+    }
+
+    /** A uniformly random permutation of 0..len−1 for one image (Fisher–Yates on its own uniform stream). */
+    static int[] order(long seed, long image, int len) {
+        int[] p = new int[len];
+        for (int i = 0; i < len; i++) {
+            p[i] = i;
+        }
+        for (int i = len - 1; i > 0; i--) {
+            int j = (int) Math.floor(NoiseSource.uniform(seed, image, ORDER_STREAM, i) * (i + 1));
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+}
