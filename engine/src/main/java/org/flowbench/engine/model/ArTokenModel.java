@@ -32,4 +32,26 @@ public interface ArTokenModel {
 
     /** The head's native prediction for noisy tokens [m, tokenDim] at times t (one per token) with contexts [m, contextDim]. */
     NDArray head(NDArray noisyTokens, double[] t, NDArray contexts);
+
+    /**
+     * {@link #context(NDArray, NDArray, Condition[])} on arrays, for samplers (which do not touch the tensor library):
+     * tokens n × tokens × tokenDim, known n × tokens (1 = known), result n × tokens × contextDim, float64.
+     */
+    default double[] context(double[] tokenValues, double[] known, int n, Condition[] c) {
+        try (ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+            return context(nd.create(tokenValues, new ai.djl.ndarray.types.Shape(n, tokens(), tokenDim())),
+                    nd.create(known, new ai.djl.ndarray.types.Shape(n, tokens())), c)
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+        }
+    }
+
+    /** {@link #head(NDArray, double[], NDArray)} on arrays: m tokens of tokenDim values and m context rows, float64. */
+    default double[] head(double[] noisyTokens, double[] t, double[] contexts) {
+        int m = t.length;
+        try (ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+            return head(nd.create(noisyTokens, new ai.djl.ndarray.types.Shape(m, tokenDim())), t,
+                    nd.create(contexts, new ai.djl.ndarray.types.Shape(m, contextDim())))
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+        }
+    }
 }

@@ -1,9 +1,5 @@
 package org.flowbench.samplers.disa;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.ArTokenModel;
 import org.flowbench.engine.model.Condition;
@@ -41,7 +37,7 @@ public final class DisaLoop {
      */
     public record Result(double[] tokens, int backbonePerImage, long headPerImage, long sequentialHeadSteps) {}
 
-    public static Result sample(ArTokenModel m, NDManager nd, long seed, long firstImage, int n, Condition[] c,
+    public static Result sample(ArTokenModel m, long seed, long firstImage, int n, Condition[] c,
                                 Settings s, CancellationToken cancel) {
         if (m.headParameterization() != Parameterization.VELOCITY) {
             throw new FlowbenchException("this DiSA loop integrates velocity heads; the model's head predicts "
@@ -68,56 +64,45 @@ public final class DisaLoop {
             int steps = s.headSteps(k);
             int fresh = perStep[k];
             double wk = guided ? MaskSchedule.linearGuidance(s.cfg(), len, len - pos - fresh) : 1.0;
-            try (NDManager step = nd.newSubManager()) {
-                NDArray tok = step.create(tokens, new Shape(n, len, dim));
-                NDArray kn = step.create(known, new Shape(n, len));
-                double[] ctx = m.context(tok, kn, c).toType(DataType.FLOAT64, false).toDoubleArray();
-                double[] ctxU = guided ? m.context(tok, kn, Condition.of(null, n)).toType(DataType.FLOAT64, false)
-                        .toDoubleArray() : null;
-                int rows = n * fresh;
-                double[] x = new double[rows * dim];
-                double[] rowCtx = new double[rows * cd];
-                double[] rowCtxU = guided ? new double[rows * cd] : null;
-                for (int i = 0; i < n; i++) {
-                    for (int q = 0; q < fresh; q++) {
-                        int tokenIndex = order[i][pos + q];
-                        int r = i * fresh + q;
-                        int src = (i * len + tokenIndex);
-                        for (int e = 0; e < dim; e++) {
-                            x[r * dim + e] = s.temperature() * noise[src * dim + e];
-                        }
-                        System.arraycopy(ctx, src * cd, rowCtx, r * cd, cd);
-                        if (guided) {
-                            System.arraycopy(ctxU, src * cd, rowCtxU, r * cd, cd);
-                        }
+            double[] ctx = m.context(tokens, known, n, c);
+            double[] ctxU = guided ? m.context(tokens, known, n, Condition.of(null, n)) : null;
+            int rows = n * fresh;
+            double[] x = new double[rows * dim];
+            double[] rowCtx = new double[rows * cd];
+            double[] rowCtxU = guided ? new double[rows * cd] : null;
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < fresh; q++) {
+                    int src = i * len + order[i][pos + q];
+                    int r = i * fresh + q;
+                    for (int e = 0; e < dim; e++) {
+                        x[r * dim + e] = s.temperature() * noise[src * dim + e];
+                    }
+                    System.arraycopy(ctx, src * cd, rowCtx, r * cd, cd);
+                    if (guided) {
+                        System.arraycopy(ctxU, src * cd, rowCtxU, r * cd, cd);
                     }
                 }
-                NDArray ctxRows = step.create(rowCtx, new Shape(rows, cd));
-                NDArray ctxRowsU = guided ? step.create(rowCtxU, new Shape(rows, cd)) : null;
-                double[] t = new double[rows];
-                for (int j = 0; j < steps; j++) {
-                    cancel.check();
-                    java.util.Arrays.fill(t, (double) j / steps);
-                    try (NDManager call = step.newSubManager()) {
-                        NDArray xa = call.create(x, new Shape(rows, dim));
-                        double[] v = m.head(xa, t, ctxRows).toType(DataType.FLOAT64, false).toDoubleArray();
-                        if (guided) {
-                            double[] vu = m.head(xa, t, ctxRowsU).toType(DataType.FLOAT64, false).toDoubleArray();
-                            for (int e = 0; e < v.length; e++) {
-                                v[e] = vu[e] + wk * (v[e] - vu[e]);
-                            }
-                        }
-                        for (int e = 0; e < x.length; e++) {
-                            x[e] += v[e] / steps;
-                        }
+            }
+            double[] t = new double[rows];
+            for (int j = 0; j < steps; j++) {
+                cancel.check();
+                java.util.Arrays.fill(t, (double) j / steps);
+                double[] v = m.head(x, t, rowCtx);
+                if (guided) {
+                    double[] vu = m.head(x, t, rowCtxU);
+                    for (int e = 0; e < v.length; e++) {
+                        v[e] = vu[e] + wk * (v[e] - vu[e]);
                     }
                 }
-                for (int i = 0; i < n; i++) {
-                    for (int q = 0; q < fresh; q++) {
-                        int tokenIndex = order[i][pos + q];
-                        System.arraycopy(x, (i * fresh + q) * dim, tokens, (i * len + tokenIndex) * dim, dim);
-                        known[i * len + tokenIndex] = 1;
-                    }
+                for (int e = 0; e < x.length; e++) {
+                    x[e] += v[e] / steps;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int q = 0; q < fresh; q++) {
+                    int tokenIndex = order[i][pos + q];
+                    System.arraycopy(x, (i * fresh + q) * dim, tokens, (i * len + tokenIndex) * dim, dim);
+                    known[i * len + tokenIndex] = 1;
                 }
             }
             head += (long) fresh * steps;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import java.util.SplittableRandom;
 import org.flowbench.engine.model.Condition;
 import org.flowbench.engine.model.analytic.GmmTokenOracle;
@@ -103,8 +102,8 @@ class OracleTokenToyTest {
 
     private record Run(double[] tokens, long headPerImage, long sequential) {}
 
-    private static Run run(GmmTokenOracle m, NDManager nd, long seed, int n, int k, Strategy s, int upper, int lower) {
-        DisaLoop.Result r = DisaLoop.sample(m, nd, seed, 0, n, Condition.of(null, n),
+    private static Run run(GmmTokenOracle m, long seed, int n, int k, Strategy s, int upper, int lower) {
+        DisaLoop.Result r = DisaLoop.sample(m, seed, 0, n, Condition.of(null, n),
                 new DisaLoop.Settings(s, upper, lower, k, 1.0, 1.0), CancellationToken.NONE);
         return new Run(r.tokens(), r.headPerImage(), r.sequentialHeadSteps());
     }
@@ -137,15 +136,15 @@ class OracleTokenToyTest {
             double[] tv = new double[5];
             double[] tvC50 = new double[3];
             double[] err = new double[5];
-            try (NDManager nd = NDManager.newBaseManager()) {
+            {
                 for (int g = 0; g < 3; g++) {
                     GmmTokenOracle m = GmmTokenOracle.premiseToy(100 + g);
-                    Run ref = run(m, nd, g, n, k, Strategy.CONSTANT, 400, 400);
-                    Run c50 = run(m, nd, g, n, k, Strategy.CONSTANT, 50, 50);
-                    Run disa = run(m, nd, g, n, k, Strategy.LINEAR, 50, 5);
+                    Run ref = run(m, g, n, k, Strategy.CONSTANT, 400, 400);
+                    Run c50 = run(m, g, n, k, Strategy.CONSTANT, 50, 50);
+                    Run disa = run(m, g, n, k, Strategy.LINEAR, 50, 5);
                     int matched = (int) Math.ceil((double) disa.headPerImage() / m.tokens());
-                    Run same = run(m, nd, g, n, k, Strategy.CONSTANT, matched, matched);
-                    Run c5 = run(m, nd, g, n, k, Strategy.CONSTANT, 5, 5);
+                    Run same = run(m, g, n, k, Strategy.CONSTANT, matched, matched);
+                    Run c5 = run(m, g, n, k, Strategy.CONSTANT, 5, 5);
                     assertTrue(same.headPerImage() >= disa.headPerImage(), "the matched constant costs at least DiSA's");
                     assertTrue(disa.sequential() <= 0.55 * c50.sequential(), "Σ_k T(k) " + disa.sequential());
                     assertTrue(disa.headPerImage() <= 0.55 * c50.headPerImage(), "token-weighted " + disa.headPerImage());
@@ -177,10 +176,10 @@ class OracleTokenToyTest {
     @Test
     void imagesDoNotDependOnTheBatch() {
         GmmTokenOracle m = GmmTokenOracle.premiseToy(7);
-        try (NDManager nd = NDManager.newBaseManager()) {
+        {
             DisaLoop.Settings s = new DisaLoop.Settings(Strategy.LINEAR, 20, 3, 8, 1.0, 1.0);
-            double[] all = DisaLoop.sample(m, nd, 5, 0, 6, Condition.of(null, 6), s, CancellationToken.NONE).tokens();
-            double[] tail = DisaLoop.sample(m, nd, 5, 4, 2, Condition.of(null, 2), s, CancellationToken.NONE).tokens();
+            double[] all = DisaLoop.sample(m, 5, 0, 6, Condition.of(null, 6), s, CancellationToken.NONE).tokens();
+            double[] tail = DisaLoop.sample(m, 5, 4, 2, Condition.of(null, 2), s, CancellationToken.NONE).tokens();
             double[] expected = java.util.Arrays.copyOfRange(all, 4 * m.tokens(), 6 * m.tokens());
             assertArrayEquals(expected, tail, 0.0);
         }

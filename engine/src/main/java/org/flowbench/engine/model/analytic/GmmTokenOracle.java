@@ -203,29 +203,39 @@ public final class GmmTokenOracle implements ArTokenModel {
     }
 
     @Override
-    public NDArray context(NDArray tokenValues, NDArray known, Condition[] c) {
-        int n = (int) tokenValues.getShape().get(0);
-        double[] x = tokenValues.toType(DataType.FLOAT64, false).toDoubleArray();
-        double[] kn = known.toType(DataType.FLOAT64, false).toDoubleArray();
-        boolean[] k = new boolean[kn.length];
-        for (int i = 0; i < kn.length; i++) {
-            k[i] = kn[i] != 0;
+    public double[] context(double[] x, double[] known, int n, Condition[] c) {
+        boolean[] k = new boolean[known.length];
+        for (int i = 0; i < known.length; i++) {
+            k[i] = known[i] != 0;
         }
         double[] ctx = new double[n * tokens * contextDim()];
         for (int i = 0; i < n; i++) {
             context(x, i * tokens, k, i * tokens, ctx, i * tokens * contextDim());
         }
+        return ctx;
+    }
+
+    @Override
+    public double[] head(double[] x, double[] t, double[] ctx) {
+        double[] v = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            v[i] = velocity(x[i], t[i], ctx, i * contextDim());
+        }
+        return v;
+    }
+
+    @Override
+    public NDArray context(NDArray tokenValues, NDArray known, Condition[] c) {
+        int n = (int) tokenValues.getShape().get(0);
+        double[] ctx = context(tokenValues.toType(DataType.FLOAT64, false).toDoubleArray(),
+                known.toType(DataType.FLOAT64, false).toDoubleArray(), n, c);
         return tokenValues.getManager().create(ctx, new Shape(n, tokens, contextDim()));
     }
 
     @Override
     public NDArray head(NDArray noisyTokens, double[] t, NDArray contexts) {
-        double[] x = noisyTokens.toType(DataType.FLOAT64, false).toDoubleArray();
-        double[] ctx = contexts.toType(DataType.FLOAT64, false).toDoubleArray();
-        double[] v = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            v[i] = velocity(x[i], t[i], ctx, i * contextDim());
-        }
+        double[] v = head(noisyTokens.toType(DataType.FLOAT64, false).toDoubleArray(), t,
+                contexts.toType(DataType.FLOAT64, false).toDoubleArray());
         return noisyTokens.getManager().create(v, noisyTokens.getShape());
     }
 }
