@@ -40,7 +40,7 @@ import picocli.CommandLine;
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a built-in model (resumable).",
         subcommands = {TrainCommand.Flow.class, TrainCommand.Classifier.class, TrainCommand.RefStats.class,
                 TrainCommand.ContactSheet.class, TrainCommand.Evaluate.class, TrainBossCommand.class,
-                TrainSlimFlowCommand.class, TrainRenoCommand.class, TrainRealismCommand.class, TrainNitroCommand.class})
+                TrainSlimFlowCommand.class, TrainRenoCommand.class, TrainRealismCommand.class, TrainNitroCommand.class, TrainCommand.Mar.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -177,6 +177,42 @@ public final class TrainCommand implements Runnable {
         @Override
         Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
             return FlowRecipe.run(r, l, c);
+        }
+    }
+
+    @Command(name = "mar", mixinStandardHelpOptions = true,
+            description = "Tiny MAR (49 tokens of 4x4 patches, flow-matching head) on Fashion-MNIST, for DiSA.")
+    static final class Mar extends Base {
+        @Option(names = "--out", description = "package folder (default models/fashion-mar)")
+        Path out;
+
+        @Option(names = "--steps", defaultValue = "12000", description = "training steps (default ${DEFAULT-VALUE})")
+        long steps;
+
+        @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--lr", defaultValue = "8e-4", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--warmup", defaultValue = "500", description = "warm-up steps (default ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--ema", defaultValue = "0.999", description = "nominal EMA decay (default ${DEFAULT-VALUE})")
+        double ema;
+
+        @Option(names = "--diffusion-mul", defaultValue = "4",
+                description = "head rows per masked token, each with its own time and noise (default ${DEFAULT-VALUE})")
+        int mul;
+
+        @Override
+        Recipe recipe(String command) {
+            return recipe(out, "models/fashion-mar", steps, batch, lr, warmup, ema, command);
+        }
+
+        @Override
+        Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
+            return org.flowbench.engine.train.MarRecipe.run(r, mul, l, c);
         }
     }
 
