@@ -30,6 +30,16 @@ public interface ArTokenModel {
      */
     NDArray context(NDArray tokens, NDArray known, Condition[] c);
 
+    /** Images (n × image dims, the model's image layout) as tokens (n × tokens × tokenDim); the identity by default. */
+    default double[] toTokens(double[] images, int n) {
+        return images.clone();
+    }
+
+    /** The inverse of {@link #toTokens}. */
+    default double[] toImages(double[] tokenValues, int n) {
+        return tokenValues.clone();
+    }
+
     /** The head's native prediction for noisy tokens [m, tokenDim] at times t (one per token) with contexts [m, contextDim]. */
     NDArray head(NDArray noisyTokens, double[] t, NDArray contexts);
 

@@ -21,6 +21,8 @@ public final class CostLedger {
     public static final String BACKWARD = "backward";
     /** Evaluations of a reward model, one per image and reward (its backward passes follow the network's). */
     public static final String REWARD = "reward";
+    /** Evaluations of an autoregressive model's backbone, one per image and call (two under guidance). */
+    public static final String BACKBONE = "backbone";
     /** Evaluations of a per-token diffusion head, one per token. */
     public static final String HEAD = "head";
     /** Particles carried for the image (SMC). */

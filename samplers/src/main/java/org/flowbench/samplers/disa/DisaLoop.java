@@ -18,7 +18,6 @@ import org.flowbench.engine.run.CancellationToken;
  */
 public final class DisaLoop {
     static final int ORDER_STREAM = 40;
-    static final int NOISE_STREAM = 41;
 
     private DisaLoop() {}
 
@@ -37,8 +36,26 @@ public final class DisaLoop {
      */
     public record Result(double[] tokens, int backbonePerImage, long headPerImage, long sequentialHeadSteps) {}
 
-    public static Result sample(ArTokenModel m, long seed, long firstImage, int n, Condition[] c,
-                                Settings s, CancellationToken cancel) {
+    /** Called after every head step with the images of the call; may throw to cancel. */
+    @FunctionalInterface
+    public interface Hooks {
+        void headStepDone(int images);
+    }
+
+    /** Images firstImage.. of a run, their token noises stream 0 of each image (as every sampler's starting noise). */
+    public static Result sample(ArTokenModel m, long seed, long firstImage, int n, Condition[] c, Settings s,
+                                CancellationToken cancel) {
+        int d = m.tokens() * m.tokenDim();
+        double[] noise = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            NoiseSource.gaussian(seed, firstImage + i, 0, noise, i * d, d);
+        }
+        return sample(m, m.toTokens(noise, n), seed, firstImage, n, c, s, images -> cancel.check());
+    }
+
+    /** Samples n images whose tokens start from {@code noise} (n × tokens × tokenDim, standard normal). */
+    public static Result sample(ArTokenModel m, double[] noise, long seed, long firstImage, int n, Condition[] c,
+                                Settings s, Hooks hooks) {
         if (m.headParameterization() != Parameterization.VELOCITY) {
             throw new FlowbenchException("this DiSA loop integrates velocity heads; the model's head predicts "
                     + m.headParameterization());
@@ -49,10 +66,8 @@ public final class DisaLoop {
         int[] perStep = MaskSchedule.tokensPerStep(len, s.arSteps());
         boolean guided = s.cfg() != 1.0;
         int[][] order = new int[n][];
-        double[] noise = new double[n * len * dim];
         for (int i = 0; i < n; i++) {
             order[i] = order(seed, firstImage + i, len);
-            NoiseSource.gaussian(seed, firstImage + i, NOISE_STREAM, noise, i * len * dim, len * dim);
         }
         double[] tokens = new double[n * len * dim];
         double[] known = new double[n * len];
@@ -60,7 +75,6 @@ public final class DisaLoop {
         long sequential = 0;
         int pos = 0;
         for (int k = 0; k < s.arSteps(); k++) {
-            cancel.check();
             int steps = s.headSteps(k);
             int fresh = perStep[k];
             double wk = guided ? MaskSchedule.linearGuidance(s.cfg(), len, len - pos - fresh) : 1.0;
@@ -85,7 +99,6 @@ public final class DisaLoop {
             }
             double[] t = new double[rows];
             for (int j = 0; j < steps; j++) {
-                cancel.check();
                 java.util.Arrays.fill(t, (double) j / steps);
                 double[] v = m.head(x, t, rowCtx);
                 if (guided) {
@@ -97,6 +110,7 @@ public final class DisaLoop {
                 for (int e = 0; e < x.length; e++) {
                     x[e] += v[e] / steps;
                 }
+                hooks.headStepDone(n);
             }
             for (int i = 0; i < n; i++) {
                 for (int q = 0; q < fresh; q++) {

@@ -10,8 +10,14 @@ import org.flowbench.engine.model.ModelResolver;
 
 /** builtin:PRESET and *.json mixture specs. */
 public final class AnalyticResolver implements ModelResolver {
+    /** The oracle token model of DiSA's premise test. */
+    public static final String GMM_TOKENS = "builtin:gmm-tokens";
+
     @Override
     public FlowModel open(String ref) {
+        if (ref.equals(GMM_TOKENS)) {
+            return GmmTokenOracle.premiseToy(GMM_TOKENS, 0);
+        }
         if (ref.startsWith("builtin:")) {
             Presets.Preset p = Presets.get(ref.substring("builtin:".length()));
             return p == null ? null : new GaussianMixture(ref, p.spec());
@@ -32,6 +38,8 @@ public final class AnalyticResolver implements ModelResolver {
         for (Presets.Preset p : Presets.all().values()) {
             out.add(new ModelInfo("builtin:" + p.name(), "analytic " + p.spec().noisePath().id(), p.description()));
         }
+        out.add(new ModelInfo(GMM_TOKENS, "analytic ar-tokens", "oracle autoregressive token model: 16 scalar tokens"
+                + " of a 4-component Gaussian mixture with exact conditionals (DiSA's premise toy; --sampler disa)"));
         return out;
     }
 }

@@ -23,7 +23,8 @@ import org.flowbench.engine.model.Paths;
  * </pre>
  * No training, so every difference between head step counts is discretisation error alone.
  */
-public final class GmmTokenOracle implements ArTokenModel {
+public final class GmmTokenOracle extends org.flowbench.engine.model.ArTokenFlowModel {
+    private final String id;
     private final int tokens;
     private final double[] logPi;
     private final double[] s2;
@@ -35,6 +36,11 @@ public final class GmmTokenOracle implements ArTokenModel {
      * (0.15, 0.25, 0.2, 0.3), μ_k ~ N(0, 1.5² I) drawn from {@code seed}.
      */
     public static GmmTokenOracle premiseToy(long seed) {
+        return premiseToy("gmm-tokens(seed " + seed + ")", seed);
+    }
+
+    /** {@link #premiseToy(long)} under a reference (builtin:gmm-tokens is seed 0). */
+    public static GmmTokenOracle premiseToy(String id, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[][] mu = new double[4][16];
         for (double[] m : mu) {
@@ -42,10 +48,11 @@ public final class GmmTokenOracle implements ArTokenModel {
                 m[i] = 1.5 * rng.nextGaussian();
             }
         }
-        return new GmmTokenOracle(new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {0.15, 0.25, 0.2, 0.3}, mu);
+        return new GmmTokenOracle(id, new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {0.15, 0.25, 0.2, 0.3}, mu);
     }
 
-    public GmmTokenOracle(double[] weights, double[] sd, double[][] means) {
+    public GmmTokenOracle(String id, double[] weights, double[] sd, double[][] means) {
+        this.id = id;
         int k = weights.length;
         if (k == 0 || sd.length != k || means.length != k) {
             throw new FlowbenchException("a token mixture needs as many weights, widths and mean vectors");
@@ -67,6 +74,31 @@ public final class GmmTokenOracle implements ArTokenModel {
             s2[c] = sd[c] * sd[c];
             mu[c] = means[c].clone();
         }
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String hash() {
+        StringBuilder spec = new StringBuilder("gmm-tokens");
+        for (int c = 0; c < components(); c++) {
+            spec.append(' ').append(logPi[c]).append(' ').append(s2[c]).append(java.util.Arrays.toString(mu[c]));
+        }
+        return org.flowbench.engine.model.pkg.ModelPackage.sha256(spec.toString().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public int[] shape() {
+        return new int[] {tokens};
+    }
+
+    @Override
+    public java.util.List<String> classNames() {
+        return java.util.List.of();
     }
 
     /** Components. */

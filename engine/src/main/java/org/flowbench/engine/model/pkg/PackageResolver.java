@@ -183,9 +183,26 @@ public final class PackageResolver implements ModelResolver {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackageResolver.class);
 
+    /** An autoregressive token package (the tiny MAR) as a model for token samplers (DiSA). */
+    static FlowModel openArTokens(ModelPackage p, String id) {
+        String arch = p.string("architecture");
+        if (!org.flowbench.engine.nn.TinyMar.ARCHITECTURE.equals(arch)) {
+            throw new FlowbenchException("model package " + p.dir() + " is an autoregressive token model of"
+                    + " architecture " + arch + ", which this version cannot run",
+                    "supported: " + org.flowbench.engine.nn.TinyMar.ARCHITECTURE);
+        }
+        org.flowbench.engine.nn.TinyMar net = p.architecture(org.flowbench.engine.nn.TinyMar::fromConfig);
+        ParamStore w = net.init(0);
+        p.loadWeights(w);
+        return new MarModel(id, p.hash(), net, w, p.imageShape(), p.classNames());
+    }
+
     /** A flow package as a model; other kinds are a clear error. */
     public static FlowModel openFlow(ModelPackage p, String id) {
         String kind = p.string("kind");
+        if ("ar-tokens".equals(kind)) {
+            return openArTokens(p, id);
+        }
         if (!"flow".equals(kind)) {
             throw new FlowbenchException("model package " + p.dir() + " is a " + kind + ", not a generative model",
                     "use it where a " + kind + " is expected (e.g. as the FID feature extractor)");
