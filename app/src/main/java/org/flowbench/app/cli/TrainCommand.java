@@ -210,6 +210,21 @@ public final class TrainCommand implements Runnable {
             return recipe(out, "models/fashion-mar", steps, batch, lr, warmup, ema, command);
         }
 
+        @Option(names = "--package-checkpoint", paramLabel = "DIR",
+                description = "do not train: write a package from the EMA weights of OUT/checkpoint.safetensors into DIR")
+        Path packageTo;
+
+        @Override
+        public Integer call() throws Exception {
+            if (packageTo == null) {
+                return super.call();
+            }
+            Recipe r = recipe("flowbench train mar");
+            org.flowbench.engine.train.MarRecipe.packageCheckpoint(r, mul, packageTo);
+            spec.commandLine().getOut().printf("wrote a package of %s to %s%n", r.checkpoint(), packageTo);
+            return 0;
+        }
+
         @Override
         Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
             return org.flowbench.engine.train.MarRecipe.run(r, mul, l, c);

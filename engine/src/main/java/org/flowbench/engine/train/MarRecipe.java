@@ -133,6 +133,22 @@ public final class MarRecipe {
         return res;
     }
 
+    /**
+     * Writes a package from the EMA weights of the current checkpoint without training (to look at a run in
+     * progress); the manifest records the checkpoint's step.
+     */
+    public static void packageCheckpoint(Recipe r, int mul, java.nio.file.Path to) throws IOException {
+        Map<String, String> meta = Trainer.checkpointMetadata(r.checkpoint());
+        TinyMar net = TinyMar.fromConfig(Json.MAPPER.readValue(meta.get("config"),
+                new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {}));
+        Trainer<Batch> tr = new Trainer<>(FlowRecipe.config(r), net.init(r.seed()));
+        tr.resume(r.checkpoint());
+        ImageDataset shape = new ImageDataset("fashion-mnist/train", new int[] {1, 28, 28}, new float[0], new int[0],
+                org.flowbench.engine.data.FashionMnist.CLASS_NAMES);
+        writePackage(new Recipe(r.data(), to, tr.step(), r.batch(), r.seed(), r.lr(), r.warmup(), r.ema(), true,
+                r.checkpointSeconds(), r.command(), r.gitCommit()), net, mul, tr, shape);
+    }
+
     static void writePackage(Recipe r, TinyMar net, int mul, Trainer<?> tr, ImageDataset ds) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", r.out().getFileName().toString());
