@@ -417,7 +417,8 @@ public final class TrainCommand implements Runnable {
         String model;
 
         @Option(names = "--run", required = true,
-                description = "SAMPLER:STEPS to evaluate, e.g. heun:50, euler:1, rk45:0 (repeatable)")
+                description = "SAMPLER:STEPS[:NAME=VALUE,...] to evaluate, e.g. heun:50, euler:1, rk45:0, "
+                        + "disa:0:schedule=linear,upper=50,lower=5,ar-steps=16 (repeatable)")
         List<String> runs;
 
         @Option(names = "--n", defaultValue = "10000", description = "samples per run (default ${DEFAULT-VALUE})")
@@ -438,7 +439,7 @@ public final class TrainCommand implements Runnable {
         String prompt;
 
         /** One run's figures: n samples of one sampler configuration from one seed. */
-        record Row(double classified, double fid, double nfePerImage, double wallSeconds) {}
+        record Row(double classified, double fid, double nfePerImage, double wallSeconds, Map<String, Double> cost) {}
 
         @Override
         public Integer call() throws Exception {
@@ -461,6 +462,7 @@ public final class TrainCommand implements Runnable {
                         j.put("seed", seed);
                         j.put("prompts", prompts.description());
                         j.put("nfePerImage", row.nfePerImage());
+                        j.put("cost", row.cost()); // per image, every counter (DiSA: backbone and head)
                         j.put("classifiedAsPrompted", row.classified());
                         j.put("fid", row.fid());
                         j.put("wallSeconds", row.wallSeconds()); // sampling only, not the classifier and FID
@@ -485,10 +487,20 @@ public final class TrainCommand implements Runnable {
         private Row evaluate(FlowModel m, ClassifierModel c, ReferenceStats ref, String r, long seed,
                              PromptSet prompts) {
             int[] labels = prompts.labels(0, n);
-            String[] sp = r.split(":");
+            String[] sp = r.split(":", 3);
             Map<String, String> params = new LinkedHashMap<>();
             if (sp.length > 1 && !sp[1].equals("0")) {
                 params.put("steps", sp[1]);
+            }
+            if (sp.length > 2) {
+                for (String kv : sp[2].split(",")) {
+                    String[] e = kv.split("=", 2);
+                    if (e.length != 2) {
+                        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                                "--run " + r + ": parameters are NAME=VALUE separated by commas");
+                    }
+                    params.put(e[0].trim(), e[1].trim());
+                }
             }
             Sampler s = SamplerRegistry.create(sp[0], params);
             long t0 = System.nanoTime();
@@ -526,7 +538,7 @@ public final class TrainCommand implements Runnable {
                 nfe += v;
             }
             return new Row(prompts.unconditional() ? Double.NaN : ok / (double) n, mine.fid(ref), nfe / (double) n,
-                    wall);
+                    wall, b.cost().perImage());
         }
 
         /** Appends a line by rewriting the file atomically, so an interrupted run never leaves half a line. */
