@@ -192,8 +192,8 @@ public final class LaneViewModel {
     /** The cost counters a lane header and the quality-vs-cost axis offer besides the NFE, in this order. */
     public static final java.util.List<String> COST_COUNTERS = java.util.List.of(
             org.flowbench.engine.run.CostLedger.GUIDED, org.flowbench.engine.run.CostLedger.BACKWARD,
-            org.flowbench.engine.run.CostLedger.HEAD, org.flowbench.engine.run.CostLedger.PARTICLES,
-            org.flowbench.engine.run.CostLedger.REWARD);
+            org.flowbench.engine.run.CostLedger.BACKBONE, org.flowbench.engine.run.CostLedger.HEAD,
+            org.flowbench.engine.run.CostLedger.PARTICLES, org.flowbench.engine.run.CostLedger.REWARD);
 
     /** A metric from the live stats, else from the saved result; NaN when absent. */
     public double metric(String key) {
