@@ -134,8 +134,29 @@ public final class TrainCommand implements Runnable {
         }
     }
 
+    /** A recipe whose checkpoint can be packaged without training, to look at a run in progress. */
+    abstract static class PackagingBase extends Base {
+        @Option(names = "--package-checkpoint", paramLabel = "DIR",
+                description = "do not train: write a package from the EMA weights of OUT/checkpoint.safetensors into DIR")
+        Path packageTo;
+
+        /** Writes the package of r's checkpoint into dir. */
+        abstract void packageCheckpoint(Recipe r, Path dir) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            if (packageTo == null) {
+                return super.call();
+            }
+            Recipe r = recipe("flowbench train " + spec.name());
+            packageCheckpoint(r, packageTo);
+            spec.commandLine().getOut().printf("wrote a package of %s to %s%n", r.checkpoint(), packageTo);
+            return 0;
+        }
+    }
+
     @Command(name = "flow", mixinStandardHelpOptions = true, description = "Rectified-flow UNet on Fashion-MNIST.")
-    static final class Flow extends Base {
+    static final class Flow extends PackagingBase {
         @Option(names = "--out", description = "package folder (default models/fashion-flow)")
         Path out;
 
@@ -159,19 +180,9 @@ public final class TrainCommand implements Runnable {
             return recipe(out, "models/fashion-flow", steps, batch, lr, warmup, ema, command);
         }
 
-        @Option(names = "--package-checkpoint", paramLabel = "DIR",
-                description = "do not train: write a package from the EMA weights of OUT/checkpoint.safetensors into DIR")
-        Path packageTo;
-
         @Override
-        public Integer call() throws Exception {
-            if (packageTo == null) {
-                return super.call();
-            }
-            Recipe r = recipe("flowbench train flow");
-            FlowRecipe.packageCheckpoint(r, packageTo);
-            spec.commandLine().getOut().printf("wrote a package of %s to %s%n", r.checkpoint(), packageTo);
-            return 0;
+        void packageCheckpoint(Recipe r, Path dir) throws Exception {
+            FlowRecipe.packageCheckpoint(r, dir);
         }
 
         @Override
@@ -182,11 +193,11 @@ public final class TrainCommand implements Runnable {
 
     @Command(name = "mar", mixinStandardHelpOptions = true,
             description = "Tiny MAR (49 tokens of 4x4 patches, flow-matching head) on Fashion-MNIST, for DiSA.")
-    static final class Mar extends Base {
+    static final class Mar extends PackagingBase {
         @Option(names = "--out", description = "package folder (default models/fashion-mar)")
         Path out;
 
-        @Option(names = "--steps", defaultValue = "12000", description = "training steps (default ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "20000", description = "training steps (default ${DEFAULT-VALUE})")
         long steps;
 
         @Option(names = "--batch", defaultValue = "64", description = "batch size (default ${DEFAULT-VALUE})")
@@ -210,19 +221,9 @@ public final class TrainCommand implements Runnable {
             return recipe(out, "models/fashion-mar", steps, batch, lr, warmup, ema, command);
         }
 
-        @Option(names = "--package-checkpoint", paramLabel = "DIR",
-                description = "do not train: write a package from the EMA weights of OUT/checkpoint.safetensors into DIR")
-        Path packageTo;
-
         @Override
-        public Integer call() throws Exception {
-            if (packageTo == null) {
-                return super.call();
-            }
-            Recipe r = recipe("flowbench train mar");
-            org.flowbench.engine.train.MarRecipe.packageCheckpoint(r, mul, packageTo);
-            spec.commandLine().getOut().printf("wrote a package of %s to %s%n", r.checkpoint(), packageTo);
-            return 0;
+        void packageCheckpoint(Recipe r, Path dir) throws Exception {
+            org.flowbench.engine.train.MarRecipe.packageCheckpoint(r, mul, dir);
         }
 
         @Override
