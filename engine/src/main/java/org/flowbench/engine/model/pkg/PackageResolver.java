@@ -18,7 +18,7 @@ import org.flowbench.engine.nn.ParamStore;
  */
 public final class PackageResolver implements ModelResolver {
     public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-flow-boss4", "fashion-slimflow",
-            "fashion-nitro", "fashion-classifier", "fashion-judge", "fashion-realism");
+            "fashion-nitro", "fashion-mar", "fashion-classifier", "fashion-judge", "fashion-realism");
 
     /** The built-ins that are classifiers rather than flows. */
     public static final List<String> CLASSIFIERS = List.of("fashion-classifier", "fashion-judge", "fashion-realism");
@@ -254,15 +254,20 @@ public final class PackageResolver implements ModelResolver {
                 case "fashion-slimflow" -> "one-step SlimFlow student of fashion-flow (a quarter of its size): Euler, 1 step";
                 case "fashion-nitro" -> "NitroFusion student of fashion-flow (dynamic adversarial head pool): "
                         + "sampler nitro, 1-4 steps";
+                case "fashion-mar" -> "tiny MAR: autoregressive token model with a flow head (49 patches), "
+                        + "sampler disa";
                 case "fashion-realism" -> "realism reward: real-vs-generated discriminator for fashion-slimflow, "
                         + "log p(real | x)";
                 case "fashion-judge" -> "held-out judge: a second Fashion-MNIST classifier (other shape and seed), "
                         + "never a reward";
                 default -> "Fashion-MNIST classifier CNN (FID features, reward)";
             };
-            out.add(new ModelInfo("builtin:" + n, CLASSIFIERS.contains(n) ? "network classifier" : "network flow",
-                    what + (present ? "" : training ? " (training in progress: EMA weights of the newest checkpoint)"
-                            : " (not installed)")));
+            String kind = CLASSIFIERS.contains(n) ? "network classifier"
+                    : n.equals("fashion-mar") ? "network ar-tokens" : "network flow";
+            out.add(new ModelInfo("builtin:" + n, kind,
+                    what + (present ? "" : !training ? " (not installed)" : n.equals("fashion-flow")
+                            ? " (training in progress: EMA weights of the newest checkpoint)"
+                            : " (training in progress: not usable until its package is written)")));
         }
         return out;
     }
