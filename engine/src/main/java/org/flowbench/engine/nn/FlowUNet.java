@@ -161,6 +161,11 @@ public final class FlowUNet {
         return args;
     }
 
+    /** Values per image of {@link #timeArguments}. */
+    public int timeArgumentWidth() {
+        return freqDim / 2;
+    }
+
     /** Labels for the graph of {@link #toOnnx}: −1 and out-of-range labels become the null class. */
     public long[] graphLabels(int[] labels, int n) {
         long[] l = new long[n];

@@ -90,16 +90,7 @@ public final class MarModel extends ArTokenFlowModel {
 
     @Override
     public double[] toTokens(double[] images, int n) {
-        float[] f = new float[images.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) images[i];
-        }
-        float[] t = net.tokenize(f, n);
-        double[] d = new double[t.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = t[i];
-        }
-        return d;
+        return toDouble(net.tokenize(toFloat(images), n));
     }
 
     @Override
@@ -143,18 +134,12 @@ public final class MarModel extends ArTokenFlowModel {
     }
 
     private static float[] toFloat(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
+        return PackagedFlowModel.toFloat(d, d.length);
     }
 
     private static double[] toDouble(float[] f) {
         double[] d = new double[f.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = f[i];
-        }
+        PackagedFlowModel.widen(f, d, f.length);
         return d;
     }
 

@@ -104,7 +104,7 @@ public final class NetworkFlowModel extends PackagedFlowModel implements TensorF
 
     private float[] runCompiled(CompiledNetwork c, float[] xf, float[] tf, int[] labels, int n) {
         int[] s = shape();
-        return c.run(xf, new long[] {s[0], s[1], s[2]}, net.timeArguments(tf), net.timeArguments(new float[1]).length,
+        return c.run(xf, new long[] {s[0], s[1], s[2]}, net.timeArguments(tf), net.timeArgumentWidth(),
                 net.graphLabels(labels, n), n);
     }
 
