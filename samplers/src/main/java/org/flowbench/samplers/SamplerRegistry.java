@@ -37,7 +37,13 @@ public final class SamplerRegistry {
         public void checkModel(Model model) {
             String why = unavailableOn(model);
             if (why != null) {
-                throw new FlowbenchException(why, "run 'flowbench samplers' to see what each sampler needs");
+                List<String> fitting;
+                synchronized (ENTRIES) {
+                    fitting = ENTRIES.values().stream().filter(e -> e.unavailableOn(model) == null).map(Entry::id)
+                            .toList();
+                }
+                throw new FlowbenchException(why, (fitting.isEmpty() ? "" : "samplers that run on it: "
+                        + String.join(", ", fitting) + "; ") + "run 'flowbench samplers' to see what each sampler needs");
             }
         }
 

@@ -13,6 +13,7 @@ import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.flowbench.app.session.LaneStats;
 import org.flowbench.app.session.LaneStatus;
+import org.flowbench.engine.run.CostLedger;
 
 /** One lane's column: header (name, status, progress + ETA, NFE, latency, images/s, FID ± interval, KID, mode TV) and samples. */
 public final class LaneColumn extends VBox {
@@ -268,7 +269,9 @@ public final class LaneColumn extends VBox {
             status.getStyleClass().setAll("label", "status", "status-" + s.name().toLowerCase(java.util.Locale.ROOT));
         }
         images.setText(Fmt.num(lane.metric("images"), 0));
-        nfe.setText(Fmt.num(lane.metric("nfePerImage"), 1));
+        // an autoregressive model's cost is backbone and head evaluations (the cost row), not network evaluations
+        boolean tokenModel = lane.metric("nfePerImage") == 0 && lane.metric(LaneStats.costMetric(CostLedger.BACKBONE)) > 0;
+        nfe.setText(tokenModel ? "—" : Fmt.num(lane.metric("nfePerImage"), 1));
         double p50 = lane.metric("p50Ms");
         double mean = lane.metric("meanMs");
         double batches = lane.metric("latencyBatches");
