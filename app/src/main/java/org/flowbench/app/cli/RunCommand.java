@@ -10,9 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.flowbench.app.project.ImagePngs;
 import org.flowbench.app.project.LaneResult;
-import org.flowbench.app.project.LaneSpec;
+import org.flowbench.app.project.RunOutput;
 import org.flowbench.app.project.Project;
 import org.flowbench.app.project.ProjectFiles;
 import org.flowbench.app.session.LaneStatus;
@@ -117,7 +116,11 @@ public final class RunCommand implements Callable<Integer> {
                 command)) {
             s.runBlocking();
             results = s.results();
-            summary = write(folder.staging(), run, s, results);
+            List<double[]> kept = new ArrayList<>();
+            for (int i = 0; i < s.lanes(); i++) {
+                kept.add(s.keptSamples(i));
+            }
+            summary = RunOutput.write(folder.staging(), project.toString(), run, results, kept, s.shape(), true);
             Map<String, Object> marker = new LinkedHashMap<>();
             marker.put("command", command);
             marker.put("project", project.toString());
@@ -139,86 +142,8 @@ public final class RunCommand implements Callable<Integer> {
         return failed == s.lanes() && s.lanes() > 0 ? 3 : 0;
     }
 
-    private Map<String, Object> write(Path out, Project p, Session s, List<LaneResult> results) throws IOException {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("project", project.toString());
-        json.put("model", p.model());
-        json.put("prompt", p.prompt());
-        json.put("n", p.n());
-        json.put("seed", p.seed());
-        List<Map<String, Object>> lanes = new ArrayList<>();
-        TreeSet<String> names = new TreeSet<>();
-        for (int i = 0; i < results.size(); i++) {
-            LaneSpec l = p.lanes().get(i);
-            LaneResult r = results.get(i);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("lane", l.name());
-            m.put("sampler", l.sampler());
-            m.put("params", l.params());
-            m.put("status", r.status());
-            m.put("message", r.message());
-            m.put("metrics", r.metrics());
-            m.put("record", r.record()); // what ran: recall reads it back
-            lanes.add(m);
-            names.addAll(r.metrics().keySet());
-        }
-        json.put("lanes", lanes);
-        AtomicFiles.write(out.resolve("metrics.json"), Json.MAPPER.writeValueAsBytes(json));
-        StringBuilder csv = new StringBuilder("lane,sampler,params,status");
-        List<String> cols = new ArrayList<>(names);
-        for (String c : cols) {
-            csv.append(',').append(c);
-        }
-        csv.append('\n');
-        for (int i = 0; i < results.size(); i++) {
-            LaneSpec l = p.lanes().get(i);
-            LaneResult r = results.get(i);
-            csv.append(csvCell(l.name())).append(',').append(csvCell(l.sampler())).append(',')
-                    .append(csvCell(l.params().toString())).append(',').append(r.status());
-            for (String c : cols) {
-                Double v = r.metrics().get(c);
-                csv.append(',').append(v == null ? "" : Double.toString(v));
-            }
-            csv.append('\n');
-        }
-        AtomicFiles.write(out.resolve("metrics.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-        int[] shape = s.shape();
-        if (shape != null) {
-            int d = 1;
-            for (int v : shape) {
-                d *= v;
-            }
-            for (int i = 0; i < s.lanes(); i++) {
-                double[] kept = s.keptSamples(i);
-                int count = kept.length / d;
-                if (count == 0) {
-                    continue;
-                }
-                String slug = slug(p.lanes().get(i).name(), i);
-                int[] full = new int[shape.length + 1];
-                full[0] = count;
-                System.arraycopy(shape, 0, full, 1, shape.length);
-                Npy.writeFloat32(out.resolve("samples").resolve(slug + ".npy"), full, kept);
-                if (shape.length == 3 && (shape[0] == 1 || shape[0] == 3)) {
-                    Map<String, Object> record = results.get(i).record();
-                    for (int k = 0; k < count; k++) {
-                        // the lane's run record (what the engine ran), for this image
-                        Map<String, Object> recipe = RunRecord.forImage(record, k);
-                        ImagePngs.write(out.resolve("samples").resolve(slug).resolve(String.format("%05d.png", k)),
-                                kept, k, shape, recipe);
-                    }
-                }
-            }
-        }
-        ProjectFiles.write(p.withResults(results), out.resolve("project" + ProjectFiles.EXTENSION));
-        return json;
-    }
-
     static String slug(String name, int index) {
         return org.flowbench.app.project.SampleStore.slug(name, index);
     }
 
-    private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
 }

@@ -89,6 +89,36 @@ final class AnalyticQuality implements QualityEvaluator {
         }
         System.arraycopy(xs, 0, samples, (int) (total * d), n * d);
         total += n;
+        batches.add(n);
+    }
+
+    private final java.util.List<Integer> batches = new java.util.ArrayList<>();
+    private long firstImage;
+
+    /** For the images firstImage, firstImage + 1, … of a run (a sweep's shard). */
+    AnalyticQuality startingAt(long first) {
+        this.firstImage = first;
+        return this;
+    }
+
+    @Override
+    public synchronized QualityPart part() {
+        return QualityPart.samples(firstImage, total, Arrays.copyOf(samples, (int) (total * d)),
+                batches.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** Replays the part's samples batch by batch, as they were added on the shard. */
+    @Override
+    public void merge(QualityPart p) {
+        if (p.samples() == null || p.firstImage() != firstImage + total) {
+            throw new org.flowbench.engine.FlowbenchException("a shard of images from " + p.firstImage()
+                    + " cannot follow image " + (firstImage + total - 1) + " of this lane");
+        }
+        int at = 0;
+        for (int b : p.batches()) {
+            add(Arrays.copyOfRange(p.samples(), at * d, (at + b) * d), b);
+            at += b;
+        }
     }
 
     synchronized double[] fractions() {

@@ -42,6 +42,7 @@ final class FeatureQuality implements QualityEvaluator {
     private final String quantisation;
     private double[] features = new double[0];
     private int kept;
+    private final long firstImage;
 
     private volatile KidSums lastKid;
     // the bootstrap interval (relative to its estimate) and the extrapolation, and the N they were made at
@@ -56,10 +57,17 @@ final class FeatureQuality implements QualityEvaluator {
 
     /** With a KID reference shared by the lanes of a run, so that their KIDs can be compared pair by pair. */
     FeatureQuality(FeatureExtractor extractor, ReferenceStats ref, KidEstimator kid) {
+        this(extractor, ref, kid, 0);
+    }
+
+    /** For the images firstImage, firstImage + 1, … of a run (a sweep's shard): see {@link #part} and {@link #merge}. */
+    FeatureQuality(FeatureExtractor extractor, ReferenceStats ref, KidEstimator kid, long firstImage) {
         this.extractor = extractor;
         this.reference = ref.reference();
         this.stats = new GaussianStats(extractor.dim());
-        this.extrapolation = new FidExtrapolation(extractor.dim());
+        this.extrapolation = new FidExtrapolation(extractor.dim(), org.flowbench.engine.metrics.Linalg.get(),
+                firstImage);
+        this.firstImage = firstImage;
         this.kid = kid;
         this.quantisation = ref.identity().quantisation();
         Quantisation.quantises(quantisation); // an unknown label fails here, before the run
@@ -73,11 +81,41 @@ final class FeatureQuality implements QualityEvaluator {
         extractor.features(Quantisation.applied(quantisation, xs, xs.length), n, f);
         extrapolation.add(f, n);
         synchronized (this) {
+            long batchFirst = firstImage + stats.count();
             stats.addBatch(f, n);
-            int take = Math.min(n, KEEP - kept);
+            // the features of the run's first KEEP images (a shard inside the run keeps its share of them)
+            int take = (int) Math.max(0, Math.min(n, KEEP - batchFirst));
             if (take > 0) {
                 features = Arrays.copyOf(features, (kept + take) * d);
                 System.arraycopy(f, 0, features, kept * d, take * d);
+                kept += take;
+            }
+        }
+    }
+
+    @Override
+    public QualityPart part() {
+        synchronized (this) {
+            return QualityPart.features(firstImage, stats.count(), stats.toBytes(), extrapolation.chunks(),
+                    Arrays.copyOf(features, kept * extractor.dim()));
+        }
+    }
+
+    @Override
+    public void merge(QualityPart p) {
+        synchronized (this) {
+            long next = firstImage + stats.count();
+            if (p.firstImage() != next || p.stats() == null) {
+                throw new org.flowbench.engine.FlowbenchException("a shard of images from " + p.firstImage()
+                        + " cannot follow image " + (next - 1) + " of this lane");
+            }
+            stats.merge(GaussianStats.fromBytes(p.stats(), "shard statistics"));
+            extrapolation.merge(p.chunkStats(), p.count());
+            int d = extractor.dim();
+            int take = Math.min(p.keptFeatures().length / d, KEEP - kept);
+            if (take > 0) {
+                features = Arrays.copyOf(features, (kept + take) * d);
+                System.arraycopy(p.keptFeatures(), 0, features, kept * d, take * d);
                 kept += take;
             }
         }

@@ -24,6 +24,23 @@ public final class Metrics {
      * extractor named in the file. Without one, FID is reported as unavailable with the reason.
      */
     static QualityEvaluator forModel(FlowModel model, String referenceStats) {
+        return forModel(model, referenceStats, 0);
+    }
+
+    /**
+     * A lane's evaluator: exact figures against a model that knows its distribution (its images take the classes of
+     * {@code cycle} in turn), else {@link #forModel}; for the images from {@code firstImage} on (a sweep's shard).
+     */
+    static QualityEvaluator forLane(FlowModel model, int[] cycle, String referenceStats, long firstImage) {
+        java.util.Optional<org.flowbench.engine.model.KnownDistribution> known =
+                model.as(org.flowbench.engine.model.KnownDistribution.class);
+        if (known.isPresent()) {
+            return new AnalyticQuality(known.get(), cycle).startingAt(firstImage);
+        }
+        return forModel(model, referenceStats, firstImage);
+    }
+
+    private static QualityEvaluator forModel(FlowModel model, String referenceStats, long firstImage) {
         if (DEFAULT.equals(referenceStats) || ((referenceStats == null || referenceStats.isBlank()
                 || referenceStats.equals("exact")) && model.shape().length == 3)) {
             java.util.Optional<Path> d = PackageResolver.defaultReferenceStats(model.id());
@@ -48,10 +65,10 @@ public final class Metrics {
                 FeatureExtractor fx = FeatureExtractors.resolve(r.extractor(), model.shape());
                 // the .npz is taken at its word: made with this extractor, from 8-bit images as other tools do
                 ref = ref.measuredAs(fx, model.shape().length == 3 ? Quantisation.UINT8 : Quantisation.FLOAT);
-                return new FeatureQuality(fx, ref, null);
+                return new FeatureQuality(fx, ref, null, firstImage);
             }
             FeatureExtractor fx = FeatureExtractors.resolve(ref.identity().extractor(), model.shape());
-            return new FeatureQuality(fx, ref, kidReference(r.file(), ref));
+            return new FeatureQuality(fx, ref, kidReference(r.file(), ref), firstImage);
         }
         return unavailable("no reference statistics for " + model.id());
     }
@@ -117,6 +134,14 @@ public final class Metrics {
             public String unavailableReason() {
                 return reason;
             }
+
+            @Override
+            public QualityPart part() {
+                return new QualityPart(0, 0, null, null, null, null, null);
+            }
+
+            @Override
+            public void merge(QualityPart part) {}
         };
     }
 }

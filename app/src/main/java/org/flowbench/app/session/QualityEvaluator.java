@@ -48,6 +48,19 @@ public interface QualityEvaluator {
     record KidSums(org.flowbench.engine.metrics.KidEstimator reference,
             org.flowbench.engine.metrics.KidEstimator.Sums sums) {}
 
+    /**
+     * This evaluator's share of a lane as a mergeable part (a sweep's shard, started at its first image); evaluators
+     * without one cannot be sharded.
+     */
+    default QualityPart part() {
+        throw new org.flowbench.engine.FlowbenchException("these quality figures cannot be computed in shards");
+    }
+
+    /** Adds the part of the images that follow the last one seen (parts in image order). */
+    default void merge(QualityPart part) {
+        throw new org.flowbench.engine.FlowbenchException("these quality figures cannot be merged from shards");
+    }
+
     /** Why there is no FID, or null when there is one (shown in the lane header). */
     default String unavailableReason() {
         return null;

@@ -17,7 +17,6 @@ import org.flowbench.engine.FlowbenchException;
 import org.flowbench.engine.model.PromptSet;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
-import org.flowbench.engine.model.KnownDistribution;
 import org.flowbench.engine.run.CancellationToken;
 import org.flowbench.engine.run.ProgressListener;
 import org.flowbench.engine.run.RunRecord;
@@ -374,13 +373,8 @@ public final class Session {
                 return;
             }
             try {
-                java.util.Optional<KnownDistribution> known = model.as(KnownDistribution.class);
-                if (known.isPresent()) {
-                    modes = new AnalyticQuality(known.get(), prompts.cycle());
-                    quality = modes;
-                } else {
-                    quality = Metrics.forModel(model, project.referenceStats());
-                }
+                quality = Metrics.forLane(model, prompts.cycle(), project.referenceStats(), 0);
+                modes = quality instanceof AnalyticQuality a ? a : null;
             } catch (FlowbenchException e) {
                 fail(e.oneLine());
                 return;
@@ -598,59 +592,15 @@ public final class Session {
         }
     }
 
-    /**
-     * Ranks the lanes by KID compared pair by pair (KidEstimator#difference: lanes of a run share their noises and
-     * prompts image by image, so most sampling noise cancels in a difference). Only lanes measured against the same
-     * reference at the same, largest sample count are ranked. A lane's rank is one plus the number of lanes whose
-     * KID is lower with a 95 % interval of the difference that excludes 0; it is resolved when any of its
-     * differences excludes 0. Published as the lane metrics {@code kidRank} and {@code kidRankResolved} (1 or 0).
-     */
+    /** Ranks the lanes by KID compared pair by pair ({@link KidRanks}). */
     private synchronized void updateRanks() {
-        List<LaneRun> lanes = new ArrayList<>();
         List<QualityEvaluator.KidSums> sums = new ArrayList<>();
         for (LaneRun r : runs) {
-            QualityEvaluator.KidSums k = r.quality.kidSums();
-            if (k != null && r.status != LaneStatus.FAILED) {
-                lanes.add(r);
-                sums.add(k);
-            }
+            sums.add(r.status == LaneStatus.FAILED ? null : r.quality.kidSums());
         }
-        int n = sums.stream().mapToInt(k -> k.sums().n()).max().orElse(0);
-        List<Integer> ranked = new ArrayList<>();
-        for (int i = 0; i < sums.size(); i++) {
-            if (sums.get(i).sums().n() == n && (ranked.isEmpty()
-                    || sums.get(i).reference() == sums.get(ranked.get(0)).reference())) {
-                ranked.add(i);
-            }
-        }
-        for (LaneRun r : runs) {
-            r.lastRank = Map.of();
-        }
-        if (ranked.size() < 2) {
-            return;
-        }
-        int[] better = new int[ranked.size()];
-        boolean[] resolved = new boolean[ranked.size()];
-        for (int a = 0; a < ranked.size(); a++) {
-            for (int b = a + 1; b < ranked.size(); b++) {
-                QualityEvaluator.KidSums ka = sums.get(ranked.get(a));
-                QualityEvaluator.KidSums kb = sums.get(ranked.get(b));
-                org.flowbench.engine.metrics.KidEstimator.Estimate d = ka.reference().difference(ka.sums(),
-                        kb.sums(), 0.95);
-                if (d.lo() > 0) { // a's KID is higher: b is better
-                    better[a]++;
-                } else if (d.hi() < 0) {
-                    better[b]++;
-                } else {
-                    continue;
-                }
-                resolved[a] = true;
-                resolved[b] = true;
-            }
-        }
-        for (int a = 0; a < ranked.size(); a++) {
-            lanes.get(ranked.get(a)).lastRank = Map.of("kidRank", 1.0 + better[a], "kidRankResolved",
-                    resolved[a] ? 1.0 : 0.0);
+        List<Map<String, Double>> ranks = KidRanks.of(sums);
+        for (int i = 0; i < runs.size(); i++) {
+            runs.get(i).lastRank = ranks.get(i);
         }
     }
 

@@ -31,10 +31,18 @@ public final class FidExtrapolation {
 
     private final GaussianStats[] chunks;
     private final int dim;
+    /** The run's index of the first row this accumulator sees (a sweep's shard starts inside the run). */
+    private final long firstRow;
     private long seen;
 
     public FidExtrapolation(int dim, Linalg linalg) {
+        this(dim, linalg, 0);
+    }
+
+    /** For rows firstRow, firstRow + 1, … of a run: each row goes to the chunk it would have gone to in the whole run. */
+    public FidExtrapolation(int dim, Linalg linalg, long firstRow) {
         this.dim = dim;
+        this.firstRow = firstRow;
         this.chunks = new GaussianStats[CHUNKS];
         for (int c = 0; c < CHUNKS; c++) {
             chunks[c] = new GaussianStats(dim, linalg);
@@ -54,7 +62,7 @@ public final class FidExtrapolation {
         int[] counts = new int[CHUNKS];
         int[] chunkOf = new int[n];
         for (int i = 0; i < n; i++) {
-            chunkOf[i] = chunkOf(seen + i);
+            chunkOf[i] = chunkOf(firstRow + seen + i);
             counts[chunkOf[i]]++;
         }
         double[][] rows = new double[CHUNKS][];
@@ -85,6 +93,34 @@ public final class FidExtrapolation {
 
     public synchronized long count() {
         return seen;
+    }
+
+    /** The run's index of the next row. */
+    public synchronized long nextRow() {
+        return firstRow + seen;
+    }
+
+    /** Copies of the chunk statistics (a shard's share, merged by {@link #merge}). */
+    public synchronized GaussianStats[] chunks() {
+        GaussianStats[] c = new GaussianStats[CHUNKS];
+        for (int i = 0; i < CHUNKS; i++) {
+            c[i] = chunks[i].copy();
+        }
+        return c;
+    }
+
+    /**
+     * Adds the chunks of the rows that follow this accumulator's last one ({@code rows} of them), chunk by chunk (Chan's
+     * formula): equal to adding the rows themselves up to float64 round-off.
+     */
+    public synchronized void merge(GaussianStats[] next, long rows) {
+        if (next.length != CHUNKS) {
+            throw new org.flowbench.engine.FlowbenchException("cannot merge " + next.length + " chunks into " + CHUNKS);
+        }
+        for (int c = 0; c < CHUNKS; c++) {
+            chunks[c].merge(next[c]);
+        }
+        seen += rows;
     }
 
     /** The estimate, or null below {@value #MIN_RUN} samples. */

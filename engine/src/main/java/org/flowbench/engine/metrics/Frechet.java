@@ -5,7 +5,8 @@ import org.flowbench.engine.FlowbenchException;
 /**
  * Fréchet distance between two Gaussians, {@code ‖μ1 − μ2‖² + tr Σ1 + tr Σ2 − 2 tr (Σ1 Σ2)^{1/2}}, in the symmetric
  * eigen formulation of method reference §5.4: with {@code R = Σ_r^{1/2}} (from {@code Σ_r = U Λ Uᵀ}, Λ clamped at 0),
- * {@code tr (Σ_r Σ_g)^{1/2} = Σ √max(0, eig(R Σ_g R))}. Never complex; singular and rank-deficient covariances are
+ * {@code tr (Σ_r Σ_g)^{1/2} = Σ √max(0, eig(R Σ_g R))} (eigenvalues under the solve's round-off floor counted as 0).
+ * Never complex; singular and rank-deficient covariances are
  * fine. {@link Reference} caches a square-root factor of the reference covariance so repeated distances need one
  * sandwich product and one eigenvalues-only solve.
  */
@@ -184,9 +185,17 @@ public final class Frechet {
             }
             double[] ev = new double[d];
             linalg.eigh(m, d, ev, false);
+            // eigenvalues below the round-off floor of the solve (d ε max|λ|, the numerical rank's tolerance) are zeros
+            // of a rank-deficient product: their square roots (≈ √(ε max|λ|) each) would add noise that differs with
+            // the order of the sums, e.g. between one run and the same run measured in shards and merged
+            double top = 0;
+            for (double v : ev) {
+                top = Math.max(top, Math.abs(v));
+            }
+            double floor = d * Math.ulp(1.0) * top;
             double s = 0;
             for (double v : ev) {
-                if (v > 0) {
+                if (v > floor) {
                     s += Math.sqrt(v);
                 }
             }

@@ -240,6 +240,26 @@ public final class GaussianStats {
         return buf.putDouble(v);
     }
 
+    /** The binary payload as bytes (a shard's statistics in a sweep). */
+    public byte[] toBytes() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** What {@link #toBytes} wrote. */
+    public static GaussianStats fromBytes(byte[] bytes, String name) {
+        try {
+            return readFrom(new java.io.ByteArrayInputStream(bytes), name);
+        } catch (IOException e) {
+            throw new FlowbenchException(name + ": corrupt statistics (" + e.getMessage() + ")");
+        }
+    }
+
     /** Reads what {@link #writeTo} wrote. */
     public static GaussianStats readFrom(InputStream raw, String name) throws IOException {
         DataInputStream in = new DataInputStream(raw);
