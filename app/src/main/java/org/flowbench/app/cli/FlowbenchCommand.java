@@ -83,6 +83,9 @@ public final class FlowbenchCommand implements Runnable {
             args = new String[] {"gui", args[0]};
         }
         CommandLine cl = new CommandLine(new FlowbenchCommand());
+        for (CliExtension x : java.util.ServiceLoader.load(CliExtension.class, FlowbenchCommand.class.getClassLoader())) {
+            cl.addSubcommand(x.name(), x.command());
+        }
         cl.registerConverter(java.nio.file.Path.class, FlowbenchCommand::path);
         cl.setOut(out);
         cl.setErr(err);
