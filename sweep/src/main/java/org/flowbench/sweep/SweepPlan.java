@@ -16,7 +16,8 @@ import org.flowbench.samplers.SamplerRegistry;
 
 /**
  * What a sweep runs: the project's lanes, each expanded over the parameter grid it takes (a lane whose sampler has no
- * such parameter stays as it is), × seeds × n images, cut into shards of whole batches. The sweep's project is the
+ * such parameter stays as it is; lanes that the grid makes identical run once, under the first one's name), × seeds ×
+ * n images, cut into shards of whole batches. The sweep's project is the
  * expanded one (one lane per lane × grid point); its results are one entry per lane × grid point × seed.
  *
  * @param project the expanded project (resolved, with the sweep's n and a batch that divides the shards)
@@ -50,6 +51,7 @@ public record SweepPlan(Project project, List<Long> seeds, int shardImages) {
         List<LaneSpec> lanes = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         Set<String> used = new LinkedHashSet<>();
+        Set<List<Object>> configurations = new java.util.HashSet<>();
         for (LaneSpec lane : p.lanes()) {
             Set<String> own = new LinkedHashSet<>();
             for (ParamSpec s : SamplerRegistry.get(lane.sampler()).params()) {
@@ -75,6 +77,10 @@ public record SweepPlan(Project project, List<Long> seeds, int shardImages) {
             for (Map<String, String> pt : points) {
                 Map<String, String> params = new LinkedHashMap<>(lane.params());
                 params.putAll(pt);
+                // lanes that differed only in a parameter the grid sets are one lane at each grid point
+                if (!configurations.add(List.of(lane.sampler(), String.valueOf(lane.model()), params))) {
+                    continue;
+                }
                 StringBuilder name = new StringBuilder(lane.name());
                 pt.forEach((k, v) -> name.append(" · ").append(k).append('=').append(v));
                 if (!names.add(name.toString())) {
