@@ -49,9 +49,10 @@ final class SparkSweep {
             conf.setIfMissing("spark.master", "local[*]");
         }
         conf.setIfMissing("spark.ui.enabled", "false");
-        ShardTask task = new ShardTask(p, hashes);
+
         int before = total - (int) plan.shards().stream().filter(k -> !store.done(k)).count();
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            ShardTask task = new ShardTask(p, hashes, sc.broadcast(ModelShipment.fromDriver()));
             Map<LaneShard.Key, JavaFutureAction<List<LaneShard.Result>>> running = new LinkedHashMap<>();
             for (LaneShard.Key k : pending) {
                 running.put(k, sc.parallelize(List.of(k), 1).map(task).collectAsync());
