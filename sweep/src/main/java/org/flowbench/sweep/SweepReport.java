@@ -41,7 +41,8 @@ final class SweepReport {
                 String name = l.name() + " · seed " + seed;
                 lanes.add(new LaneSpec(name, l.sampler(), l.params(), l.model(), l.samplerVersion()));
                 LaneResult r = ranked.get(lane);
-                results.add(new LaneResult(name, r.status(), r.message(), r.images(), r.metrics(), r.record()));
+                results.add(new LaneResult(name, r.status(), r.message(), r.images(), r.metrics(), r.record(),
+                        r.history()));
                 kept.add(merged.get(lane).kept());
             }
         }

@@ -101,6 +101,12 @@ class SweepTest {
         }
         JsonNode s = Json.MAPPER.readTree(sweep.resolve("metrics.json").toFile());
         assertEquals(4, s.path("lanes").size());
+        // the folder opens in the workbench like a run's: the project with its results, FID vs N, samples
+        Project opened = ProjectFiles.read(sweep.resolve("project.flowbench"));
+        assertEquals(4, opened.results().size());
+        assertTrue(opened.results().get(0).history().stream().anyMatch(h -> h.containsKey("fid")),
+                opened.results().get(0).history().toString());
+        assertTrue(Files.isRegularFile(sweep.resolve("project.samples").resolve("01-euler-2-seed-0.npy")));
         int entry = 0;
         for (long seed : new long[] {0, 1}) {
             JsonNode r = Json.MAPPER.readTree(dir.resolve("run" + seed).resolve("metrics.json").toFile());

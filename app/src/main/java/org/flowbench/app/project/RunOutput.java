@@ -19,7 +19,8 @@ public final class RunOutput {
 
     /**
      * Writes {@code metrics.json}, {@code metrics.csv}, the kept samples of each lane ({@code samples/NN-lane.npy},
-     * and PNGs with their recipe for images) and, with {@code withProject}, the project with its results; returns
+     * and PNGs with their recipe for images) and, with {@code withProject}, the project with its results and its samples
+     * (the workbench opens it with them); returns
      * what metrics.json holds.
      *
      * @param kept per lane, its kept samples (images of {@code shape}, one after the other)
@@ -96,7 +97,16 @@ public final class RunOutput {
             }
         }
         if (withProject) {
-            ProjectFiles.write(p.withResults(results), out.resolve("project" + ProjectFiles.EXTENSION));
+            Path file = out.resolve("project" + ProjectFiles.EXTENSION);
+            ProjectFiles.write(p.withResults(results), file);
+            if (shape != null) {
+                // the kept samples beside the project, where the workbench looks for them when it opens the project
+                for (int i = 0; i < results.size(); i++) {
+                    if (kept.get(i).length > 0) {
+                        SampleStore.write(SampleStore.folderFor(file), i, p.lanes().get(i).name(), shape, kept.get(i));
+                    }
+                }
+            }
         }
         return json;
     }

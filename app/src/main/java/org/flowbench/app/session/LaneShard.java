@@ -58,7 +58,7 @@ public final class LaneShard {
 
     /** A lane merged from its shards, before the run's KID ranks. */
     public record Merged(String lane, String status, String message, LaneStats stats, Map<String, Object> record,
-            QualityEvaluator.KidSums kid, double[] kept) {}
+            QualityEvaluator.KidSums kid, double[] kept, List<Map<String, Double>> history) {}
 
     // opened once per JVM (a Spark executor opens each model once, whatever number of shards it runs)
     private static final Map<String, FlowModel> MODELS = new ConcurrentHashMap<>();
@@ -176,7 +176,7 @@ public final class LaneShard {
         Result failure = sorted.stream().filter(Result::failed).findFirst().orElse(null);
         if (failure != null) {
             return new Merged(spec.name(), "failed", failure.message(), new LaneStats(0, Double.NaN, 0, Map.of(),
-                    Map.of(), new double[0], 0, Map.of()), Map.of(), null, new double[0]);
+                    Map.of(), new double[0], 0, Map.of()), Map.of(), null, new double[0], List.of());
         }
         FlowModel model = model(spec.modelOr(p.model()), null);
         PromptSet prompts = PromptSet.parse(p.prompt(), model);
@@ -188,8 +188,20 @@ public final class LaneShard {
         double wall = 0;
         Map<String, Long> cost = new LinkedHashMap<>();
         double[] kept = new double[0];
+        // quality vs N at each shard's end (the streaming FID, as a run's chart has it after each batch)
+        List<Map<String, Double>> history = new ArrayList<>();
         for (Result r : sorted) {
             quality.merge(r.quality());
+            Map<String, Double> point = new LinkedHashMap<>();
+            point.put("images", (double) r.key().to());
+            quality.quick().forEach((k, v) -> {
+                if (LaneResult.HISTORY_METRICS.contains(k)) {
+                    point.put(k, v);
+                }
+            });
+            if (point.size() > 1) {
+                history.add(point);
+            }
             for (int k = 0; k < r.batchImages().length; k++) {
                 latency.add(r.batchImages()[k], r.batchNanos()[k], r.batchNfe()[k]);
             }
@@ -223,7 +235,7 @@ public final class LaneShard {
         cost.forEach((k, v) -> costPerImage.put(k, n == 0 ? 0.0 : v / (double) n));
         record.put("cost", costPerImage);
         record.put("wallSeconds", wall);
-        return new Merged(spec.name(), "done", null, stats, record, quality.kidSums(), kept);
+        return new Merged(spec.name(), "done", null, stats, record, quality.kidSums(), kept, history);
     }
 
     /** The results of the lanes of one run (one seed, one grid point), ranked by KID as a run ranks them. */
@@ -239,7 +251,8 @@ public final class LaneShard {
             q.putAll(ranks.get(i));
             LaneStats ranked = new LaneStats(s.images(), s.nfePerImage(), s.busySeconds(), q, s.latency(),
                     s.modeFractions(), s.previewOverheadMs(), s.costPerImage());
-            out.add(new LaneResult(m.lane(), m.status(), m.message(), s.images(), ranked.toMetrics(), m.record()));
+            out.add(new LaneResult(m.lane(), m.status(), m.message(), s.images(), ranked.toMetrics(), m.record(),
+                    m.history()));
         }
         return out;
     }
