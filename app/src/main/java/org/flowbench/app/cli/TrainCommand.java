@@ -314,6 +314,10 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--steps", defaultValue = "25", description = "sampler steps (default ${DEFAULT-VALUE})")
         int steps;
 
+        @Option(names = "--param", paramLabel = "NAME=VALUE", description = "a sampler parameter (repeatable), e.g. "
+                + "--sampler disa --param schedule=linear --param cfg=3")
+        Map<String, String> params = new LinkedHashMap<>();
+
         @Option(names = "--per-class", defaultValue = "10", description = "samples per class (default ${DEFAULT-VALUE})")
         int perClass;
 
@@ -346,8 +350,13 @@ public final class TrainCommand implements Runnable {
                 for (int i = 0; i < n; i++) {
                     labels[i] = i / perClass;
                 }
-                org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sampler,
-                        java.util.Map.of("steps", Integer.toString(steps)));
+                Map<String, String> sp = new LinkedHashMap<>();
+                if (org.flowbench.samplers.SamplerRegistry.get(sampler).params().stream()
+                        .anyMatch(x -> x.name().equals("steps"))) {
+                    sp.put("steps", Integer.toString(steps));
+                }
+                sp.putAll(params);
+                org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sampler, sp);
                 long t0 = System.nanoTime();
                 org.flowbench.engine.run.SampleBatch b = s.sample(new org.flowbench.engine.run.SamplingRequest(seed, 0, n,
                         Math.min(n, 64), labels, 0), m, org.flowbench.engine.run.ProgressListener.NONE,
