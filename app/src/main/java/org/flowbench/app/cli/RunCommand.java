@@ -1,14 +1,11 @@
 package org.flowbench.app.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.flowbench.app.project.LaneResult;
 import org.flowbench.app.project.RunOutput;
@@ -17,10 +14,6 @@ import org.flowbench.app.project.ProjectFiles;
 import org.flowbench.app.session.LaneStatus;
 import org.flowbench.app.session.Session;
 import org.flowbench.app.session.SessionEvent;
-import org.flowbench.engine.io.AtomicFiles;
-import org.flowbench.engine.io.Json;
-import org.flowbench.engine.run.RunRecord;
-import org.flowbench.engine.io.Npy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -141,9 +134,4 @@ public final class RunCommand implements Callable<Integer> {
         }
         return failed == s.lanes() && s.lanes() > 0 ? 3 : 0;
     }
-
-    static String slug(String name, int index) {
-        return org.flowbench.app.project.SampleStore.slug(name, index);
-    }
-
 }
