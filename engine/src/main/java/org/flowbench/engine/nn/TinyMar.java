@@ -193,7 +193,9 @@ public final class TinyMar {
         }
         x = layerNorm(x, p, "enc.ln");
         NDArray encoded = x.get(":, 1:, :");
-        NDArray dec = encoded.mul(k3).add(p.get("mask").reshape(1, 1, width).mul(k3.neg().add(1f)))
+        // the masked rows take the mask token; every result comes from the call's arrays, never from a parameter as
+        // the receiver (a parameter's op result belongs to the model's long-lived manager and would never be freed)
+        NDArray dec = encoded.mul(k3).add(k3.neg().add(1f).mul(p.reshaped("mask", 1, 1, width)))
                 .add(p.get("pos.dec"));
         x = NDArrays.concat(new NDList(x.get(":, 0:1, :"), dec), 1);
         for (int b = 0; b < depth; b++) {

@@ -143,6 +143,11 @@ public final class MarModel extends ArTokenFlowModel {
         return d;
     }
 
+    /** Arrays held by the model's own manager (its weights and cached reshapes; a call must not add any). */
+    synchronized int heldArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     public synchronized void close() {
         manager.close();
