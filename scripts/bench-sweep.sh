@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sweep scaling on this machine: the same sweep (sample-projects/fashion-comparison.flowbench, seed 0, N images per
-# lane, 8 shards per lane) on local[1] and local[2] with one network thread per task, against 'flowbench run' of the
+# lane, 8 shards per lane) on local[1] with one network thread and local[2] with two (the JVM's compiled networks share one
+# pool of FLOWBENCH_THREADS threads, so an executor's tasks together use that many cores), against 'flowbench run' of the
 # same project in the same session (one thread, then the machine's threads). Wall seconds of each whole command
 # (JVM start included), median of ROUNDS. Prints a table for docs/benchmarks.md ("Sweeps").
 #
@@ -30,7 +31,7 @@ timed() { # label, command...: prints the median wall seconds over the rounds
   FLOWBENCH_THREADS=1 timed "run-1-thread" "$here/flowbench" run "$project" --n "$n" --seed 0
   FLOWBENCH_THREADS=2 timed "run-2-threads" "$here/flowbench" run "$project" --n "$n" --seed 0
   FLOWBENCH_THREADS=1 timed "sweep-local[1]" "$here/flowbench" sweep "$project" --n "$n" --seeds 0 --shards 8 --master 'local[1]'
-  FLOWBENCH_THREADS=1 timed "sweep-local[2]" "$here/flowbench" sweep "$project" --n "$n" --seeds 0 --shards 8 --master 'local[2]'
+  FLOWBENCH_THREADS=2 timed "sweep-local[2]" "$here/flowbench" sweep "$project" --n "$n" --seeds 0 --shards 8 --master 'local[2]'
 } | tee "$tmp/times"
 lanes=$(python3 -c "import json; print(len(json.load(open('$project'))['lanes']))")
 python3 - "$tmp/times" "$n" "$lanes" <<'PY'
