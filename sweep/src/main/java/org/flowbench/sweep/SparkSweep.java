@@ -42,7 +42,14 @@ final class SparkSweep {
             LaneSpec l = p.lanes().get(i);
             hashes.put(i, LaneShard.model(l.modelOr(p.model()), null).hash());
         }
-        SparkConf conf = new SparkConf().setAppName("flowbench sweep " + p.name());
+        SparkConf conf;
+        try {
+            conf = new SparkConf().setAppName("flowbench sweep " + p.name());
+        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+            // Spark resolves this machine's host name when it starts
+            throw new FlowbenchException("Spark cannot start: " + rootMessage(e), "where the host name does not "
+                    + "resolve, set SPARK_LOCAL_IP=127.0.0.1 for a local sweep (./flowbench does), or fix /etc/hosts");
+        }
         if (master != null) {
             conf.setMaster(master);
         } else {
