@@ -37,7 +37,7 @@ final class ShardStore {
                 throw new FlowbenchException(dir + " holds the shards of another sweep (other lanes, grid, seeds, n or"
                         + " shard size)", "choose another --out, or delete " + dir + " to start again");
             }
-        } else if (Files.isDirectory(dir) && Files.list(dir).findAny().isPresent()) {
+        } else if (Files.isDirectory(dir) && !isEmpty(dir)) {
             throw new FlowbenchException(dir + " is not empty and holds no sweep", "choose another --out");
         } else {
             Files.createDirectories(dir);
@@ -53,6 +53,12 @@ final class ShardStore {
         }
         Files.createDirectories(dir.resolve("shards"));
         return new ShardStore(dir);
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     Path dir() {

@@ -30,6 +30,7 @@ final class SparkSweep {
             throws InterruptedException {
         List<LaneShard.Key> pending = new ArrayList<>(plan.shards().stream().filter(k -> !store.done(k)).toList());
         int total = plan.shards().size();
+        int before = total - pending.size();
         if (maxShards != null && pending.size() > maxShards) {
             pending = new ArrayList<>(pending.subList(0, maxShards));
         }
@@ -57,7 +58,6 @@ final class SparkSweep {
         }
         conf.setIfMissing("spark.ui.enabled", "false");
 
-        int before = total - (int) plan.shards().stream().filter(k -> !store.done(k)).count();
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             ShardTask task = new ShardTask(p, hashes, sc.broadcast(ModelShipment.fromDriver()));
             Map<LaneShard.Key, JavaFutureAction<List<LaneShard.Result>>> running = new LinkedHashMap<>();

@@ -61,11 +61,7 @@ public final class SweepCommand implements Callable<Integer> {
         Project p = ProjectFiles.read(project);
         SweepPlan plan = SweepPlan.of(p, parseGrid(grid), parseSeeds(seeds, p.seed()), n, shardImages, shards);
         if (out == null) {
-            String base = project.getFileName().toString();
-            if (base.endsWith(ProjectFiles.EXTENSION)) {
-                base = base.substring(0, base.length() - ProjectFiles.EXTENSION.length());
-            }
-            out = Path.of(base + "-sweep");
+            out = Path.of(ProjectFiles.stem(project) + "-sweep");
         }
         String command = "flowbench sweep " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         ShardStore store = ShardStore.open(out, plan, command);

@@ -62,11 +62,7 @@ public final class RunCommand implements Callable<Integer> {
         deviceOption.apply();
         Project p = ProjectFiles.read(project);
         if (out == null) {
-            String base = project.getFileName().toString();
-            if (base.endsWith(ProjectFiles.EXTENSION)) {
-                base = base.substring(0, base.length() - ProjectFiles.EXTENSION.length());
-            }
-            out = Path.of(base + "-results");
+            out = Path.of(ProjectFiles.stem(project) + "-results");
         }
         if (numbered) {
             out = org.flowbench.app.project.OutputFolder.firstFree(out);

@@ -40,6 +40,12 @@ public final class ProjectFiles {
 
     private ProjectFiles() {}
 
+    /** The project file's name without the extension (default output folders are named after it). */
+    public static String stem(Path file) {
+        String base = file.getFileName().toString();
+        return base.endsWith(EXTENSION) ? base.substring(0, base.length() - EXTENSION.length()) : base;
+    }
+
     public static Project read(Path file) {
         byte[] bytes;
         try {

@@ -145,10 +145,8 @@ public final class LaneShard {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        Object wall = record.toMap(Map.of()).get("wallSeconds");
         return new Result(key, "done", null, images, nfe, busy, bImages, bNanos, bNfe, identity,
-                new LinkedHashMap<>(record.costTotals()), wall instanceof Number w ? w.doubleValue() : 0, kept,
-                quality.part());
+                new LinkedHashMap<>(record.costTotals()), record.wallSeconds(), kept, quality.part());
     }
 
     private static Result failed(Key key, String message) {

@@ -43,6 +43,11 @@ public final class RunRecord {
         return new LinkedHashMap<>(cost);
     }
 
+    /** The sampling wall time of every call so far. */
+    public synchronized double wallSeconds() {
+        return wallSeconds;
+    }
+
     public synchronized boolean isEmpty() {
         return images == 0;
     }
