@@ -175,9 +175,22 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--ema", defaultValue = "0.999", description = "nominal EMA decay (default ${DEFAULT-VALUE})")
         double ema;
 
+        @Option(names = "--label-dropout", defaultValue = "0.1", description = "share of labels replaced by the null "
+                + "class, which trains unconditional sampling (default ${DEFAULT-VALUE})")
+        double labelDropout;
+
+        @Option(names = "--init", paramLabel = "MODEL", description = "fine-tune: start from this flow-unet-v1 package's "
+                + "weights (e.g. builtin:fashion-flow) instead of from scratch")
+        String init;
+
         @Override
         Recipe recipe(String command) {
             return recipe(out, "models/fashion-flow", steps, batch, lr, warmup, ema, command);
+        }
+
+        private FlowRecipe.Tuning tuning() {
+            return new FlowRecipe.Tuning(labelDropout,
+                    init == null ? null : org.flowbench.engine.model.pkg.PackageResolver.packageDir(init));
         }
 
         @Override
@@ -187,7 +200,7 @@ public final class TrainCommand implements Runnable {
 
         @Override
         Trainer.Result train(Recipe r, Trainer.Listener l, CancellationToken c) throws Exception {
-            return FlowRecipe.run(r, l, c);
+            return FlowRecipe.run(r, tuning(), l, c);
         }
     }
 
@@ -503,7 +516,8 @@ public final class TrainCommand implements Runnable {
                 params.put("steps", sp[1]);
             }
             if (sp.length > 2) {
-                for (String kv : sp[2].split(",")) {
+                // a comma starts a new parameter only before NAME=, so that values may hold commas (times=0,0.3,1)
+                for (String kv : sp[2].split(",(?=[A-Za-z][A-Za-z0-9_-]*=)")) {
                     String[] e = kv.split("=", 2);
                     if (e.length != 2) {
                         throw new picocli.CommandLine.ParameterException(spec.commandLine(),

@@ -242,6 +242,10 @@ public final class TrainSlimFlowCommand implements Runnable {
         @Option(names = "--ema", defaultValue = "0.9999", description = "nominal EMA decay (default ${DEFAULT-VALUE})")
         double ema;
 
+        @Option(names = "--init", paramLabel = "DIR", description = "start from the EMA weights of another reflow "
+                + "stage's folder (e.g. a 1-RF student trained with --beta fix:1) instead of from scratch")
+        Path init;
+
         private AnnealingReflow.Beta schedule;
 
         @Override
@@ -253,7 +257,7 @@ public final class TrainSlimFlowCommand implements Runnable {
             schedule = AnnealingReflow.Beta.parse(beta);
             AnnealingReflow.Flip flip = AnnealingReflow.Flip.parse(hflip, t.classNames());
             SlimFlow.ReflowSettings s = new SlimFlow.ReflowSettings(schedule, flip, epsilon, channels, emb, steps,
-                    batch, lr, warmup, ema, seed);
+                    batch, lr, warmup, ema, seed, init);
             return SlimFlow.reflow(p, t, s, out, command, checkpointSeconds, resume, l, c);
         }
 

@@ -36,6 +36,32 @@ class TrainSlimFlowCommandTest {
                 "--batch", "4", "--channels", "8,8,8", "--emb", "16", "--beta", "linear:2");
         assertTrue(!"0".equals(again[0]) && again[2].contains("already holds a checkpoint"), again[2]);
 
+        // SlimFlow's "initialised" arm: reflow starting from another reflow stage's EMA weights (step 0 = those)
+        String init = dir.resolve("reflow-init").toString();
+        String[] i = CliTests.run("train", "slimflow", "reflow", "--pairs", pairs, "--out", init, "--steps", "1",
+                "--batch", "4", "--channels", "8,8,8", "--emb", "16", "--beta", "fix:0", "--init", reflow,
+                "--checkpoint-every", "1e9");
+        assertEquals("0", i[0], i[2]);
+        Safetensors.Contents from = Safetensors.read(Path.of(reflow, "checkpoint.safetensors"));
+        Safetensors.Contents started = Safetensors.read(Path.of(init, "checkpoint.safetensors"));
+        double moved = 0;
+        for (String name : from.tensors().keySet()) {
+            if (name.startsWith("ema/")) {
+                float[] x = from.tensors().get(name).data();
+                float[] y = started.tensors().get("param/" + name.substring(4)).data();
+                for (int k = 0; k < x.length; k++) {
+                    moved = Math.max(moved, Math.abs(x[k] - y[k]));
+                }
+            }
+        }
+        assertTrue(moved > 0 && moved < 2e-3, "one Adam step (lr ≤ 5e-4 in warm-up) from the EMA weights: " + moved);
+        assertEquals(reflow, Json.MAPPER.readTree(Path.of(init, "flowbench-model.json").toFile())
+                .path("provenance").path("settings").path("init").asText());
+        String[] wrong = CliTests.run("train", "slimflow", "reflow", "--pairs", pairs, "--out",
+                dir.resolve("reflow-wrong").toString(), "--steps", "1", "--batch", "4", "--channels", "8,16,16", "--emb",
+                "16", "--init", reflow);
+        assertTrue(!"0".equals(wrong[0]) && wrong[2].contains("pass the same --channels and --emb"), wrong[2]);
+
         String full = dir.resolve("distill-full").toString();
         String[] d = CliTests.run("train", "slimflow", "distill", "--pairs", pairs, "--from", reflow, "--out", full,
                 "--steps", "4", "--batch", "4");

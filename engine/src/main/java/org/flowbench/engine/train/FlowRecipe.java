@@ -20,10 +20,24 @@ import org.flowbench.engine.run.CancellationToken;
 /**
  * Rectified-flow training of {@link FlowUNet} on Fashion-MNIST: x1 from the data, x0 ~ N(0, I), t ~ U(0, 1),
  * x_t = t·x1 + (1−t)·x0, loss = mean ‖v(x_t, t, y) − (x1 − x0)‖², with the label replaced by the null class for
- * 10 % of the examples so that classifier-free guidance works.
+ * 10 % of the examples (by default) so that classifier-free guidance and unconditional sampling work.
  */
 public final class FlowRecipe {
     public static final double LABEL_DROPOUT = 0.1;
+
+    /**
+     * What a run may change beyond the recipe: the share of labels dropped to the null class, and a package whose
+     * weights start the network (fine-tuning; null = from scratch). Recorded in the checkpoint and the manifest.
+     */
+    public record Tuning(double labelDropout, java.nio.file.Path initPackage) {
+        public static final Tuning DEFAULT = new Tuning(LABEL_DROPOUT, null);
+
+        public Tuning {
+            if (!(labelDropout >= 0 && labelDropout <= 1)) {
+                throw new org.flowbench.engine.FlowbenchException("--label-dropout must lie in [0, 1], not " + labelDropout);
+            }
+        }
+    }
 
     /** One batch: images, times, noise and (possibly dropped) labels. */
     public record Batch(float[] x1, float[] x0, float[] t, int[] labels) {}
@@ -36,6 +50,10 @@ public final class FlowRecipe {
     }
 
     public static Trainer.BatchSource<Batch> source(ImageDataset ds, int batch, long seed) {
+        return source(ds, batch, seed, LABEL_DROPOUT);
+    }
+
+    public static Trainer.BatchSource<Batch> source(ImageDataset ds, int batch, long seed, double labelDropout) {
         EpochOrder order = new EpochOrder(ds.size(), batch, seed);
         int d = ds.dim();
         return (step, rng) -> {
@@ -47,7 +65,7 @@ public final class FlowRecipe {
             for (int j = 0; j < batch; j++) {
                 System.arraycopy(ds.pixels(), idx[j] * d, x1, j * d, d);
                 t[j] = (float) rng.nextDouble();
-                labels[j] = rng.nextDouble() < LABEL_DROPOUT ? -1 : ds.labels()[idx[j]];
+                labels[j] = rng.nextDouble() < labelDropout ? -1 : ds.labels()[idx[j]];
             }
             for (int i = 0; i < x0.length; i++) {
                 x0[i] = (float) rng.nextGaussian();
@@ -72,6 +90,12 @@ public final class FlowRecipe {
     /** Trains (or resumes) and, when all steps are done, writes the package from the EMA weights. */
     public static Trainer.Result run(Recipe r, Trainer.Listener listener, CancellationToken cancel)
             throws IOException {
+        return run(r, Tuning.DEFAULT, listener, cancel);
+    }
+
+    /** As {@link #run(Recipe, Trainer.Listener, CancellationToken)}, with a label dropout and an initial package. */
+    public static Trainer.Result run(Recipe r, Tuning tuning, Trainer.Listener listener, CancellationToken cancel)
+            throws IOException {
         ImageDataset ds = org.flowbench.engine.data.Datasets.load(r.data(), "train");
         int[] sh = ds.shape();
         if (sh[0] != 1 || sh[1] % 4 != 0 || sh[2] % 4 != 0) {
@@ -80,21 +104,43 @@ public final class FlowRecipe {
         }
         FlowUNet net = ds.classNames().equals(FashionMnist.CLASS_NAMES) ? FlowUNet.fashion()
                 : new FlowUNet(16, 48, 64, 128, ds.classNames().size(), 1000.0);
-        Trainer<Batch> tr = new Trainer<>(config(r), net.init(r.seed()));
+        org.flowbench.engine.nn.ParamStore init = net.init(r.seed());
+        if (tuning.initPackage() != null) {
+            initialiseFrom(tuning.initPackage(), net, init);
+        }
+        Trainer<Batch> tr = new Trainer<>(config(r), init);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("architecture", FlowUNet.ARCHITECTURE);
         meta.put("config", Json.MAPPER.writeValueAsString(net.config()));
         meta.put("batch", Integer.toString(r.batch()));
         meta.put("command", r.command());
+        meta.put("labelDropout", Double.toString(tuning.labelDropout()));
+        if (tuning.initPackage() != null) {
+            meta.put("init", tuning.initPackage().toString());
+        }
         tr.checkpointTo(r.checkpoint(), meta);
         if (r.resume() && Files.isRegularFile(r.checkpoint())) {
             tr.resume(r.checkpoint());
         }
-        Trainer.Result res = tr.run(source(ds, r.batch(), r.seed()), loss(net, ds.shape()), listener, cancel);
+        Trainer.Result res = tr.run(source(ds, r.batch(), r.seed(), tuning.labelDropout()), loss(net, ds.shape()),
+                listener, cancel);
         if (res.finished()) {
-            writePackage(r, net, tr, ds);
+            writePackage(r, tuning, net, tr, ds);
         }
         return res;
+    }
+
+    /** Starts net's weights from a flow-unet-v1 package with the same configuration (fine-tuning). */
+    static void initialiseFrom(java.nio.file.Path dir, FlowUNet net, org.flowbench.engine.nn.ParamStore w)
+            throws IOException {
+        ModelPackage p = ModelPackage.open(dir);
+        if (!FlowUNet.ARCHITECTURE.equals(p.string("architecture"))
+                || !FlowUNet.fromConfig(p.map("config")).config().equals(net.config())) {
+            throw new org.flowbench.engine.FlowbenchException("--init needs a " + FlowUNet.ARCHITECTURE
+                    + " package with the config " + net.config() + "; " + dir + " has " + p.string("architecture") + " "
+                    + p.map("config"));
+        }
+        p.loadWeights(w);
     }
 
     /**
@@ -105,13 +151,17 @@ public final class FlowRecipe {
         FlowUNet net = FlowUNet.fashion();
         Trainer<Batch> tr = new Trainer<>(config(r), net.init(r.seed()));
         tr.resume(r.checkpoint());
+        Map<String, String> meta = Trainer.checkpointMetadata(r.checkpoint());
+        String init = meta.get("init");
+        Tuning tuning = new Tuning(Double.parseDouble(meta.getOrDefault("labelDropout", Double.toString(LABEL_DROPOUT))),
+                init == null ? null : java.nio.file.Path.of(init));
         ImageDataset shape = new ImageDataset("fashion-mnist/train", new int[] {1, 28, 28}, new float[0], new int[0],
                 FashionMnist.CLASS_NAMES);
         writePackage(new Recipe(r.data(), to, tr.step(), r.batch(), r.seed(), r.lr(), r.warmup(), r.ema(), true,
-                r.checkpointSeconds(), r.command(), r.gitCommit()), net, tr, shape);
+                r.checkpointSeconds(), r.command(), r.gitCommit()), tuning, net, tr, shape);
     }
 
-    static void writePackage(Recipe r, FlowUNet net, Trainer<?> tr, ImageDataset ds) throws IOException {
+    static void writePackage(Recipe r, Tuning tuning, FlowUNet net, Trainer<?> tr, ImageDataset ds) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", r.out().getFileName().toString());
         m.put("kind", "flow");
@@ -127,16 +177,20 @@ public final class FlowRecipe {
         cond.put("type", "class");
         cond.put("classNames", ds.classNames());
         cond.put("nullClass", net.nullClass());
-        cond.put("labelDropout", LABEL_DROPOUT);
+        cond.put("labelDropout", tuning.labelDropout());
         cond.put("prompts", "sample-prompts/fashion-mnist.json");
         m.put("conditioning", cond);
         m.put("weightsAre", "EMA");
         // domain FID: statistics of the test split in the built-in classifier's feature space (resolved by
         // PackageResolver.defaultReferenceStats; samples are quantised like the statistics declare)
         m.put("referenceStats", "builtin:fashion-classifier/" + ReferenceStatistics.FILE);
-        m.put("provenance", provenance(r, tr, ds.name()));
+        Map<String, Object> prov = provenance(r, tr, ds.name());
+        if (tuning.initPackage() != null) {
+            prov.put("initialisedFrom", tuning.initPackage().toString());
+        }
+        m.put("provenance", prov);
         ModelPackage.write(r.out(), m, tr.ema(), Map.of("architecture", FlowUNet.ARCHITECTURE),
-                ModelCards.flow(r, tr));
+                ModelCards.flow(r, tuning, tr));
     }
 
     static Map<String, Object> provenance(Recipe r, Trainer<?> tr, String data) {

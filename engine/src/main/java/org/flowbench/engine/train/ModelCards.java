@@ -4,17 +4,19 @@ package org.flowbench.engine.train;
 final class ModelCards {
     private ModelCards() {}
 
-    static String flow(Recipe r, Trainer<?> tr) {
+    static String flow(Recipe r, FlowRecipe.Tuning tuning, Trainer<?> tr) {
+        String origin = tuning.initPackage() == null ? "trained from\nscratch"
+                : "fine-tuned from\n`" + tuning.initPackage() + "`";
         return """
-                # fashion-flow
+                # %s
 
-                A class-conditional rectified-flow velocity network for 28×28 grey Fashion-MNIST images, trained from
-                scratch with Flowbench's own Java training loop (DJL + PyTorch CPU).
+                A class-conditional rectified-flow velocity network for 28×28 grey Fashion-MNIST images, %s
+                with Flowbench's own Java training loop (DJL + PyTorch CPU).
 
                 - Architecture: `flow-unet-v1` (small UNet, levels 28/14/7, channels 16/48/64, GroupNorm + SiLU,
                   time embedding of 1000·t, learned class embedding with a null class 10 for guidance).
                 - Path: rectified flow, t = 0 noise, t = 1 data, x_t = t·x1 + (1−t)·x0, target x1 − x0.
-                - Conditioning: 10 Fashion-MNIST classes; label dropped to the null class with probability 0.1.
+                - Conditioning: 10 Fashion-MNIST classes; label dropped to the null class with probability %s.
                 - Weights: EMA (decay min(%s, (1+k)/(10+k))).
                 - Data: Fashion-MNIST train split (60 000 images, MIT licence, Zalando), pixels scaled to [−1, 1].
 
@@ -32,7 +34,7 @@ final class ModelCards {
                 ## Evaluation
 
                 See `provenance.metrics` in `flowbench-model.json` once measured.
-                """.formatted(r.ema(), tr.step(), r.batch(), r.lr(), r.warmup(), r.seed(), tr.skipped(), tr.wallSeconds(),
+                """.formatted(r.out().getFileName(), origin, tuning.labelDropout(), r.ema(), tr.step(), r.batch(), r.lr(), r.warmup(), r.seed(), tr.skipped(), tr.wallSeconds(),
                 r.command());
     }
 

@@ -36,9 +36,18 @@ public final class SlimFlow {
 
     private SlimFlow() {}
 
-    /** Annealing-reflow settings; the student is flow-unet-v1 with these channels and embedding width. */
+    /**
+     * Annealing-reflow settings; the student is flow-unet-v1 with these channels and embedding width. {@code init}
+     * (may be null: from scratch) is another reflow stage's folder whose EMA weights start the student, e.g. a 1-RF
+     * student trained with β ≡ 1 (SlimFlow's "initialised" arm).
+     */
     public record ReflowSettings(AnnealingReflow.Beta beta, AnnealingReflow.Flip flip, double epsilon, int[] channels,
-                                 int emb, long steps, int batch, double lr, int warmup, double ema, long seed) {
+                                 int emb, long steps, int batch, double lr, int warmup, double ema, long seed, Path init) {
+        public ReflowSettings(AnnealingReflow.Beta beta, AnnealingReflow.Flip flip, double epsilon, int[] channels,
+                              int emb, long steps, int batch, double lr, int warmup, double ema, long seed) {
+            this(beta, flip, epsilon, channels, emb, steps, batch, lr, warmup, ema, seed, null);
+        }
+
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("stage", "annealing-reflow");
@@ -48,6 +57,9 @@ public final class SlimFlow {
             m.put("channels", List.of(channels[0], channels[1], channels[2]));
             m.put("emb", emb);
             m.put("batch", batch);
+            if (init != null) {
+                m.put("init", init.toString());
+            }
             m.put("loss", "l2 velocity regression, target x1 - z~, z~ = sqrt(1-b^2) z + b eps");
             return m;
         }
@@ -111,6 +123,9 @@ public final class SlimFlow {
         Trainer.Config cfg = Trainer.Config.defaults(s.steps(), s.seed()).withLr(s.lr()).withWarmup(s.warmup())
                 .withEma(s.ema()).withCheckpointSeconds(checkpointSeconds);
         ParamStore init = net.init(s.seed());
+        if (s.init() != null) {
+            initialiseFrom(s.init(), net, init);
+        }
         Trainer<VelocityRegression.Batch> tr = new Trainer<>(cfg, init);
         Map<String, String> meta = checkpointMeta(net, s.toMap(), pairs, command);
         Path ckpt = out.resolve(CHECKPOINT);
@@ -132,6 +147,26 @@ public final class SlimFlow {
         } finally {
             studentModel.close();
         }
+    }
+
+    /** Loads the EMA weights of the reflow stage in {@code dir} into w; the student configurations must agree. */
+    static void initialiseFrom(Path dir, FlowUNet net, ParamStore w) throws IOException {
+        Path ckpt = dir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(ckpt)) {
+            throw new FlowbenchException("no reflow checkpoint to start from at " + ckpt,
+                    "train it first with flowbench train slimflow reflow --out " + dir);
+        }
+        Map<String, String> meta = Trainer.checkpointMetadata(ckpt);
+        if (!"1".equals(meta.get("flowbench.checkpoint")) || meta.get("studentConfig") == null) {
+            throw new FlowbenchException(ckpt + " is not a reflow checkpoint (distillation checkpoints cannot start a reflow)");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cfg = Json.MAPPER.readValue(meta.get("studentConfig"), Map.class);
+        if (!FlowUNet.fromConfig(cfg).config().equals(net.config())) {
+            throw new FlowbenchException("the student of " + ckpt + " has config " + cfg + ", this one " + net.config(),
+                    "pass the same --channels and --emb");
+        }
+        w.load(Safetensors.read(ckpt).tensors(), "ema/", "checkpoint " + ckpt);
     }
 
     /** Writes the package of a stage's current checkpoint (EMA weights) into {@code to}, to look at a run midway. */
