@@ -13,14 +13,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 steps="${STEPS:-10000}"
 n="${N:-10000}"
 run_dir="${EVAL_DIR:-$HOME/.cache/flowbench-eval}"
-if [ ! -f "$run_dir/app.jar" ]; then
-  jar="$here/app/target/flowbench-app-0.1.0-SNAPSHOT.jar"
-  [ -f "$jar" ] || (cd "$here" && mvn -B -q -o -DskipTests -pl app -am package) || exit 1
-  mkdir -p "$run_dir"
-  cp "$jar" "$run_dir/app.jar"
-  rm -rf "$run_dir/lib"
-  cp -r "$here/app/target/lib" "$run_dir/lib"
-fi
+# shellcheck source=lib/copy-app.sh
+. "$here/scripts/lib/copy-app.sh"
+copy_app "$run_dir"
+heap=6g
 manifest="$here/models/fashion-flow/flowbench-model.json"
 until grep -q '"steps" : '"$steps" "$manifest" 2>/dev/null && ! pgrep -f "Main train flow" >/dev/null; do
   sleep 120
@@ -30,11 +26,6 @@ if [ -z "$threads" ]; then
   load="$(cut -d' ' -f1 /proc/loadavg)"
   if awk "BEGIN{exit !($load < 1.5)}"; then threads=2; else threads=1; fi
 fi
-fb() {
-  OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" \
-    -Dai.djl.pytorch.num_interop_threads=1 -Dflowbench.home="$here" -Xss4m -Xmx6g \
-    -cp "$run_dir/app.jar:$run_dir/lib/*" org.flowbench.app.Main "$@"
-}
 mkdir -p "$here/runs"
 out="$here/runs/fashion-flow-eval.jsonl"
 echo "[$(date -u +%FT%TZ)] training done; evaluating with $threads thread(s)"

@@ -15,15 +15,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 run_dir="${RUN_DIR:-$HOME/.cache/flowbench-mar}"
 threads="${THREADS:-2}"
+heap=6g
 out="$here/models/fashion-mar"
 # shellcheck source=lib/copy-app.sh
 . "$here/scripts/lib/copy-app.sh"
 copy_app "$run_dir"
-fb() {
-  OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" \
-    -Dai.djl.pytorch.num_interop_threads=1 -Dflowbench.home="$here" -Xmx6g \
-    -cp "$run_dir/app.jar:$run_dir/lib/*" org.flowbench.app.Main "$@"
-}
 resume=""
 [ -f "$out/checkpoint.safetensors" ] && resume=--resume
 echo "[$(date -u +%FT%TZ)] train"

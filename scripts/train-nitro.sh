@@ -14,13 +14,10 @@ work="${WORK:-$here/runs/nitro}"
 pairs="${PAIRS:-$here/runs/slimflow/pairs}"
 run_dir="${RUN_DIR:-$HOME/.cache/flowbench-nitro}"
 threads="${THREADS:-2}"
+heap=6g
 # shellcheck source=lib/copy-app.sh
 . "$here/scripts/lib/copy-app.sh"
 copy_app "$run_dir"
-fb() {
-  OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true -Dflowbench.home="$here" -Xmx6g \
-    -cp "$run_dir/app.jar:$run_dir/lib/*" org.flowbench.app.Main "$@"
-}
 mkdir -p "$work/student"
 echo "[$(date -u +%FT%TZ)] pairs"
 fb train slimflow pairs --n 30000 --solver heun --steps 20 --flip-check 352 --out "$pairs"

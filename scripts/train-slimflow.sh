@@ -17,11 +17,6 @@ threads="${THREADS:-2}"
 # shellcheck source=lib/copy-app.sh
 . "$here/scripts/lib/copy-app.sh"
 copy_app "$run_dir"
-fb() {
-  OMP_NUM_THREADS="$threads" java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" \
-    -Dai.djl.pytorch.num_interop_threads=1 -Dflowbench.home="$here" -Xss4m -Xmx8g \
-    -cp "$run_dir/app.jar:$run_dir/lib/*" org.flowbench.app.Main "$@"
-}
 resume_if() { [ -f "$1/checkpoint.safetensors" ] && echo --resume || true; }
 mkdir -p "$work"
 echo "[$(date -u +%FT%TZ)] pairs"

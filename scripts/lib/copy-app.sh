@@ -12,3 +12,11 @@ copy_app() {
     cp -r "$here/app/target/lib" "$run_dir/lib"
   fi
 }
+
+# fb ARGS... runs the copied app (copy_app first) with $threads PyTorch threads (default 2) and $heap (default 8g).
+fb() {
+  local t="${threads:-2}"
+  OMP_NUM_THREADS="$t" FLOWBENCH_THREADS="$t" java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$t" \
+    -Dai.djl.pytorch.num_interop_threads=1 -Dflowbench.home="$here" -Xss4m -Xmx"${heap:-8g}" \
+    -cp "$run_dir/app.jar:$run_dir/lib/*" org.flowbench.app.Main "$@"
+}

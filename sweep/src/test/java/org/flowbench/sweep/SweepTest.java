@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.flowbench.app.cli.FlowbenchCommand;
 import org.flowbench.app.project.LaneSpec;
 import org.flowbench.app.project.Project;
@@ -31,9 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SweepTest {
     /** Figures of the clock and the machine, not of the samples. */
-    private static final Set<String> TIMING = Set.of("busySeconds", "imagesPerSecond", "imagesPerSecondWarm", "p50Ms",
-            "p95Ms", "p99Ms", "maxMs", "meanMs", "coldBatchMs", "loadPerCore", "peakRssMiB", "previewOverheadMs");
-
     @TempDir
     static Path dir;
     static Path project;
@@ -121,7 +117,7 @@ class SweepTest {
                 var names = a.path("metrics").fieldNames();
                 while (names.hasNext()) {
                     String k = names.next();
-                    if (TIMING.contains(k)) {
+                    if (org.flowbench.app.session.LaneStats.MEASURED_TIMES.contains(k)) {
                         continue;
                     }
                     double x = a.path("metrics").path(k).asDouble();

@@ -21,6 +21,11 @@ public record LaneStats(long images, double nfePerImage, double busySeconds, Map
     public static final LaneStats EMPTY = new LaneStats(0, Double.NaN, 0, Map.of(), Map.of(), new double[0], 0,
             Map.of());
 
+    /** Metrics read from the clock or the machine's state: they differ between two runs of the same samples. */
+    public static final java.util.Set<String> MEASURED_TIMES = java.util.Set.of("busySeconds", "imagesPerSecond",
+            "imagesPerSecondWarm", "p50Ms", "p95Ms", "p99Ms", "maxMs", "meanMs", "coldBatchMs", "loadPerCore",
+            "peakRssMiB", "previewOverheadMs");
+
     /** The metric name of a cost counter: network evaluations are the NFE ({@code nfePerImage}), others {@code <counter>PerImage}. */
     public static String costMetric(String counter) {
         return counter.equals(org.flowbench.engine.run.CostLedger.NETWORK) ? "nfePerImage" : counter + "PerImage";

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.flowbench.app.project.LaneResult;
 import org.flowbench.app.project.LaneSpec;
 import org.flowbench.app.project.Project;
@@ -22,9 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class LaneShardTest {
     /** Metrics measured by the clock or the machine, not determined by the samples. */
-    private static final Set<String> TIMING = Set.of("busySeconds", "imagesPerSecond", "imagesPerSecondWarm", "p50Ms",
-            "p95Ms", "p99Ms", "maxMs", "meanMs", "coldBatchMs", "loadPerCore", "peakRssMiB", "previewOverheadMs");
-
     @Test
     void shardedImageLanesEqualTheRun() throws Exception {
         // 640 images in 10 batches: FID needs more than the classifier's 128 feature dimensions, and near 128 it is so
@@ -69,7 +65,7 @@ class LaneShardTest {
                 assertEquals(a.metrics().keySet(), b.metrics().keySet(), where);
                 assertTrue(a.metrics().containsKey("fid") && a.metrics().containsKey("kid"), a.metrics().toString());
                 for (String k : a.metrics().keySet()) {
-                    if (TIMING.contains(k)) {
+                    if (LaneStats.MEASURED_TIMES.contains(k)) {
                         continue;
                     }
                     double x = a.metrics().get(k);

@@ -1,5 +1,6 @@
 package org.flowbench.samplers.boss;
 
+import org.flowbench.engine.model.FeatureExtractor;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.NoisePath;
 import org.flowbench.engine.random.NoiseSource;
@@ -15,6 +16,13 @@ import org.flowbench.engine.run.ProgressListener;
  * evaluated once per fine step on the whole batch of M states: N batched calls, N·M evaluations. c[i][i+1] is
  * exactly 0 (that jump is the reference step itself).
  *
+ * <p>{@link Objective#features} measures each jump by where it leads instead: the data prediction after the jump,
+ * x̂1 = x̂_j + (1 − s_j)·v(x̂_j, s_j) with x̂_j = X_i + (s_j − s_i)·V_i, against the fine path's own prediction
+ * P_j = X_j + (1 − s_j)·V_j, both clipped to the pixel range and compared in a feature network's space (domain FID's,
+ * by default): {@code c[i][j] = (1/M) Σ_m ‖f(x̂1^m) − f(P^m_j)‖²}. This costs one more field evaluation per entry
+ * and sample (M·N(N−1)/2 in all) and orders few-step schedules the way domain FID does, where the pixel error of
+ * noisy states does not (docs/methods-boss-fkc.md). c[i][i+1] is again exactly 0.
+ *
  * <p>No sampler draws an image's noise from that stream, so a schedule is fitted on paths other than the ones a run
  * samples (with stream 0, the default cost noise was the noise of images 0–99 of every seed-0 run).
  */
@@ -24,6 +32,39 @@ public final class BossCost {
 
     /** What the progress of the cost matrix is called. */
     public static final String PROGRESS = "BOSS cost matrix steps";
+
+    /** The progress of the feature objective's rows (row i costs N − 1 − i field evaluations per cost sample). */
+    public static final String PROGRESS_ROWS = "BOSS cost matrix rows";
+
+    /**
+     * What a jump's cost measures: the pixel error of the state it reaches ({@link #STATE_L2}, the reference's), or
+     * the feature-space error of the data prediction after it ({@link #features}).
+     */
+    public record Objective(String name, FeatureExtractor features) {
+        public static final Objective STATE_L2 = new Objective("l2", null);
+
+        public static Objective features(FeatureExtractor fx) {
+            return new Objective("features", java.util.Objects.requireNonNull(fx));
+        }
+
+        /** "" for the reference's objective (its caches keep their names), else a tag naming the feature network. */
+        public String tag() {
+            return features == null ? "" : "-features" + org.flowbench.engine.model.pkg.ModelPackage.sha256(
+                    (features.id() + "|" + features.hash() + "|" + features.preprocessing())
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
+        }
+
+        /** As the manifest says it. */
+        public String describe() {
+            return features == null ? "l2 (pixel error of the state a jump reaches)"
+                    : "features (error of the data prediction after a jump, in " + features.id() + "'s feature space)";
+        }
+    }
+
+    /** Field evaluations per cost sample that rows 0..rows−1 of the feature objective make (beyond the fine path). */
+    public static long featureRowEvaluations(int fine, long rows) {
+        return rows * (fine - 1) - rows * (rows - 1) / 2;
+    }
 
     private BossCost() {}
 
@@ -49,6 +90,12 @@ public final class BossCost {
     /** The cost matrix with the given labels; reports each fine step as progress and checks cancel before each. */
     public static CostMatrix compute(FlowModel model, int fine, int samples, long costSeed, int[] labels,
                                      ProgressListener progress, CancellationToken cancel) {
+        return compute(model, fine, samples, costSeed, labels, Objective.STATE_L2, progress, cancel);
+    }
+
+    /** The cost matrix of an objective with the given labels; progress and cancel as above (and per row). */
+    public static CostMatrix compute(FlowModel model, int fine, int samples, long costSeed, int[] labels,
+                                     Objective objective, ProgressListener progress, CancellationToken cancel) {
         NoisePath path = model.path();
         double[] s = fineGrid(path, fine);
         int d = model.dim();
@@ -77,6 +124,9 @@ public final class BossCost {
             xs[i + 1] = next;
             progress.progress(i + 1, fine, PROGRESS);
         }
+        if (objective.features() != null) {
+            return featureCosts(model, s, xs, vs, samples, labels, objective.features(), progress, cancel);
+        }
         CostMatrix c = new CostMatrix(fine + 1);
         // rows are independent: compute them in parallel (each entry is a fixed-order sum, so results do not depend
         // on the thread count)
@@ -96,5 +146,64 @@ public final class BossCost {
             }
         });
         return c;
+    }
+
+    private static CostMatrix featureCosts(FlowModel model, double[] s, double[][] xs, double[][] vs, int samples,
+                                           int[] labels, FeatureExtractor fx, ProgressListener progress,
+                                           CancellationToken cancel) {
+        int fine = s.length - 1;
+        int len = xs[0].length;
+        int fd = fx.dim();
+        double[][] target = new double[fine + 1][fd * samples];
+        for (int j = 0; j <= fine; j++) {
+            double[] p = xs[j].clone();
+            if (j < fine) {
+                double rest = s[fine] - s[j];
+                for (int e = 0; e < len; e++) {
+                    p[e] += rest * vs[j][e];
+                }
+            }
+            fx.features(clipped(model, p), samples, target[j]);
+        }
+        CostMatrix c = new CostMatrix(fine + 1);
+        double[] v = new double[len];
+        double[] f = new double[fd * samples];
+        for (int i = 0; i < fine; i++) {
+            for (int j = i + 1; j <= fine; j++) {
+                cancel.check();
+                double h = s[j] - s[i];
+                double[] x = new double[len];
+                for (int e = 0; e < len; e++) {
+                    x[e] = xs[i][e] + h * vs[i][e];
+                }
+                if (j < fine) {
+                    model.velocity(x, samples, s[j], labels, v);
+                    double rest = s[fine] - s[j];
+                    for (int e = 0; e < len; e++) {
+                        x[e] += rest * v[e];
+                    }
+                }
+                fx.features(clipped(model, x), samples, f);
+                double acc = 0;
+                double[] t = target[j];
+                for (int e = 0; e < f.length; e++) {
+                    double r = f[e] - t[e];
+                    acc += r * r;
+                }
+                c.set(i, j, acc / samples);
+            }
+            progress.progress(i + 1, fine, PROGRESS_ROWS);
+        }
+        return c;
+    }
+
+    /** Images (C×H×W models) clipped to the pixel range [−1, 1], as a saved sample is; other samples as they are. */
+    private static double[] clipped(FlowModel model, double[] x) {
+        if (model.shape().length == 3) {
+            for (int e = 0; e < x.length; e++) {
+                x[e] = Math.max(-1, Math.min(1, x[e]));
+            }
+        }
+        return x;
     }
 }

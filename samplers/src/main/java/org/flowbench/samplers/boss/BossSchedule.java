@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * run gets the schedule of the paths it will follow. Schedules are cached on disk under
  * {@code <cache>/boss/} where {@code <cache>} is the system property {@code flowbench.cache} or
  * {@code ~/.cache/flowbench}; cost matrices are also kept in memory for the life of the process, so schedules for
- * several K share one matrix.
+ * several K share one matrix. The feature objective's matrices ({@link BossCost.Objective#features}, about N/2 times
+ * the field evaluations of the reference's) are cached on disk as well, and its schedules are told apart by a tag
+ * naming the feature network.
  */
 public record BossSchedule(String modelHash, int steps, int fine, int costSamples, long costSeed, double[] times,
                            int[] indices, double objective, boolean fromCache) {
@@ -54,20 +56,38 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
     /** The cost matrix under a conditioning cycle, reporting the fine steps of a computation on {@code progress}. */
     public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, int[] conditioning,
                                         ProgressListener progress, CancellationToken cancel) {
+        return costMatrix(model, fine, samples, seed, conditioning, BossCost.Objective.STATE_L2, progress, cancel);
+    }
+
+    /** The cost matrix of an objective under a conditioning cycle (in memory, on disk for the feature objective). */
+    public static CostMatrix costMatrix(FlowModel model, int fine, int samples, long seed, int[] conditioning,
+                                        BossCost.Objective objective, ProgressListener progress,
+                                        CancellationToken cancel) {
         int[] cycle = normalise(conditioning);
-        String key = identity(model) + conditioningTag(cycle) + "/" + fine + "/" + samples + "/" + seed;
+        String hash = identity(model) + conditioningTag(cycle) + objective.tag();
+        String key = hash + "/" + fine + "/" + samples + "/" + seed;
         CostMatrix c = MATRICES.get(key);
+        Path file = cacheRoot().resolve("boss").resolve("matrix-" + hash + "-N" + fine + "-M" + samples + "-seed"
+                + seed + ".json");
+        boolean onDisk = objective.features() != null;
+        if (c == null && onDisk) {
+            c = readMatrix(file, hash, fine, samples, seed);
+        }
         if (c == null) {
             long t0 = System.nanoTime();
             int[] labels = new int[samples];
             for (int m = 0; m < samples; m++) {
                 labels[m] = cycle[m % cycle.length];
             }
-            c = BossCost.compute(model, fine, samples, seed, labels, progress, cancel);
-            LOG.info("BOSS cost matrix for {} (N = {}, M = {}): {} field evaluations in {} ms", model.id(), fine,
-                    samples, (long) fine * samples, (System.nanoTime() - t0) / 1_000_000);
-            MATRICES.put(key, c);
+            c = BossCost.compute(model, fine, samples, seed, labels, objective, progress, cancel);
+            long evaluations = (long) samples * (fine + (onDisk ? BossCost.featureRowEvaluations(fine, fine) : 0));
+            LOG.info("BOSS cost matrix ({}) for {} (N = {}, M = {}): {} field evaluations in {} ms", objective.name(),
+                    model.id(), fine, samples, evaluations, (System.nanoTime() - t0) / 1_000_000);
+            if (onDisk) {
+                writeMatrix(file, hash, fine, samples, seed, c);
+            }
         }
+        MATRICES.put(key, c);
         return c;
     }
 
@@ -83,9 +103,15 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
      */
     public static BossSchedule get(FlowModel model, int steps, int fine, int samples, long seed, int[] conditioning,
                                    ProgressListener progress, CancellationToken cancel) {
+        return get(model, steps, fine, samples, seed, conditioning, BossCost.Objective.STATE_L2, progress, cancel);
+    }
+
+    /** The schedule of a cost objective under a run's conditioning. */
+    public static BossSchedule get(FlowModel model, int steps, int fine, int samples, long seed, int[] conditioning,
+                                   BossCost.Objective objective, ProgressListener progress, CancellationToken cancel) {
         int[] cycle = normalise(conditioning);
-        // unconditional schedules keep their key (and cache files); conditioned ones are told apart by their cycle
-        String hash = identity(model) + conditioningTag(cycle);
+        // unconditional L2 schedules keep their key (and cache files); others are told apart by cycle and objective
+        String hash = identity(model) + conditioningTag(cycle) + objective.tag();
         String key = hash + "/" + steps + "/" + fine + "/" + samples + "/" + seed;
         BossSchedule s = SCHEDULES.get(key);
         if (s != null) {
@@ -94,7 +120,7 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
         Path f = file(hash, steps, fine, samples, seed);
         s = read(f, hash, steps, fine, samples, seed);
         if (s == null) {
-            CostMatrix c = costMatrix(model, fine, samples, seed, cycle, progress, cancel);
+            CostMatrix c = costMatrix(model, fine, samples, seed, cycle, objective, progress, cancel);
             BellmanDp.Result r = BellmanDp.solve(c, steps);
             double[] grid = BossCost.fineGrid(model.path(), fine);
             double[] times = new double[r.path().length];
@@ -169,6 +195,47 @@ public record BossSchedule(String modelHash, int steps, int fine, int costSample
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring unreadable BOSS schedule cache {}: {}", f, e.toString());
             return null;
+        }
+    }
+
+    private static CostMatrix readMatrix(Path f, String hash, int fine, int samples, long seed) {
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(Files.readString(f));
+            JsonNode p = n.get("packed");
+            if (!hash.equals(n.path("key").asText()) || n.path("fine").asInt() != fine
+                    || n.path("costSamples").asInt() != samples || n.path("costSeed").asLong() != seed || p == null
+                    || p.size() != fine * (fine + 1) / 2) {
+                return null;
+            }
+            double[] packed = new double[p.size()];
+            for (int i = 0; i < packed.length; i++) {
+                packed[i] = p.get(i).asDouble();
+            }
+            return new CostMatrix(fine + 1, packed);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring unreadable BOSS cost matrix cache {}: {}", f, e.toString());
+            return null;
+        }
+    }
+
+    private static void writeMatrix(Path f, String hash, int fine, int samples, long seed, CostMatrix c) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("key", hash);
+        o.put("fine", fine);
+        o.put("costSamples", samples);
+        o.put("costSeed", seed);
+        ArrayNode p = o.putArray("packed");
+        for (double v : c.packed()) {
+            p.add(v);
+        }
+        try {
+            Files.createDirectories(f.getParent());
+            AtomicFiles.write(f, Json.MAPPER.writeValueAsBytes(o));
+        } catch (IOException e) {
+            LOG.warn("cannot write the BOSS cost matrix cache {}: {}", f, e.toString());
         }
     }
 
