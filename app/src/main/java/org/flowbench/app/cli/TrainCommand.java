@@ -528,13 +528,27 @@ public final class TrainCommand implements Runnable {
             }
             Sampler s = SamplerRegistry.create(sp[0], params);
             long t0 = System.nanoTime();
-            ProgressReport report = ProgressReport.on(spec.commandLine().getErr(), r + " seed " + seed, "images");
+            // made at the first finished batch, so that its rate and time left leave out any preparation
+            ProgressReport[] report = {null};
             int[] finished = {0};
+            Map<String, ProgressReport> preparations = new LinkedHashMap<>();
             ProgressListener progress = new ProgressListener() {
                 @Override
                 public void batchDone(SampleBatch done) {
                     finished[0] += done.count();
-                    report.update(finished[0], n);
+                    if (report[0] == null) {
+                        report[0] = ProgressReport.on(spec.commandLine().getErr(), r + " seed " + seed, "images");
+                    }
+                    report[0].update(finished[0], n);
+                }
+
+                @Override
+                public void progress(long done, long total, String what) {
+                    // a sampler's one-time preparation (e.g. BOSS's cost matrix) gets a line of its own
+                    if (!what.equals("steps") && !what.equals("images")) {
+                        preparations.computeIfAbsent(what, w -> ProgressReport.on(spec.commandLine().getErr(),
+                                r + " seed " + seed + ": " + w, "")).update(done, total);
+                    }
                 }
             };
             SampleBatch b = s.sample(SamplingRequest.conditioned(seed, 0, n, batch, prompts.cycle(), 0), m, progress,
