@@ -189,8 +189,7 @@ public final class TrainCommand implements Runnable {
         }
 
         private FlowRecipe.Tuning tuning() {
-            return new FlowRecipe.Tuning(labelDropout,
-                    init == null ? null : org.flowbench.engine.model.pkg.PackageResolver.packageDir(init));
+            return new FlowRecipe.Tuning(labelDropout, init);
         }
 
         @Override

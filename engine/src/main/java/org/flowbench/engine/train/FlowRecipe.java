@@ -29,7 +29,7 @@ public final class FlowRecipe {
      * What a run may change beyond the recipe: the share of labels dropped to the null class, and a package whose
      * weights start the network (fine-tuning; null = from scratch). Recorded in the checkpoint and the manifest.
      */
-    public record Tuning(double labelDropout, java.nio.file.Path initPackage) {
+    public record Tuning(double labelDropout, String initPackage) {
         public static final Tuning DEFAULT = new Tuning(LABEL_DROPOUT, null);
 
         public Tuning {
@@ -116,7 +116,7 @@ public final class FlowRecipe {
         meta.put("command", r.command());
         meta.put("labelDropout", Double.toString(tuning.labelDropout()));
         if (tuning.initPackage() != null) {
-            meta.put("init", tuning.initPackage().toString());
+            meta.put("init", tuning.initPackage());
         }
         tr.checkpointTo(r.checkpoint(), meta);
         if (r.resume() && Files.isRegularFile(r.checkpoint())) {
@@ -130,9 +130,13 @@ public final class FlowRecipe {
         return res;
     }
 
-    /** Starts net's weights from a flow-unet-v1 package with the same configuration (fine-tuning). */
-    static void initialiseFrom(java.nio.file.Path dir, FlowUNet net, org.flowbench.engine.nn.ParamStore w)
-            throws IOException {
+    /** Starts net's weights from a flow-unet-v1 package (a model reference) with the same configuration. */
+    static void initialiseFrom(String ref, FlowUNet net, org.flowbench.engine.nn.ParamStore w) throws IOException {
+        java.nio.file.Path dir = org.flowbench.engine.model.pkg.PackageResolver.packageDir(ref);
+        if (dir == null) {
+            throw new org.flowbench.engine.FlowbenchException("--init " + ref + " is not a model package",
+                    "name a built-in (builtin:fashion-flow) or a package folder");
+        }
         ModelPackage p = ModelPackage.open(dir);
         if (!FlowUNet.ARCHITECTURE.equals(p.string("architecture"))
                 || !FlowUNet.fromConfig(p.map("config")).config().equals(net.config())) {
@@ -154,7 +158,7 @@ public final class FlowRecipe {
         Map<String, String> meta = Trainer.checkpointMetadata(r.checkpoint());
         String init = meta.get("init");
         Tuning tuning = new Tuning(Double.parseDouble(meta.getOrDefault("labelDropout", Double.toString(LABEL_DROPOUT))),
-                init == null ? null : java.nio.file.Path.of(init));
+                init);
         ImageDataset shape = new ImageDataset("fashion-mnist/train", new int[] {1, 28, 28}, new float[0], new int[0],
                 FashionMnist.CLASS_NAMES);
         writePackage(new Recipe(r.data(), to, tr.step(), r.batch(), r.seed(), r.lr(), r.warmup(), r.ema(), true,
@@ -186,7 +190,7 @@ public final class FlowRecipe {
         m.put("referenceStats", "builtin:fashion-classifier/" + ReferenceStatistics.FILE);
         Map<String, Object> prov = provenance(r, tr, ds.name());
         if (tuning.initPackage() != null) {
-            prov.put("initialisedFrom", tuning.initPackage().toString());
+            prov.put("initialisedFrom", tuning.initPackage());
         }
         m.put("provenance", prov);
         ModelPackage.write(r.out(), m, tr.ema(), Map.of("architecture", FlowUNet.ARCHITECTURE),

@@ -61,12 +61,12 @@ class FlowRecipeTuningTest {
         ParamStore fresh = net.init(7);
         String first = fresh.names().get(0);
         assertNotEquals(parent.ema().get(first)[0], fresh.get(first)[0]);
-        FlowRecipe.initialiseFrom(parentDir, net, fresh);
+        FlowRecipe.initialiseFrom(parentDir.toString(), net, fresh);
         for (String n : fresh.names()) {
             assertArrayEquals(parent.ema().get(n), fresh.get(n), n);
         }
         FlowbenchException e = assertThrows(FlowbenchException.class,
-                () -> FlowRecipe.initialiseFrom(parentDir, new FlowUNet(8, 16, 16, 16, 10, 1000),
+                () -> FlowRecipe.initialiseFrom(parentDir.toString(), new FlowUNet(8, 16, 16, 16, 10, 1000),
                         new FlowUNet(8, 16, 16, 16, 10, 1000).init(0)));
         assertTrue(e.getMessage().contains("--init needs"), e.getMessage());
     }
