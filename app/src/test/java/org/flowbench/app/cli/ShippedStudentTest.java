@@ -55,4 +55,20 @@ class ShippedStudentTest {
         String m = Files.readString(dir.resolve("reno/metrics.json"));
         assertTrue(m.contains("ReNO, 50 iterations") && m.contains("Image-select, 50"), m);
     }
+
+    @Test
+    void theUnconditionalFineTuneIsBuiltInAndItsProjectRunsWithoutAPrompt() throws Exception {
+        String[] models = CliTests.run("models");
+        String line = models[1].lines().filter(l -> l.contains("builtin:fashion-flow-uncond")).findFirst().orElse("");
+        assertTrue(!line.isEmpty() && !line.contains("not installed"), models[1]);
+        JsonNode m = Json.MAPPER.readTree(Path.of("..", "models", "fashion-flow-uncond", "flowbench-model.json").toFile());
+        assertEquals(0.5, m.path("conditioning").path("labelDropout").asDouble());
+        assertEquals("builtin:fashion-flow", m.path("provenance").path("initialisedFrom").asText());
+        Path project = Path.of("..", "sample-projects", "fashion-unconditional.flowbench");
+        String[] run = CliTests.run("run", project.toString(), "--n", "4", "--out", dir.resolve("u").toString());
+        assertEquals("0", run[0], run[2]);
+        String metrics = Files.readString(dir.resolve("u/metrics.json"));
+        assertTrue(metrics.contains("fashion-flow-uncond, Euler 32") && metrics.contains("fashion-flow, Euler 32"),
+                metrics);
+    }
 }

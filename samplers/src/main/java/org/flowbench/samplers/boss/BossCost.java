@@ -33,8 +33,11 @@ public final class BossCost {
     /** What the progress of the cost matrix is called. */
     public static final String PROGRESS = "BOSS cost matrix steps";
 
-    /** The progress of the feature objective's rows (row i costs N − 1 − i field evaluations per cost sample). */
-    public static final String PROGRESS_ROWS = "BOSS cost matrix rows";
+    /**
+     * The progress of the feature objective, counted in field evaluations per cost sample (row i makes N − 1 − i), so
+     * that its rate and time left hold although later rows are shorter.
+     */
+    public static final String PROGRESS_PREDICTIONS = "BOSS cost matrix predictions";
 
     /**
      * What a jump's cost measures: the pixel error of the state it reaches ({@link #STATE_L2}, the reference's), or
@@ -192,7 +195,8 @@ public final class BossCost {
                 }
                 c.set(i, j, acc / samples);
             }
-            progress.progress(i + 1, fine, PROGRESS_ROWS);
+            progress.progress(featureRowEvaluations(fine, i + 1), featureRowEvaluations(fine, fine),
+                    PROGRESS_PREDICTIONS);
         }
         return c;
     }

@@ -110,21 +110,21 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
     protected RunState begin(SamplingRequest req, FlowModel model, ProgressListener listener,
                              CancellationToken cancel) {
         long[] fineSteps = {0};
-        long[] rows = {0};
+        long[] predictions = {0};
         ProgressListener counting = new ProgressListener() {
             @Override
             public void progress(long done, long total, String what) {
                 if (what.equals(BossCost.PROGRESS)) {
                     fineSteps[0] = done;
-                } else if (what.equals(BossCost.PROGRESS_ROWS)) {
-                    rows[0] = done;
+                } else if (what.equals(BossCost.PROGRESS_PREDICTIONS)) {
+                    predictions[0] = done;
                 }
                 listener.progress(done, total, what);
             }
         };
         schedule().prepare(model, req.conditioningCycle(), counting, cancel);
         // evaluations this call made for the schedule (0 when it came from a cache), charged to no image
-        long scheduleNfe = (fineSteps[0] + BossCost.featureRowEvaluations(config().fine(), rows[0]))
+        long scheduleNfe = (fineSteps[0] + predictions[0])
                 * config().costSamples() * model.networkEvaluationsPerState();
         return new RunState() {
             @Override

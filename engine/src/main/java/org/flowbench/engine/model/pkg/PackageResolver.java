@@ -17,8 +17,8 @@ import org.flowbench.engine.nn.ParamStore;
  * model in classifier-free guidance with weight W.
  */
 public final class PackageResolver implements ModelResolver {
-    public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-flow-boss4", "fashion-slimflow",
-            "fashion-nitro", "fashion-mar", "fashion-classifier", "fashion-judge", "fashion-realism");
+    public static final List<String> BUILTINS = List.of("fashion-flow", "fashion-flow-uncond", "fashion-flow-boss4",
+            "fashion-slimflow", "fashion-nitro", "fashion-mar", "fashion-classifier", "fashion-judge", "fashion-realism");
 
     /** The built-ins that are classifiers rather than flows. */
     public static final List<String> CLASSIFIERS = List.of("fashion-classifier", "fashion-judge", "fashion-realism");
@@ -250,6 +250,8 @@ public final class PackageResolver implements ModelResolver {
                     && Files.isRegularFile(models.resolve(n).resolve("checkpoint.safetensors"));
             String what = switch (n) {
                 case "fashion-flow" -> "class-conditional rectified-flow UNet, Fashion-MNIST 28x28";
+                case "fashion-flow-uncond" -> "fashion-flow fine-tuned with half the labels dropped: good without a "
+                        + "prompt too";
                 case "fashion-flow-boss4" -> "fashion-flow straightened by BOSS for 4 Euler steps on its Bellman times";
                 case "fashion-slimflow" -> "one-step SlimFlow student of fashion-flow (a quarter of its size): Euler, 1 step";
                 case "fashion-nitro" -> "NitroFusion student of fashion-flow (dynamic adversarial head pool): "
