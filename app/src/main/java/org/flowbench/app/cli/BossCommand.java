@@ -53,6 +53,14 @@ public final class BossCommand implements Runnable {
         @Option(names = "--cost-seed", defaultValue = "0", description = "seed of the cost noises (default ${DEFAULT-VALUE})")
         long costSeed;
 
+        @Option(names = "--cost", defaultValue = "l2", description = "what a jump costs: l2 (the reference's) or "
+                + "features (feature-space error of the data prediction after it; default ${DEFAULT-VALUE})")
+        String cost;
+
+        @Option(names = "--features", defaultValue = "reference", description = "feature network of --cost features "
+                + "(default ${DEFAULT-VALUE}: the one of the model's domain-FID statistics)")
+        String features;
+
         @Option(names = "--json", description = "print the schedule as JSON")
         boolean json;
 
@@ -65,12 +73,15 @@ public final class BossCommand implements Runnable {
         public Integer call() {
             deviceOption.apply();
             // validates the numbers exactly as the sampler would
-            Configs.bind(BossSampler.Config.class, java.util.Map.of("steps", Integer.toString(steps), "fine",
-                    Integer.toString(fine), "cost-samples", Integer.toString(costSamples), "cost-seed",
-                    Long.toString(costSeed)));
+            BossSampler sampler = new BossSampler(Configs.bind(BossSampler.Config.class, java.util.Map.of("steps",
+                    Integer.toString(steps), "fine", Integer.toString(fine), "cost-samples",
+                    Integer.toString(costSamples), "cost-seed", Long.toString(costSeed), "cost", cost, "features",
+                    features)));
             try (FlowModel m = Models.open(model)) {
                 long t0 = System.nanoTime();
-                BossSchedule s = BossSchedule.get(m, steps, fine, costSamples, costSeed, CancellationToken.NONE);
+                org.flowbench.samplers.boss.BossCost.Objective objective = sampler.objective(m);
+                BossSchedule s = BossSchedule.get(m, steps, fine, costSamples, costSeed, null, objective,
+                        org.flowbench.engine.run.ProgressListener.NONE, CancellationToken.NONE);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 var out = spec.commandLine().getOut();
                 if (json) {
@@ -83,6 +94,7 @@ public final class BossCommand implements Runnable {
                     j.put("times", s.times());
                     j.put("fineIndices", s.indices());
                     j.put("objective", s.objective());
+                    j.put("cost", objective.describe());
                     j.put("fromCache", s.fromCache());
                     j.put("milliseconds", ms);
                     out.println(Cli.json(j));
@@ -97,9 +109,11 @@ public final class BossCommand implements Runnable {
                         .collect(Collectors.joining(" ")));
                 out.println("fine indices: " + Arrays.stream(s.indices()).mapToObj(Integer::toString)
                         .collect(Collectors.joining(" ")));
-                out.printf(Locale.ROOT, "DP objective: %.6g%n", s.objective());
+                out.printf(Locale.ROOT, "DP objective: %.6g (cost: %s)%n", s.objective(), objective.describe());
                 out.printf(Locale.ROOT, "%s in %.0f ms (cache: %s)%n", s.fromCache() ? "reused from the cache"
-                        : "computed with " + (long) fine * costSamples + " field evaluations", ms,
+                        : "computed with " + costSamples * (fine + (objective.features() == null ? 0
+                                : org.flowbench.samplers.boss.BossCost.featureRowEvaluations(fine, fine)))
+                                + " field evaluations", ms,
                         BossSchedule.cacheRoot().resolve("boss"));
                 if (compare > 0) {
                     var held = BossStraighten.heldout(m, fine, compare, costSeed + 1_000_003, m.classNames().size());

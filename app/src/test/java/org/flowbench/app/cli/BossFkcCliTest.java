@@ -36,6 +36,11 @@ class BossFkcCliTest {
                     .matcher(cmp[1]);
             assertTrue(mt.find(), cmp[1]);
             assertTrue(Double.parseDouble(mt.group(1)) < Double.parseDouble(mt.group(2)), cmp[1]);
+            // the feature objective (identity features on this 2-D toy): its own schedule, the evaluations it made
+            String[] f = run("boss", "schedule", "--model", "builtin:boss-toy", "--steps", "2", "--fine", "20",
+                    "--cost", "features", "--features", "identity");
+            assertEquals("0", f[0], f[2]);
+            assertTrue(f[1].contains("cost: features") && f[1].contains("computed with 21000 field evaluations"), f[1]);
             String[] bad = run("boss", "schedule", "--model", "builtin:boss-toy", "--steps", "200");
             assertEquals("2", bad[0]);
             assertTrue(bad[2].startsWith("flowbench: "), bad[2]);
