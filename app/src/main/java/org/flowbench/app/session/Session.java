@@ -393,6 +393,9 @@ public final class Session {
             long stepsBefore = stepsDone;
             List<SampleBatch> delivered = new ArrayList<>();
             ProgressListener pl = new ProgressListener() {
+                private long preparationStart;
+                private String preparation = "";
+
                 @Override
                 public void batchDone(SampleBatch batch) {
                     delivered.add(batch);
@@ -416,8 +419,16 @@ public final class Session {
                 @Override
                 public void progress(long done, long total, String what) {
                     if (!"steps".equals(what)) {
-                        // a preparation (a BOSS cost matrix): the lane is alive, its time left unknown
-                        emit(new SessionEvent.Progress(index, stepsDone, stepsTotal, Double.NaN));
+                        // a preparation (a BOSS cost matrix, minutes with cost=features): the lane's bar and time
+                        // left show the preparation until its first step
+                        long now = System.nanoTime();
+                        if (!what.equals(preparation)) {
+                            preparation = what;
+                            preparationStart = now;
+                        }
+                        double spent = (now - preparationStart) / 1e9;
+                        emit(new SessionEvent.Progress(index, done, total,
+                                done > 0 && total > done ? spent / done * (total - done) : Double.NaN));
                         return;
                     }
                     long perImage = total / Math.max(1, req.n());

@@ -135,6 +135,31 @@ class SessionTest {
         assertEquals(2.0, stopped.stats(0).nfePerImage(), "two evaluations before the stop");
     }
 
+    /** A lane's preparation (BOSS's feature cost matrix) drives its progress bar before the first step. */
+    @Test
+    void aPreparationShowsItsOwnProgress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) throws Exception {
+        String old = System.getProperty("flowbench.cache");
+        System.setProperty("flowbench.cache", cache.toString());
+        try {
+            List<SessionEvent> events = Collections.synchronizedList(new ArrayList<>());
+            Session s = new Session(project(8, 8, new LaneSpec("boss", "boss", Map.of("steps", "3", "fine", "12",
+                    "cost-samples", "16", "cost", "features", "features", "identity"))), events::add);
+            s.runBlocking();
+            assertEquals(LaneStatus.DONE, s.status(0), s.results().get(0).message());
+            List<SessionEvent.Progress> p = events.stream().filter(e -> e instanceof SessionEvent.Progress)
+                    .map(e -> (SessionEvent.Progress) e).toList();
+            long predictions = org.flowbench.samplers.boss.BossCost.featureRowEvaluations(12, 12);
+            assertTrue(p.stream().anyMatch(e -> e.total() == predictions && e.done() == predictions), p.toString());
+            assertTrue(p.stream().anyMatch(e -> e.total() == 12 && e.done() == 12), "the fine path's steps first");
+        } finally {
+            if (old == null) {
+                System.clearProperty("flowbench.cache");
+            } else {
+                System.setProperty("flowbench.cache", old);
+            }
+        }
+    }
+
     @Test
     void sameSeedGivesSameImagesInEveryLaneOrder() throws Exception {
         Session a = new Session(project(50, 50, new LaneSpec("e", "euler", Map.of("steps", "4"))), e -> {});
