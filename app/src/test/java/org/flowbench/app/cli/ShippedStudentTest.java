@@ -68,7 +68,7 @@ class ShippedStudentTest {
         String[] run = CliTests.run("run", project.toString(), "--n", "4", "--out", dir.resolve("u").toString());
         assertEquals("0", run[0], run[2]);
         String metrics = Files.readString(dir.resolve("u/metrics.json"));
-        assertTrue(metrics.contains("fashion-flow-uncond, Euler 32") && metrics.contains("fashion-flow, Euler 32"),
+        assertTrue(metrics.contains("Uncond, Euler 32") && metrics.contains("Parent, Euler 32"),
                 metrics);
     }
 }
