@@ -461,7 +461,19 @@ public final class TrainCommand implements Runnable {
         String prompt;
 
         /** One run's figures: n samples of one sampler configuration from one seed. */
-        record Row(double classified, double fid, double nfePerImage, double wallSeconds, Map<String, Double> cost) {}
+        /** One run and seed; {@code classes} counts the samples the classifier puts in each class. */
+        record Row(double classified, double fid, double nfePerImage, double wallSeconds, Map<String, Double> cost,
+                   int[] classes) {
+            /** Total-variation distance of the classified classes from an even spread over all classes. */
+            double classImbalance() {
+                long n = java.util.Arrays.stream(classes).asLongStream().sum();
+                double tv = 0;
+                for (int k : classes) {
+                    tv += Math.abs(k / (double) n - 1.0 / classes.length);
+                }
+                return tv / 2;
+            }
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -486,6 +498,9 @@ public final class TrainCommand implements Runnable {
                         j.put("nfePerImage", row.nfePerImage());
                         j.put("cost", row.cost()); // per image, every counter (DiSA: backbone and head)
                         j.put("classifiedAsPrompted", row.classified());
+                        // what the classifier makes of the samples: class balance moves a classifier-feature FID
+                        j.put("classifiedAs", row.classes());
+                        j.put("classImbalanceTv", row.classImbalance());
                         j.put("fid", row.fid());
                         j.put("wallSeconds", row.wallSeconds()); // sampling only, not the classifier and FID
                         String line = Json.COMPACT.writeValueAsString(j);
@@ -557,6 +572,7 @@ public final class TrainCommand implements Runnable {
             GaussianStats g = new GaussianStats(c.dim());
             int d = m.dim();
             int ok = 0;
+            int[] classes = new int[c.classNames().size()];
             for (int i0 = 0; i0 < n; i0 += 500) {
                 int k = Math.min(500, n - i0);
                 double[] xi = java.util.Arrays.copyOfRange(x, i0 * d, (i0 + k) * d);
@@ -566,6 +582,7 @@ public final class TrainCommand implements Runnable {
                 int[] pred = c.predict(xi, k);
                 for (int i = 0; i < k; i++) {
                     ok += pred[i] == labels[i0 + i] ? 1 : 0;
+                    classes[pred[i]]++;
                 }
             }
             ReferenceStats mine = new ReferenceStats(
@@ -575,7 +592,7 @@ public final class TrainCommand implements Runnable {
                 nfe += v;
             }
             return new Row(prompts.unconditional() ? Double.NaN : ok / (double) n, mine.fid(ref), nfe / (double) n,
-                    wall, b.cost().perImage());
+                    wall, b.cost().perImage(), classes);
         }
 
         /** Appends a line by rewriting the file atomically, so an interrupted run never leaves half a line. */

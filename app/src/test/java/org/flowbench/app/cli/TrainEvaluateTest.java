@@ -44,6 +44,19 @@ class TrainEvaluateTest {
             assertTrue(row.get("classifiedAsPrompted").asDouble() >= 0.6, row.toString());
             double fid = row.get("fid").asDouble();
             assertTrue(Double.isFinite(fid) && fid > 0, row.toString());
+            // what the classifier makes of them: 10 classes, 40 samples, and the imbalance those counts give
+            JsonNode classes = row.get("classifiedAs");
+            assertEquals(10, classes.size(), row.toString());
+            double tv = 0;
+            int total = 0;
+            for (JsonNode k : classes) {
+                total += k.asInt();
+                tv += Math.abs(k.asInt() / 40.0 - 0.1);
+            }
+            assertEquals(40, total);
+            assertEquals(tv / 2, row.get("classImbalanceTv").asDouble(), 1e-12);
+            int hits = (int) Math.round(row.get("classifiedAsPrompted").asDouble() * 40);
+            assertTrue(tv / 2 <= 1 - hits / 40.0 + 1e-12, "prompts are balanced: misses bound the imbalance");
         }
         assertNotEquals(a.get("fid").asDouble(), b.get("fid").asDouble(), "other seeds, other samples");
         assertTrue(r[1].contains("euler:2 over 2 seeds: FID "), r[1]);
