@@ -25,8 +25,8 @@ row() { # MODEL PROMPT RUN
   echo "[$(date -u +%FT%TZ)] $1 '$2' $3"
   fb train evaluate --model "$1" --n "${N:-10000}" --prompt "$2" --run "$3" --seed 0 --json "$out"
 }
+# cheapest first, so that a short session still lands whole rows
+for r in euler:1 euler:2 euler:4 euler:8 euler:16 euler:32 euler:64; do row "builtin:fashion-flow?cfg=$w" all "$r"; done
 for r in heun:50 rk45:0; do row builtin:fashion-flow "" "$r"; done
-for r in euler:1 euler:2 euler:4 euler:8 euler:16 euler:32 euler:64 heun:50 rk45:0; do
-  row "builtin:fashion-flow?cfg=$w" all "$r"
-done
+for r in heun:50 rk45:0; do row "builtin:fashion-flow?cfg=$w" all "$r"; done
 echo "[$(date -u +%FT%TZ)] done"
