@@ -24,6 +24,9 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
     /** Feature networks of cost=features, opened once per process (each holds its weights on the native side). */
     private static final java.util.Map<String, org.flowbench.engine.model.FeatureExtractor> FEATURES =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** The objective of each (features spec, model) pair, so that a run resolves it once. */
+    private static final java.util.Map<String, BossCost.Objective> OBJECTIVES =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Parameters of BOSS. */
     public record Config(
@@ -57,23 +60,27 @@ public final class BossSampler extends GridSampler<BossSampler.Config> {
         super("boss", "1", config);
     }
 
-    /** The cost objective of this config for a model (resolves the feature network of cost=features). */
+    /** The cost objective of this config for a model (resolves the feature network of cost=features once). */
     public BossCost.Objective objective(FlowModel model) {
         if (config().cost().equals("l2")) {
             return BossCost.Objective.STATE_L2;
         }
-        String spec = config().features();
-        if (spec.equals("reference")) {
-            java.nio.file.Path stats = org.flowbench.engine.model.pkg.PackageResolver.defaultReferenceStats(model.id())
-                    .orElseThrow(() -> new org.flowbench.engine.FlowbenchException("BOSS cost=features: " + model.id()
-                            + " declares no domain-FID statistics to take the feature network from",
-                            "name one with --param features=SPEC, e.g. builtin:fashion-classifier"));
-            spec = org.flowbench.engine.metrics.ReferenceStats.read(stats).identity().extractor();
-        }
-        String key = spec + java.util.Arrays.toString(model.shape());
-        String resolved = spec;
-        return BossCost.Objective.features(FEATURES.computeIfAbsent(key,
-                k -> org.flowbench.engine.metrics.FeatureExtractors.resolve(resolved, model.shape())));
+        // describe, prepare and the schedule each ask: read the reference statistics' header once per model
+        String key = config().features() + "|" + model.id() + "|" + model.hash();
+        return OBJECTIVES.computeIfAbsent(key, k -> {
+            String spec = config().features();
+            if (spec.equals("reference")) {
+                java.nio.file.Path stats = org.flowbench.engine.model.pkg.PackageResolver
+                        .defaultReferenceStats(model.id())
+                        .orElseThrow(() -> new org.flowbench.engine.FlowbenchException("BOSS cost=features: "
+                                + model.id() + " declares no domain-FID statistics to take the feature network from",
+                                "name one with --param features=SPEC, e.g. builtin:fashion-classifier"));
+                spec = org.flowbench.engine.metrics.ReferenceStats.read(stats).identity().extractor();
+            }
+            String resolved = spec;
+            return BossCost.Objective.features(FEATURES.computeIfAbsent(spec + java.util.Arrays.toString(model.shape()),
+                    f -> org.flowbench.engine.metrics.FeatureExtractors.resolve(resolved, model.shape())));
+        });
     }
 
     /** The Bellman schedule for this config on a model under a run's conditioning (cached; null: unconditional). */
