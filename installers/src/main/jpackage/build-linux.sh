@@ -3,6 +3,8 @@
 # phase) as: build-linux.sh <repo root> <installers/target> <project version> <pytorch version> [<JDK home>]
 # Input: <target>/deps (the app jar and its runtime dependencies, copied by maven-dependency-plugin).
 # Output: <target>/jpackage/Flowbench (app image) and <target>/jpackage/flowbench_<version>-1_amd64.deb.
+# FLOWBENCH_FLAVOUR=cuda (set by mvn -Pcuda, ADR 0012) builds the CUDA flavour instead: app image Flowbench-CUDA,
+# package flowbench-cuda (installs to /opt/flowbench-cuda, command flowbench-cuda), PyTorch's cu124 natives.
 # Environment: FLOWBENCH_SKIP_DEB=1 builds the app image only; FLOWBENCH_DEB_COMPRESSOR (default zstd; xz for the smallest file) and
 # FLOWBENCH_DEB_LEVEL pick the .deb compression (see docs/installers.md for the measured trade-off).
 set -euo pipefail
@@ -14,6 +16,12 @@ jdk="${5:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")
 jpackage="$jdk/bin/jpackage"; jar="$jdk/bin/jar"
 [ -x "$jpackage" ] || { echo "build-linux.sh: jpackage (JDK 17+) not found" >&2; exit 1; }
 
+flavour="${FLOWBENCH_FLAVOUR:-cpu}"
+case "$flavour" in
+  cpu) name=Flowbench; package=flowbench; torch=cpu ;;
+  cuda) name=Flowbench-CUDA; package=flowbench-cuda; torch=cu124 ;;
+  *) echo "build-linux.sh: unknown flavour '$flavour' (cpu or cuda)" >&2; exit 1 ;;
+esac
 deps="$target/deps"; input="$target/jpackage-input"; out="$target/jpackage"
 rm -rf "$input" "$out" "$target/jpackage-tmp"; mkdir -p "$input/lib" "$input/natives/pytorch" "$out"
 t0=$(date +%s)
@@ -24,14 +32,14 @@ appjar="$(ls "$deps"/flowbench-app-*.jar | head -1)"
 cp "$appjar" "$input/"
 for j in "$deps"/*.jar; do
   case "$(basename "$j")" in
-    flowbench-app-*|pytorch-native-*|pytorch-jni-*|openblas-*-linux-x86_64.jar|cuda-*-linux-x86_64.jar|onnxruntime-*) ;;
+    flowbench-app-*|pytorch-native-*|pytorch-jni-*|openblas-*-linux-x86_64.jar|cuda-*-linux-x86_64.jar|onnxruntime*) ;;
     *) cp "$j" "$input/lib/" ;;
   esac
 done
-nat="$(ls "$deps"/pytorch-native-cpu-*-linux-x86_64.jar)"; jni="$(ls "$deps"/pytorch-jni-*.jar)"
+nat="$(ls "$deps"/pytorch-native-$torch-*-linux-x86_64.jar)"; jni="$(ls "$deps"/pytorch-jni-*.jar)"
 (cd "$target/jpackage-input/natives/pytorch" \
-  && "$jar" xf "$nat" pytorch/cpu/linux-x86_64 && mv pytorch/cpu/linux-x86_64/* . \
-  && "$jar" xf "$jni" jnilib/linux-x86_64/cpu/libdjl_torch.so && mv jnilib/linux-x86_64/cpu/libdjl_torch.so . \
+  && "$jar" xf "$nat" pytorch/$torch/linux-x86_64 && mv pytorch/$torch/linux-x86_64/* . \
+  && "$jar" xf "$jni" jnilib/linux-x86_64/$torch/libdjl_torch.so && mv jnilib/linux-x86_64/$torch/libdjl_torch.so . \
   && rm -rf pytorch jnilib && chmod 755 ./*.so*)
 
 # JavaCPP presets (OpenBLAS for FID, NVML for the GPU probe): their native libraries pre-extracted flat into
@@ -42,10 +50,13 @@ for j in "$deps"/openblas-*-linux-x86_64.jar "$deps"/cuda-*-linux-x86_64.jar; do
   [ -e "$j" ] || continue
   rm -rf "$target/javacpp-x"; mkdir -p "$target/javacpp-x"
   (cd "$target/javacpp-x" && "$jar" xf "$j")
-  # only what the probe and the metrics load: OpenBLAS with its runtime, and the NVML/CUDA-runtime bridges
+  # only what the probe and the metrics load: OpenBLAS with its runtime, the NVML/CUDA-runtime bridges, and in the
+  # CUDA flavour the cuBLAS/cuSOLVER bridges of the GPU FID (the CPU flavour never runs models on a GPU)
+  gpu_fid=(); [ "$flavour" = cuda ] && gpu_fid=(-o -name 'libjnicublas.so' -o -name 'libjnicusolver.so')
   find "$target/javacpp-x" -path '*/linux-x86_64/*' \( -name 'libopenblas.so.0' -o -name 'libjniopenblas.so' \
     -o -name 'libjniopenblas_nolapack.so' -o -name 'libgfortran.so.5' -o -name 'libquadmath.so.0' \
-    -o -name 'libgcc_s.so.1' -o -name 'libjninvml.so' -o -name 'libjnicudart.so' \) -exec mv {} "$input/natives/javacpp/" \;
+    -o -name 'libgcc_s.so.1' -o -name 'libjninvml.so' -o -name 'libjnicudart.so' "${gpu_fid[@]}" \) \
+    -exec mv {} "$input/natives/javacpp/" \;
   rm -rf "$target/javacpp-x"
 done
 chmod 755 "$input"/natives/javacpp/*.so*
@@ -55,7 +66,7 @@ chmod 755 "$input"/natives/javacpp/*.so*
 # ONNX Runtime (external ONNX models): its jar carries the natives of five platforms (137 MB). The image gets the
 # Java classes only, and linux-x64's two libraries pre-extracted into natives/onnxruntime (onnxruntime.native.path),
 # so nothing is unpacked into /tmp on each start.
-for j in "$deps"/onnxruntime-*.jar; do
+for j in "$deps"/onnxruntime-*.jar "$deps"/onnxruntime_gpu-*.jar; do
   [ -e "$j" ] || continue
   rm -rf "$target/ort-x"; mkdir -p "$target/ort-x" "$input/natives/onnxruntime"
   (cd "$target/ort-x" && "$jar" xf "$j" \
@@ -93,7 +104,7 @@ java_opts=(
   -Dorg.bytedeco.javacpp.pathsFirst=true
   '-Donnxruntime.native.path=$APPDIR/natives/onnxruntime'
   -Dorg.bytedeco.javacpp.cacheLibraries=false
-  -DPYTORCH_FLAVOR=cpu
+  "-DPYTORCH_FLAVOR=$torch"
   -XX:MaxRAMPercentage=60
   -XX:JavaPriority1_To_OSPriority=5
   -Xss4m
@@ -109,7 +120,7 @@ modules+=,jdk.localedata,jdk.xml.dom,jdk.jsobject,jdk.jfr,java.instrument
 # ThreadPriorityPolicy=1 (workbench compute at nice 5, see Session.background) is stored in the runtime image: set
 # there, the JVM does not print its "may require root" warning to every non-root user on every start.
 "$jpackage" --type app-image --dest "$out" --temp "$target/jpackage-tmp" \
-  --name Flowbench --app-version "$app_version" --vendor "Flowbench" \
+  --name "$name" --app-version "$app_version" --vendor "Flowbench" \
   --description "Workbench for diffusion and flow samplers" \
   --icon "$here/flowbench.png" \
   --add-modules "$modules" \
@@ -117,9 +128,9 @@ modules+=,jdk.localedata,jdk.xml.dom,jdk.jsobject,jdk.jfr,java.instrument
   --jlink-options "--strip-java-debug-attributes --no-man-pages --no-header-files --strip-native-commands --add-options=-XX:ThreadPriorityPolicy=1" \
   "${jopts[@]}"
 rm -rf "$target/jpackage-tmp"
-ln -s libopenblas.so.0 "$out/Flowbench/lib/app/natives/javacpp/libopenblas_nolapack.so.0"
+ln -s libopenblas.so.0 "$out/$name/lib/app/natives/javacpp/libopenblas_nolapack.so.0"
 t1=$(date +%s)
-echo "build-linux.sh: app image $out/Flowbench ($(du -sm "$out/Flowbench" | cut -f1) MB) in $((t1 - t0)) s"
+echo "build-linux.sh: app image $out/$name ($(du -sm "$out/$name" | cut -f1) MB) in $((t1 - t0)) s"
 
 # 4. the .deb from that image, with our maintainer scripts (robust where menu folders or xdg tools are missing)
 case "${FLOWBENCH_SKIP_DEB:-}" in 1|true) exit 0 ;; esac
@@ -127,18 +138,30 @@ command -v fakeroot >/dev/null && command -v dpkg-deb >/dev/null \
   || { echo "build-linux.sh: fakeroot and dpkg-deb are needed for the .deb (apt install fakeroot)" >&2; exit 1; }
 export DPKG_DEB_COMPRESSOR_TYPE="${FLOWBENCH_DEB_COMPRESSOR:-zstd}"
 if [ -n "${FLOWBENCH_DEB_LEVEL:-}" ]; then export DPKG_DEB_COMPRESSOR_LEVEL="$FLOWBENCH_DEB_LEVEL"; fi
+# the maintainer scripts name the package's folder and files: the CUDA flavour gets its own names
+resources="$here/linux"
+if [ "$flavour" != cpu ]; then
+  resources="$target/deb-resources"; rm -rf "$resources"; mkdir -p "$resources"
+  for f in "$here"/linux/*; do
+    sed -e "s#/opt/flowbench#/opt/$package#g; s#flowbench-Flowbench#$package-$name#g; s#/usr/bin/flowbench#/usr/bin/$package#g" \
+      -e "s#bin/Flowbench#bin/$name#g; s#lib/Flowbench.png#lib/$name.png#g; s#apps/flowbench.png#apps/$package.png#g" \
+      -e "s#packages/flowbench.xml#packages/$package.xml#g; s#^Name=Flowbench\$#Name=$name#" "$f" > "$resources/$(basename "$f")"
+    chmod --reference="$f" "$resources/$(basename "$f")"
+  done
+  mv "$resources/Flowbench.desktop" "$resources/$name.desktop" 2>/dev/null || true
+fi
 "$jpackage" --type deb --dest "$out" --temp "$target/jpackage-tmp" \
-  --app-image "$out/Flowbench" \
-  --name Flowbench --app-version "$app_version" --vendor "Flowbench" \
+  --app-image "$out/$name" \
+  --name "$name" --app-version "$app_version" --vendor "Flowbench" \
   --description "Workbench for diffusion and flow samplers" \
   --icon "$here/flowbench.png" \
-  --resource-dir "$here/linux" \
+  --resource-dir "$resources" \
   --file-associations "$here/flowbench-project.properties" \
-  --linux-package-name flowbench --linux-deb-maintainer "flowbench@localhost" \
+  --linux-package-name "$package" --linux-deb-maintainer "flowbench@localhost" \
   --linux-menu-group "Graphics;Science" --linux-app-category graphics \
   --linux-package-deps "libgtk-3-0, libxtst6" \
   --linux-shortcut
 t2=$(date +%s)
 rm -rf "$target/jpackage-tmp"
-deb="$(ls "$out"/flowbench_*.deb)"
+deb="$(ls "$out"/${package}_*.deb)"
 echo "build-linux.sh: $(basename "$deb") ($(du -m "$deb" | cut -f1) MB, $DPKG_DEB_COMPRESSOR_TYPE) in $((t2 - t1)) s"

@@ -7,6 +7,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        org.flowbench.engine.device.Devices.prepareEngine(); // before anything can load PyTorch (CUDA build)
         System.exit(FlowbenchCommand.run(args));
     }
 }

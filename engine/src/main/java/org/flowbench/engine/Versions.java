@@ -31,6 +31,18 @@ public final class Versions {
         return PROPS.getProperty("pytorch", "unknown");
     }
 
+    /** The build's flavour: "cpu" (default) or "cuda" ({@code mvn -Pcuda}, ADR 0012). */
+    public static String flavour() {
+        String f = PROPS.getProperty("flavour", "cpu");
+        return f.startsWith("$") ? "cpu" : f;
+    }
+
+    /** The CUDA runtime the build's engine carries ("12.4"), or "none" in the CPU build. */
+    public static String cudaRuntime() {
+        String v = PROPS.getProperty("cudaRuntime", "none");
+        return v.startsWith("$") ? "none" : v;
+    }
+
     /** What computed a model's field, by its dtype: the JVM for analytic models (float64), DJL + PyTorch for networks. */
     public static String engine(String dtype) {
         return "float64".equals(dtype) ? "java " + System.getProperty("java.version")

@@ -145,6 +145,7 @@ public abstract class BatchSampler<C extends Record> extends ConfiguredSampler<C
                 .put("batch", req.batch())
                 .put("labels", req.labels() == null ? null : Arrays.stream(req.labels()).boxed().toList())
                 .put("device", model.device())
+                .put("deviceInfo", org.flowbench.engine.device.Devices.describe(model.device()))
                 .put("dtype", model.dtype())
                 .put("engine", model.engine())
                 .put("appVersion", Versions.app());

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Flowbench: run diffusion and flow samplers side by side and measure quality and cost.",
         subcommands = {ModelsCommand.class, SamplersCommand.class, SampleCommand.class, RunCommand.class,
                 GuiCommand.class, TrainCommand.class, ExportCommand.class, BossCommand.class, StatsCommand.class,
-                FidCommand.class, DevicesCommand.class, RecallCommand.class, CommandLine.HelpCommand.class})
+                FidCommand.class, DevicesCommand.class, SelftestCommand.class, RecallCommand.class, CommandLine.HelpCommand.class})
 public final class FlowbenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,7 +40,8 @@ public final class FlowbenchCommand implements Runnable {
         @Override
         public String[] getVersion() {
             return new String[] {"flowbench " + Versions.app(), "DJL " + Versions.djl() + ", PyTorch " + Versions.pytorch()
-                    + " (CPU), java " + System.getProperty("java.version")};
+                    + ("cuda".equals(Versions.flavour()) ? " (CUDA " + Versions.cudaRuntime() + " build)" : " (CPU build)")
+                    + ", java " + System.getProperty("java.version")};
         }
     }
 

@@ -24,7 +24,7 @@ public record LaneStats(long images, double nfePerImage, double busySeconds, Map
     /** Metrics read from the clock or the machine's state: they differ between two runs of the same samples. */
     public static final java.util.Set<String> MEASURED_TIMES = java.util.Set.of("busySeconds", "imagesPerSecond",
             "imagesPerSecondWarm", "p50Ms", "p95Ms", "p99Ms", "maxMs", "meanMs", "coldBatchMs", "loadPerCore",
-            "peakRssMiB", "previewOverheadMs");
+            "peakRssMiB", "peakDeviceMiB", "previewOverheadMs");
 
     /** The metric name of a cost counter: network evaluations are the NFE ({@code nfePerImage}), others {@code <counter>PerImage}. */
     public static String costMetric(String counter) {

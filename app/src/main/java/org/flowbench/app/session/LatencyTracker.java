@@ -14,10 +14,19 @@ import org.flowbench.engine.metrics.LatencyRecorder;
 final class LatencyTracker {
     static final int PERCENTILES_FROM = 20;
 
+    /** How old a GPU memory reading may be (NVML is read at most twice a second for all lanes together). */
+    private static final long DEVICE_READING_MS = 500;
+
     private final LatencyRecorder recorder = new LatencyRecorder();
+    private volatile long peakDeviceBytes = -1;
 
     void add(int images, long nanos, long nfe) {
         recorder.recordBatch(images, nanos, nfe);
+        // on a GPU: the process's device memory after each batch (NVML; lanes that run together share the process)
+        long dev = org.flowbench.engine.device.GpuTelemetry.processMemoryBytes(DEVICE_READING_MS);
+        if (dev > peakDeviceBytes) {
+            peakDeviceBytes = dev;
+        }
     }
 
     Map<String, Double> summary() {
@@ -46,6 +55,9 @@ final class LatencyTracker {
         }
         if (s.peakRssBytes() > 0) {
             m.put("peakRssMiB", s.peakRssBytes() / 1048576.0);
+        }
+        if (peakDeviceBytes >= 0) {
+            m.put("peakDeviceMiB", peakDeviceBytes / 1048576.0);
         }
         return m;
     }

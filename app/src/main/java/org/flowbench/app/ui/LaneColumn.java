@@ -290,7 +290,7 @@ public final class LaneColumn extends VBox {
         latencyTip.setText((Double.isFinite(batches) ? Fmt.num(batches, 0) + " timed batches after the first (cold) "
                 + "one; percentiles from 20" : "") + (Double.isFinite(load) ? String.format(java.util.Locale.ROOT,
                 "%nmachine load %.2f per core when measured%s", load, load > 1 ? ": other work shared the machine"
-                : "") : ""));
+                : "") : "") + DeviceText.memoryLine(lane.metric("peakRssMiB"), lane.metric("peakDeviceMiB")));
         latency.setTooltip(latencyTip);
         double ipsV = lane.metric("imagesPerSecond");
         ips.setText(Double.isFinite(ipsV) && ipsV >= 100 ? Fmt.num(ipsV, 0) : Fmt.sig(ipsV, 2));

@@ -338,10 +338,21 @@ public final class MainView extends BorderPane {
         ChoiceBox<String> device = new ChoiceBox<>();
         device.setId("device");
         device.setItems(vm.devices());
+        device.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String spec) {
+                return vm.setup().deviceLabel(spec);
+            }
+
+            @Override
+            public String fromString(String label) {
+                return label;
+            }
+        });
         device.setOnShowing(e -> vm.setup().probeDevices()); // GPUs are looked for when the list is first opened
         device.valueProperty().bindBidirectional(vm.deviceProperty());
         device.setTooltip(new Tooltip("Compute device for the next run: auto (a usable GPU, else the CPU), the CPU, "
-                + "or a GPU the engine can use"));
+                + "or a GPU with its free memory (one the build cannot use says why)"));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         Label note = new Label();

@@ -21,6 +21,10 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.util.Duration;
 import org.flowbench.app.session.LaneStats;
+import org.flowbench.engine.device.Devices;
+import org.flowbench.engine.device.GpuProbe;
+import org.flowbench.engine.device.GpuTelemetry;
+import org.flowbench.engine.device.Nvml;
 
 /**
  * The live panels: quality (FID, KID or mode TV) against N per lane, latency per lane, quality against cost (ms per
@@ -43,7 +47,9 @@ public final class PanelsView extends TabPane {
     private final GridPane device = new GridPane();
     /** Points per series on the metric-vs-N chart (long runs are thinned evenly, the last point always kept). */
     static final int MAX_POINTS = 40;
-    private volatile String gpu = "probing…";
+    /** The last NVML reading (null until the first), taken off the FX thread while the Device tab is shown. */
+    private volatile GpuProbe.Report gpu;
+    private final java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean dirty = true;
     private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> qSeries = new java.util.HashMap<>();
     private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> cSeries = new java.util.HashMap<>();
@@ -136,17 +142,7 @@ public final class PanelsView extends TabPane {
         t.play();
         refresh();
         refreshDevice();
-        Thread probe = new Thread(() -> {
-            String g;
-            try {
-                g = org.flowbench.engine.device.GpuProbe.probe().summary();
-            } catch (RuntimeException | LinkageError e) {
-                g = "no GPU (probe unavailable: " + e.getClass().getSimpleName() + ")";
-            }
-            gpu = g;
-        }, "flowbench-gpu-probe");
-        probe.setDaemon(true);
-        probe.start();
+        sampleGpu();
     }
 
     private static LineChart<Number, Number> traceChart(String yLabel, String id) {
@@ -212,6 +208,7 @@ public final class PanelsView extends TabPane {
             refresh(false);
         }
         if (++refreshes % 2 == 0 && deviceTab.isSelected()) {
+            sampleGpu();
             refreshDevice();
         }
     }
@@ -387,6 +384,25 @@ public final class PanelsView extends TabPane {
         }
     }
 
+    /** Reads NVML on a daemon thread (a driver call can take milliseconds); the next refresh shows it. */
+    private void sampleGpu() {
+        if (!sampling.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                gpu = GpuTelemetry.sample(900);
+            } catch (RuntimeException | LinkageError e) {
+                gpu = new GpuProbe.Report(List.of(),
+                        "probe unavailable: " + e.getClass().getSimpleName(), null, -1);
+            } finally {
+                sampling.set(false);
+            }
+        }, "flowbench-gpu-telemetry");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void refreshDevice() {
         Runtime rt = Runtime.getRuntime();
         long used = (rt.totalMemory() - rt.freeMemory()) >> 20;
@@ -394,11 +410,28 @@ public final class PanelsView extends TabPane {
         var os = ManagementFactory.getOperatingSystemMXBean();
         device.getChildren().clear();
         int r = 0;
-        row(r++, "Compute device", "CPU (analytic models run in double precision on the JVM)");
+        String spec = Devices.currentSpec();
+        String fallback = Devices.currentFallback();
+        row(r++, "Compute device", Devices.currentIsGpu()
+                ? Devices.currentName()
+                        + " (networks; analytic models run in double precision on the JVM)"
+                : "CPU (" + (fallback != null ? fallback.replaceFirst("^auto: using the CPU: ", "auto: ")
+                        : "chosen: " + spec) + ")");
         row(r++, "CPU", os.getAvailableProcessors() + " cores, " + os.getArch() + ", load "
                 + Fmt.num(os.getSystemLoadAverage(), 2));
         row(r++, "JVM heap", used + " MiB used of " + max + " MiB");
-        row(r++, "GPU", gpu);
+        GpuProbe.Report g = gpu;
+        if (g == null) {
+            row(r++, "GPU", "probing…");
+        } else if (!g.hasGpu()) {
+            row(r++, "GPU", g.summary());
+        } else {
+            row(r++, "Driver", g.driverVersion() + ", CUDA "
+                    + Nvml.cudaVersionName(g.cudaDriverVersion()));
+            for (var d : g.gpus()) {
+                row(r++, "GPU " + d.index(), DeviceText.gpuLine(d));
+            }
+        }
         row(r++, "Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     }
 

@@ -58,6 +58,8 @@ public final class SetupViewModel {
     private final StringProperty device = new SimpleStringProperty(Devices.currentSpec());
     private final ObservableList<String> devices = FXCollections.observableArrayList("auto", "cpu");
     private boolean devicesProbed;
+    /** What each device choice stands for ("gpu:0: NVIDIA H100, 75.2 GiB free of 79.6 GiB"), once probed. */
+    private volatile java.util.Map<String, String> deviceLabels = java.util.Map.of();
     private volatile CompletableFuture<Void> modelGate = CompletableFuture.completedFuture(null);
     /** The hash of the model the project's results were made with, then of the model now loaded. */
     private String modelHash;
@@ -105,8 +107,12 @@ public final class SetupViewModel {
         }
         devicesProbed = true;
         background.execute(() -> {
-            List<String> found = Devices.available();
+            List<Devices.Option> options = Devices.options();
+            List<String> found = options.stream().map(Devices.Option::spec).toList();
+            java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+            options.forEach(o -> labels.put(o.spec(), o.label()));
             ui.execute(() -> {
+                deviceLabels = labels;
                 String chosen = device.get();
                 devices.setAll(found);
                 if (!devices.contains(chosen)) {
@@ -331,4 +337,9 @@ public final class SetupViewModel {
     /** The compute device for the next run ("auto", "cpu", "gpu:N"), and the choices this machine offers. */
     public StringProperty deviceProperty() { return device; }
     public ObservableList<String> devices() { return devices; }
+
+    /** The Device box's text for a choice: its label once the devices are probed, else the choice itself. */
+    public String deviceLabel(String spec) {
+        return spec == null ? "" : deviceLabels.getOrDefault(spec, spec);
+    }
 }

@@ -49,4 +49,59 @@ class DeviceOptionTest {
         assertTrue(bad[2].contains("unknown device 'tpu'"), bad[2]);
         Devices.use("cpu");
     }
+
+    @Test
+    void autoOnTheCpuSaysWhyOnlyWhereAGpuWasToBeExpected() throws Exception {
+        Assumptions.assumeTrue(Devices.gpuCount() == 0, "this machine has a usable GPU");
+        String[] r = CliTests.run("sample", "--n", "2", "--steps", "2", "--model", "builtin:3modes",
+                "--out", dir.resolve("a.npy").toString());
+        assertEquals("0", r[0], r[2]);
+        long lines = r[2].lines().filter(l -> l.startsWith("auto: using the CPU: ")).count();
+        // the CPU build says it where the driver sees a GPU it cannot use; without one it has nothing to report
+        assertEquals(Devices.fallbackWorthSaying() ? 1 : 0, lines, r[2]);
+        String[] q = CliTests.run("sample", "--n", "2", "--steps", "2", "--model", "builtin:3modes", "--quiet",
+                "--out", dir.resolve("b.npy").toString());
+        assertEquals("0", q[0], q[2]);
+        assertTrue(q[2].isBlank(), q[2]);
+    }
+
+    @Test
+    void devicesListsTheCpuAndSaysWhyNoGpuIsUsed() throws Exception {
+        String[] r = CliTests.run("devices", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = Json.MAPPER.readTree(r[1]);
+        assertEquals("cpu", j.path("flavour").asText(), "the default build");
+        JsonNode cpu = j.path("devices").get(0);
+        assertEquals("cpu", cpu.path("device").asText());
+        assertTrue(cpu.path("usable").asBoolean());
+        assertTrue(cpu.path("cores").asInt() >= 1);
+        assertEquals(0, j.path("engineGpus").asInt(), "the CPU build's engine sees no GPU");
+        assertEquals("cpu", j.path("auto").asText());
+        assertTrue(!j.path("autoWhyCpu").asText().isBlank(), r[1]);
+        for (JsonNode d : j.path("devices")) {
+            if (d.path("device").asText().startsWith("gpu")) {
+                assertTrue(d.path("why").asText().contains("CPU build"), d.toString());
+            }
+        }
+        String[] text = CliTests.run("devices");
+        assertTrue(text[1].contains("Build: cpu") && text[1].contains("auto: cpu"), text[1]);
+    }
+
+    @Test
+    void selftestWithoutAGpuChecksTheCpuHalfAndSaysWhy() throws Exception {
+        Assumptions.assumeTrue(Devices.gpuCount() == 0, "this machine has a usable GPU");
+        String[] r = CliTests.run("selftest", "--model", "builtin:3modes", "--n", "8", "--steps", "4", "--dim", "64",
+                "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = Json.MAPPER.readTree(r[1]);
+        assertTrue(j.path("ok").asBoolean(), r[1]);
+        assertTrue(j.path("gpu").asText().startsWith("auto: using the CPU: "), r[1]);
+        assertTrue(j.path("cpuImagesPerSecond").asDouble() > 0, r[1]);
+        assertTrue(j.path("fdCpu").asDouble() > 0, r[1]);
+        assertTrue(j.path("fdGpu").isNull(), "no GPU figure where no GPU ran: " + r[1]);
+        String[] strict = CliTests.run("selftest", "--model", "builtin:3modes", "--n", "8", "--steps", "4", "--dim",
+                "64", "--require-gpu");
+        assertEquals("2", strict[0], strict[2]);
+        assertEquals(1, strict[2].strip().lines().count(), strict[2]);
+    }
 }

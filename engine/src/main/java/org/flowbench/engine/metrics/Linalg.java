@@ -5,14 +5,15 @@ import java.util.Optional;
 /**
  * The few dense linear-algebra kernels the metrics need, on row-major {@code double[]} matrices.
  *
- * <p>Two backends: {@link #openBlas()} (LAPACK {@code dsyevd}, BLAS {@code dsyrk}/{@code dgemm} through JavaCPP's
- * OpenBLAS preset) and {@link #pureJava()} (EJML's symmetric eigen-decomposition and Cholesky factor, blocked
- * loops for the products). {@link #get()}
- * returns OpenBLAS when its native library loads and the pure-Java backend otherwise; the system property
- * {@code flowbench.linalg=java} forces the pure-Java one.
+ * <p>Three backends: {@link #cuda()} (cuBLAS and cuSOLVER on an NVIDIA GPU, through JavaCPP's CUDA preset),
+ * {@link #openBlas()} (LAPACK {@code dsyevd}, BLAS {@code dsyrk}/{@code dgemm} through JavaCPP's OpenBLAS preset) and
+ * {@link #pureJava()} (EJML's symmetric eigen-decomposition and Cholesky factor, blocked loops for the products), all
+ * in double precision. {@link #get()} returns the GPU one while models run on a GPU and it loads, else OpenBLAS when
+ * its native library loads, else the pure-Java one; the system property {@code flowbench.linalg=java|openblas|cuda}
+ * forces one (an unavailable one falls back the same way).
  */
 public interface Linalg {
-    /** Backend name: {@code openblas} or {@code java}. */
+    /** Backend name: {@code cuda}, {@code openblas} or {@code java}. */
     String name();
 
     /**
@@ -41,12 +42,29 @@ public interface Linalg {
     /** {@code out = Lᵀ G L} for lower-triangular L and a full n × n G (row-major). */
     void lowerSandwich(double[] l, double[] g, double[] out, int n);
 
-    /** The default backend: OpenBLAS if it loads, else pure Java. */
+    /** The default backend: the GPU's while models run on one (or when forced), else OpenBLAS, else pure Java. */
     static Linalg get() {
-        if ("java".equalsIgnoreCase(System.getProperty("flowbench.linalg", ""))) {
+        String forced = System.getProperty("flowbench.linalg", "").toLowerCase(java.util.Locale.ROOT);
+        if (forced.equals("java")) {
             return pureJava();
         }
+        if (forced.equals("cuda") || (forced.isEmpty() && org.flowbench.engine.device.Devices.currentIsGpu())) {
+            Optional<Linalg> gpu = cuda();
+            if (gpu.isPresent()) {
+                return gpu.get();
+            }
+        }
         return openBlas().orElseGet(Linalg::pureJava);
+    }
+
+    /** The GPU backend, or empty where CUDA's libraries or a GPU are missing ({@link #cudaUnavailableReason()}). */
+    static Optional<Linalg> cuda() {
+        return CudaLinalg.instance();
+    }
+
+    /** Why {@link #cuda()} is empty, or null when it is not. */
+    static String cudaUnavailableReason() {
+        return CudaLinalg.unavailableReason();
     }
 
     static Linalg pureJava() {

@@ -39,4 +39,23 @@ class DeviceTest {
             assertEquals(Device.cpu(), Devices.select("auto"));
         }
     }
+
+    @Test
+    void withoutAGpuTheFidStaysOnTheCpuAndSaysWhy() {
+        if (org.flowbench.engine.metrics.Linalg.cuda().isPresent()) {
+            return; // a GPU machine with CUDA's libraries: the metrics tests run on this backend too (Backends)
+        }
+        assertNotNull(org.flowbench.engine.metrics.Linalg.cudaUnavailableReason());
+        String was = System.getProperty("flowbench.linalg");
+        System.setProperty("flowbench.linalg", "cuda");
+        try {
+            assertEquals("openblas", org.flowbench.engine.metrics.Linalg.get().name(), "forced cuda falls back");
+        } finally {
+            if (was == null) {
+                System.clearProperty("flowbench.linalg");
+            } else {
+                System.setProperty("flowbench.linalg", was);
+            }
+        }
+    }
 }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Both linear-algebra backends, for parameterised tests. OpenBLAS must load on the development machine and CI. */
+/**
+ * The linear-algebra backends, for parameterised tests: OpenBLAS (must load on the development machine and CI), pure
+ * Java, and cuBLAS/cuSOLVER where a GPU and CUDA's libraries are present.
+ */
 final class Backends {
     private Backends() {}
 
@@ -12,6 +15,7 @@ final class Backends {
         List<Linalg> l = new ArrayList<>();
         l.add(Linalg.openBlas().orElseThrow(() -> new AssertionError("OpenBLAS native library did not load")));
         l.add(Linalg.pureJava());
+        Linalg.cuda().ifPresent(l::add);
         return l.stream();
     }
 }

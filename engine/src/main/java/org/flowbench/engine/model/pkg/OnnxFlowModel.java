@@ -13,21 +13,24 @@ import java.util.Set;
 import org.flowbench.engine.FlowbenchException;
 
 /**
- * An external ONNX network (package architecture {@code onnx}), run by ONNX Runtime on the CPU. Inputs are matched by
- * name: {@code x} and {@code t} are required, {@code labels} is passed when the graph declares it (an unconditional
- * network may leave it out); the first output is the prediction.
+ * An external ONNX network (package architecture {@code onnx}), run by ONNX Runtime on the CPU or, while models run on
+ * a GPU, its CUDA provider. Inputs are matched by name: {@code x} and {@code t} are required, {@code labels} is passed
+ * when the graph declares it (an unconditional network may leave it out); the first output is the prediction.
  */
 public final class OnnxFlowModel extends ExternalFlowModel {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final boolean takesLabels;
+    private final String device;
 
     OnnxFlowModel(String id, ModelPackage p) {
         super(id, p);
         Path file = networkFile(p, "ONNX");
         try {
             env = OrtEnvironment.getEnvironment();
-            session = env.createSession(file.toAbsolutePath().toString(), new OrtSession.SessionOptions());
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            device = onDevice(options);
+            session = env.createSession(file.toAbsolutePath().toString(), options);
         } catch (OrtException | RuntimeException | LinkageError e) {
             throw new FlowbenchException("cannot load ONNX network " + file + ": " + e.getMessage(),
                     "the file must be an ONNX model (e.g. torch.onnx.export) with inputs x, t and optionally labels", e);
@@ -40,6 +43,30 @@ public final class OnnxFlowModel extends ExternalFlowModel {
         }
         takesLabels = names.contains("labels");
         probe();
+    }
+
+    /**
+     * While models run on a GPU, ONNX Runtime's CUDA provider (the CUDA build's onnxruntime_gpu; it needs the
+     * machine's CUDA 12 and cuDNN 9 libraries); where it cannot load, the network runs on the CPU and says so.
+     */
+    private static String onDevice(OrtSession.SessionOptions options) {
+        if (!org.flowbench.engine.device.Devices.currentIsGpu()) {
+            return "cpu";
+        }
+        String gpu = org.flowbench.engine.device.Devices.currentName();
+        try {
+            options.addCUDA(Integer.parseInt(gpu.substring(4)));
+            return gpu;
+        } catch (OrtException | RuntimeException | LinkageError e) {
+            org.slf4j.LoggerFactory.getLogger(OnnxFlowModel.class).warn(
+                    "ONNX Runtime cannot use {} ({}); this ONNX network runs on the CPU", gpu, e.getMessage());
+            return "cpu";
+        }
+    }
+
+    @Override
+    public String device() {
+        return device;
     }
 
     @Override
