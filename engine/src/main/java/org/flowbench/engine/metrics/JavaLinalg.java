@@ -62,7 +62,13 @@ final class JavaLinalg implements Linalg {
         if (n == 0) {
             return true;
         }
-        // EJML reads the lower triangle; its factor comes back in place, the upper triangle zeroed here
+        // The contract reads the lower triangle only; EJML's small-matrix factorisation reads the upper one too, so
+        // the lower is mirrored first (a contract test with garbage above the diagonal found this)
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                a[j * n + i] = a[i * n + j];
+            }
+        }
         org.ejml.data.DMatrixRMaj m = org.ejml.data.DMatrixRMaj.wrap(n, n, a);
         var chol = org.ejml.dense.row.factory.DecompositionFactory_DDRM.chol(n, true);
         if (!chol.decompose(m)) {

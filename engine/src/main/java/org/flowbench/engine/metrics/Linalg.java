@@ -59,12 +59,12 @@ public interface Linalg {
 
     /** The GPU backend, or empty where CUDA's libraries or a GPU are missing ({@link #cudaUnavailableReason()}). */
     static Optional<Linalg> cuda() {
-        return CudaLinalg.instance();
+        return CudaKernels.instance();
     }
 
     /** Why {@link #cuda()} is empty, or null when it is not. */
     static String cudaUnavailableReason() {
-        return CudaLinalg.unavailableReason();
+        return CudaKernels.unavailableReason();
     }
 
     static Linalg pureJava() {

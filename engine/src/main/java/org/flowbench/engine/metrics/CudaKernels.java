@@ -18,28 +18,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Linalg} on an NVIDIA GPU: cuBLAS {@code dsyrk}/{@code dgemm} and cuSOLVER {@code dsyevd}/{@code dpotrf}
- * through JavaCPP's CUDA preset, in double precision like the CPU backends (so a GPU FID equals the CPU one to about
- * 1e-10 relative). The preset's bridges link against the CUDA libraries installed on the machine; where they or a GPU
- * are missing, {@link #instance()} is empty and says why ({@link #unavailableReason()}), and the metrics stay on the CPU.
- *
- * <p>Matrices are row-major on the Java side and column-major in cuBLAS: a row-major matrix is its column-major
- * transpose, so each call swaps triangles or operands instead of transposing data (eigenvectors excepted).
+ * The GPU's column-major kernels for {@link ColumnMajorLinalg}: cuBLAS {@code dsyrk}/{@code dgemm} and cuSOLVER
+ * {@code dsyevd}/{@code dpotrf} through JavaCPP's CUDA preset, in double precision like the CPU backends (so a GPU
+ * FID equals the CPU one to rounding). Each call copies its operands to the device and its result back. The preset's
+ * bridges link against the CUDA libraries installed on the machine; where they or a GPU are missing,
+ * {@link #instance()} is empty and says why ({@link #unavailableReason()}), and the metrics stay on the CPU.
  * Calls are synchronised: one cuBLAS and one cuSOLVER handle serve the process.
  */
-final class CudaLinalg implements Linalg {
-    private static final Logger LOG = LoggerFactory.getLogger(CudaLinalg.class);
+final class CudaKernels implements ColumnMajorKernels {
+    private static final Logger LOG = LoggerFactory.getLogger(CudaKernels.class);
     private static volatile String unavailable = "not tried";
 
     private static final class Holder {
-        static final CudaLinalg INSTANCE = load();
+        static final Linalg INSTANCE = load();
     }
 
     private final cublasContext blas;
     private final cusolverDnContext solver;
     private final int device;
 
-    private CudaLinalg(cublasContext blas, cusolverDnContext solver, int device) {
+    private CudaKernels(cublasContext blas, cusolverDnContext solver, int device) {
         this.blas = blas;
         this.solver = solver;
         this.device = device;
@@ -55,7 +53,7 @@ final class CudaLinalg implements Linalg {
         return unavailable;
     }
 
-    private static CudaLinalg load() {
+    private static Linalg load() {
         try {
             Loader.load(cudart.class);
             int[] count = new int[1];
@@ -72,7 +70,7 @@ final class CudaLinalg implements Linalg {
             checkLib(cublas.cublasCreate_v2(b), "cublasCreate");
             cusolverDnContext s = new cusolverDnContext();
             checkLib(cusolver.cusolverDnCreate(s), "cusolverDnCreate");
-            CudaLinalg l = new CudaLinalg(b, s, device);
+            Linalg l = new ColumnMajorLinalg("cuda", new CudaKernels(b, s, device));
             // Smoke test: a 2 x 2 eigen-solve, so a broken installation is caught here and not mid-metric.
             double[] a = {2, 1, 1, 2};
             double[] w = new double[2];
@@ -105,111 +103,66 @@ final class CudaLinalg implements Linalg {
     }
 
     @Override
-    public String name() {
-        return "cuda";
-    }
-
-    @Override
-    public synchronized void syrkUpper(double[] a, int k, int n, double[] c) {
-        if (k == 0) {
-            return;
-        }
+    public synchronized void syrk(boolean lower, int n, int k, double[] a, double[] c) {
         try (Device da = Device.of(a); Device dc = Device.of(c); DoublePointer one = new DoublePointer(1.0)) {
-            // row-major A (k × n) is column-major Aᵀ (n × k): C += Aᵀ A, the row-major upper = column-major lower
-            checkLib(cublas.cublasDsyrk_v2(blas, CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_N, n, k, one, da.p, n, one, dc.p, n),
+            checkLib(cublas.cublasDsyrk_v2(blas, fill(lower), CUBLAS_OP_N, n, k, one, da.p, n, one, dc.p, n),
                     "cublasDsyrk");
             dc.download(c);
         }
     }
 
     @Override
-    public synchronized void gemm(double[] a, double[] b, double[] c, int m, int k, int n) {
-        try (Device da = Device.of(a); Device db = Device.of(b); Device dc = Device.empty(c.length);
+    public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, double[] a, int lda,
+            double[] b, int ldb, double[] c) {
+        try (Device da = Device.of(a); Device db = Device.of(b); Device dc = Device.empty((long) m * n);
                 DoublePointer one = new DoublePointer(1.0); DoublePointer zero = new DoublePointer(0.0)) {
-            // row-major C = A B is column-major Cᵀ = Bᵀ Aᵀ
-            checkLib(cublas.cublasDgemm_v2(blas, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, one, db.p, n, da.p, k, zero, dc.p, n),
-                    "cublasDgemm");
+            checkLib(cublas.cublasDgemm_v2(blas, transA ? CUBLAS_OP_T : CUBLAS_OP_N, transB ? CUBLAS_OP_T : CUBLAS_OP_N,
+                    m, n, k, one, da.p, lda, db.p, ldb, zero, dc.p, m), "cublasDgemm");
             dc.download(c);
         }
     }
 
     @Override
-    public synchronized void eigh(double[] a, int n, double[] w, boolean vectors) {
-        if (n == 0) {
-            return;
-        }
+    public synchronized int syevd(boolean vectors, boolean lower, int n, double[] a, double[] w) {
         int jobz = vectors ? cusolver.CUSOLVER_EIG_MODE_VECTOR : cusolver.CUSOLVER_EIG_MODE_NOVECTOR;
-        try (Device da = Device.of(a); Device dw = Device.empty(n); Device info = Device.empty(1)) {
-            int[] lwork = new int[1];
-            try (IntPointer lw = new IntPointer(1)) {
-                // the row-major upper triangle is the column-major lower one
-                checkLib(cusolver.cusolverDnDsyevd_bufferSize(solver, jobz, CUBLAS_FILL_MODE_LOWER, n, da.p, n, dw.p, lw),
-                        "cusolverDnDsyevd_bufferSize");
-                lwork[0] = lw.get();
-            }
-            try (Device work = Device.empty(Math.max(1, lwork[0]))) {
-                checkLib(cusolver.cusolverDnDsyevd(solver, jobz, CUBLAS_FILL_MODE_LOWER, n, da.p, n, dw.p, work.p,
-                        lwork[0], info.ints()), "cusolverDnDsyevd");
+        try (Device da = Device.of(a); Device dw = Device.empty(n); Device info = Device.empty(1);
+                IntPointer lw = new IntPointer(1)) {
+            checkLib(cusolver.cusolverDnDsyevd_bufferSize(solver, jobz, fill(lower), n, da.p, n, dw.p, lw),
+                    "cusolverDnDsyevd_bufferSize");
+            try (Device work = Device.empty(Math.max(1, lw.get()))) {
+                checkLib(cusolver.cusolverDnDsyevd(solver, jobz, fill(lower), n, da.p, n, dw.p, work.p, lw.get(),
+                        info.ints()), "cusolverDnDsyevd");
             }
             int status = info.infoValue();
-            if (status != 0) {
-                throw new ArithmeticException("cusolverDnDsyevd failed, info = " + status);
+            if (status == 0) {
+                dw.download(w);
+                if (vectors) {
+                    da.download(a);
+                }
             }
-            dw.download(w);
-            if (vectors) {
+            return status;
+        }
+    }
+
+    @Override
+    public synchronized int potrf(boolean lower, int n, double[] a) {
+        try (Device da = Device.of(a); Device info = Device.empty(1); IntPointer lw = new IntPointer(1)) {
+            checkLib(cusolver.cusolverDnDpotrf_bufferSize(solver, fill(lower), n, da.p, n, lw),
+                    "cusolverDnDpotrf_bufferSize");
+            try (Device work = Device.empty(Math.max(1, lw.get()))) {
+                checkLib(cusolver.cusolverDnDpotrf(solver, fill(lower), n, da.p, n, work.p, lw.get(), info.ints()),
+                        "cusolverDnDpotrf");
+            }
+            int status = info.infoValue();
+            if (status == 0) {
                 da.download(a);
-                transpose(a, n); // column-major eigenvectors → a[i*n + j] = U_ij
             }
+            return status;
         }
     }
 
-    @Override
-    public synchronized boolean cholesky(double[] a, int n) {
-        try (Device da = Device.of(a); Device info = Device.empty(1)) {
-            int lwork;
-            try (IntPointer lw = new IntPointer(1)) {
-                // row-major lower = column-major upper: A = Uᵀ U there, and U read row-major is L
-                checkLib(cusolver.cusolverDnDpotrf_bufferSize(solver, CUBLAS_FILL_MODE_UPPER, n, da.p, n, lw),
-                        "cusolverDnDpotrf_bufferSize");
-                lwork = lw.get();
-            }
-            try (Device work = Device.empty(Math.max(1, lwork))) {
-                checkLib(cusolver.cusolverDnDpotrf(solver, CUBLAS_FILL_MODE_UPPER, n, da.p, n, work.p, lwork,
-                        info.ints()), "cusolverDnDpotrf");
-            }
-            if (info.infoValue() != 0) {
-                return false;
-            }
-            da.download(a);
-        }
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0.0);
-        }
-        return true;
-    }
-
-    @Override
-    public synchronized void lowerSandwich(double[] l, double[] g, double[] out, int n) {
-        // column-major: P = Lᵀ (l's memory), Q = Gᵀ; row-major out = Lᵀ G L is column-major P Q Pᵀ
-        try (Device p = Device.of(l); Device q = Device.of(g); Device t = Device.empty((long) n * n);
-                Device o = Device.empty((long) n * n); DoublePointer one = new DoublePointer(1.0);
-                DoublePointer zero = new DoublePointer(0.0)) {
-            checkLib(cublas.cublasDgemm_v2(blas, CUBLAS_OP_N, CUBLAS_OP_T, n, n, n, one, q.p, n, p.p, n, zero, t.p, n),
-                    "cublasDgemm");
-            checkLib(cublas.cublasDgemm_v2(blas, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, one, p.p, n, t.p, n, zero, o.p, n),
-                    "cublasDgemm");
-            o.download(out);
-        }
-    }
-
-    private static void transpose(double[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double x = a[i * n + j];
-                a[i * n + j] = a[j * n + i];
-                a[j * n + i] = x;
-            }
-        }
+    private static int fill(boolean lower) {
+        return lower ? CUBLAS_FILL_MODE_LOWER : CUBLAS_FILL_MODE_UPPER;
     }
 
     /** A buffer of doubles in device memory, freed on close. */
@@ -305,7 +258,7 @@ final class CudaLinalg implements Linalg {
 
     @Override
     public String toString() {
-        return "cuda:" + device;
+        return "cuBLAS/cuSOLVER on gpu:" + device;
     }
 
 }
