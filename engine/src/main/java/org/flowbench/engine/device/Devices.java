@@ -119,7 +119,11 @@ public final class Devices {
 
     /** auto, cpu and every GPU the driver sees, labelled with free memory, unusable ones with the reason. */
     public static List<Option> options() {
-        Facts f = facts();
+        return options(facts());
+    }
+
+    /** {@link #options()} on the machine {@code f} describes. */
+    static List<Option> options(Facts f) {
         List<Option> out = new ArrayList<>();
         Choice auto = choose("auto", f);
         out.add(new Option("auto", "auto: " + (auto.fallback() == null ? auto.name()

@@ -148,6 +148,22 @@ class DeviceChoiceTest {
     }
 
     @Test
+    void theDeviceBoxListsEachGpuWithFreeMemoryAndWhyOneIsUnusable() {
+        FakeNvml h100 = new FakeNvml().add("NVIDIA H100", 80, 20, 0, 70_000, 30, 0);
+        List<Devices.Option> cpuBuild = Devices.options(machine("cpu", h100, 0));
+        assertEquals(List.of("auto", "cpu", "gpu:0"), cpuBuild.stream().map(Devices.Option::spec).toList());
+        assertTrue(cpuBuild.get(0).label().startsWith("auto: cpu (this is the CPU build"), cpuBuild.get(0).label());
+        Devices.Option gpu = cpuBuild.get(2);
+        assertFalse(gpu.usable());
+        assertTrue(gpu.label().startsWith("gpu:0: NVIDIA H100, 60.0 GiB free of 80.0 GiB (unusable: this is the CPU "
+                + "build"), gpu.label());
+        List<Devices.Option> cudaBuild = Devices.options(machine("cuda", h100, 1));
+        assertEquals("auto: gpu:0", cudaBuild.get(0).label());
+        assertTrue(cudaBuild.get(2).usable());
+        assertEquals("gpu:0: NVIDIA H100, 60.0 GiB free of 80.0 GiB", cudaBuild.get(2).label());
+    }
+
+    @Test
     void manifestsDescribeTheCpuAndTheBuild() {
         var m = Devices.describe("cpu");
         assertEquals("cpu", m.get("flavour"));
