@@ -56,9 +56,7 @@ final class ColumnMajorLinalg implements Linalg {
         if (k.potrf(false, n, a) != 0) {
             return false;
         }
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0.0);
-        }
+        Linalg.zeroStrictUpper(a, n);
         return true;
     }
 

@@ -76,6 +76,13 @@ public interface Linalg {
         return OpenBlasLinalg.instance();
     }
 
+    /** Zeroes the strict upper triangle of an n × n row-major matrix (what a lower Cholesky factor leaves there). */
+    static void zeroStrictUpper(double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0.0);
+        }
+    }
+
     /** Mirrors the upper triangle of an n × n row-major matrix into its lower triangle. */
     static void mirrorUpper(double[] c, int n) {
         for (int i = 0; i < n; i++) {

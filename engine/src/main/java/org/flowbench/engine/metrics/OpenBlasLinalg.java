@@ -94,9 +94,7 @@ final class OpenBlasLinalg implements Linalg {
         if (info != 0) {
             return false;
         }
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(a, i * n + i + 1, (i + 1) * n, 0.0);
-        }
+        Linalg.zeroStrictUpper(a, n);
         return true;
     }
 
