@@ -72,8 +72,13 @@ class MainViewModelTest {
         MainViewModel vm = vm();
         assertEquals(List.of("auto", "cpu"), vm.devices(), "no engine probe until the list is opened");
         vm.setup().probeDevices();
-        assertEquals(org.flowbench.engine.device.Devices.available(), vm.devices());
+        var options = org.flowbench.engine.device.Devices.options();
+        assertEquals(options.stream().map(org.flowbench.engine.device.Devices.Option::spec).toList(), vm.devices());
         assertEquals("cpu", vm.deviceProperty().get());
+        // each choice reads as what it stands for ("cpu: 2 cores", a GPU with its free memory)
+        for (var o : options) {
+            assertEquals(o.label(), vm.setup().deviceLabel(o.spec()));
+        }
         org.junit.jupiter.api.Assumptions.assumeTrue(org.flowbench.engine.device.Devices.gpuCount() == 0);
         vm.deviceProperty().set("gpu:0");
         assertEquals("cpu", vm.deviceProperty().get(), "an unusable GPU is not kept");

@@ -112,11 +112,6 @@ public final class Devices {
         return d.isGpu() ? "gpu:" + d.getDeviceId() : d.getDeviceType();
     }
 
-    /** The choices this machine offers: auto, cpu, and each GPU the engine can use. */
-    public static List<String> available() {
-        return options().stream().filter(Option::usable).map(Option::spec).toList();
-    }
-
     /** auto, cpu and every GPU the driver sees, labelled with free memory, unusable ones with the reason. */
     public static List<Option> options() {
         return options(facts());
