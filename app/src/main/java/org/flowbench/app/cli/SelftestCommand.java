@@ -4,13 +4,11 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.flowbench.engine.Versions;
 import org.flowbench.engine.device.Devices;
 import org.flowbench.engine.device.GpuProbe;
-import org.flowbench.engine.metrics.Frechet;
-import org.flowbench.engine.metrics.GaussianStats;
+import org.flowbench.engine.metrics.FrechetCheck;
 import org.flowbench.engine.metrics.Linalg;
 import org.flowbench.engine.model.FlowModel;
 import org.flowbench.engine.model.Models;
@@ -109,22 +107,24 @@ public final class SelftestCommand implements Callable<Integer> {
 
         // 2. FID: the same statistics through the CPU's and the GPU's linear algebra
         Linalg cpu = Linalg.openBlas().orElse(Linalg.pureJava());
-        double[] fdCpu = frechet(cpu);
-        r.put("fdCpu", fdCpu[0]);
-        r.put("fdCpuSeconds", fdCpu[1]);
+        double[][] sets = FrechetCheck.sets(dim, 2 * dim);
+        FrechetCheck.Timing fdCpu = FrechetCheck.run(cpu, sets, dim, 2 * dim);
+        r.put("fdCpu", fdCpu.distance());
+        r.put("fdCpuSeconds", fdCpu.seconds());
         boolean fidOk = true;
         var cuda = Linalg.cuda();
         String fdLine = String.format(Locale.ROOT, "Fréchet distance, %d-d: CPU (%s) %.9g in %.3f s", dim, cpu.name(),
-                fdCpu[0], fdCpu[1]);
+                fdCpu.distance(), fdCpu.seconds());
         if (cuda.isPresent()) {
-            double[] fdGpu = frechet(cuda.get());
-            double rel = Math.abs(fdGpu[0] - fdCpu[0]) / Math.abs(fdCpu[0]);
+            FrechetCheck.Timing fdGpu = FrechetCheck.run(cuda.get(), sets, dim, 2 * dim);
+            double rel = Math.abs(fdGpu.distance() - fdCpu.distance()) / Math.abs(fdCpu.distance());
             fidOk = rel <= FID_TOLERANCE;
-            r.put("fdGpu", fdGpu[0]);
-            r.put("fdGpuSeconds", fdGpu[1]);
+            r.put("fdGpu", fdGpu.distance());
+            r.put("fdGpuSeconds", fdGpu.seconds());
             r.put("fdRelativeDiff", rel);
             fdLine += String.format(Locale.ROOT, "; GPU %.9g in %.3f s (%.1f×); relative difference %.2g (limit %.0e) %s",
-                    fdGpu[0], fdGpu[1], fdCpu[1] / fdGpu[1], rel, FID_TOLERANCE, fidOk ? "ok" : "FAILED");
+                    fdGpu.distance(), fdGpu.seconds(), fdCpu.seconds() / fdGpu.seconds(), rel, FID_TOLERANCE,
+                    fidOk ? "ok" : "FAILED");
         } else {
             r.put("fdGpu", null);
             fdLine += "; GPU FID unavailable: " + Linalg.cudaUnavailableReason();
@@ -159,24 +159,5 @@ public final class SelftestCommand implements Callable<Integer> {
             r.put(key + "Device", m.device());
             return x;
         }
-    }
-
-    /** {distance, seconds}: two Gaussian sample sets of 2·dim points each, statistics and distance on {@code l}. */
-    private double[] frechet(Linalg l) {
-        int rows = 2 * dim;
-        double[][] sets = new double[2][rows * dim];
-        SplittableRandom rnd = new SplittableRandom(7);
-        for (int s = 0; s < 2; s++) {
-            for (int i = 0; i < sets[s].length; i++) {
-                sets[s][i] = rnd.nextGaussian() * (1 + (i % dim) / (double) dim) + s * 0.1;
-            }
-        }
-        long t0 = System.nanoTime();
-        GaussianStats a = new GaussianStats(dim, l);
-        GaussianStats b = new GaussianStats(dim, l);
-        a.addBatch(sets[0], rows);
-        b.addBatch(sets[1], rows);
-        double d = Frechet.distance(a, b, l);
-        return new double[] {d, (System.nanoTime() - t0) / 1e9};
     }
 }

@@ -50,6 +50,13 @@ public final class PanelsView extends TabPane {
     /** The last NVML reading (null until the first), taken off the FX thread while the Device tab is shown. */
     private volatile GpuProbe.Report gpu;
     private final java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean();
+    /** One daemon thread reads NVML for every panel, instead of a thread per reading. */
+    private static final java.util.concurrent.Executor GPU_READER = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "flowbench-gpu-telemetry");
+                t.setDaemon(true);
+                return t;
+            });
     private boolean dirty = true;
     private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> qSeries = new java.util.HashMap<>();
     private final java.util.Map<LaneViewModel, XYChart.Series<Number, Number>> cSeries = new java.util.HashMap<>();
@@ -389,18 +396,15 @@ public final class PanelsView extends TabPane {
         if (!sampling.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> {
+        GPU_READER.execute(() -> {
             try {
                 gpu = GpuTelemetry.sample(900);
             } catch (RuntimeException | LinkageError e) {
-                gpu = new GpuProbe.Report(List.of(),
-                        "probe unavailable: " + e.getClass().getSimpleName(), null, -1);
+                gpu = new GpuProbe.Report(List.of(), "probe unavailable: " + e.getClass().getSimpleName(), null, -1);
             } finally {
                 sampling.set(false);
             }
-        }, "flowbench-gpu-telemetry");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     private void refreshDevice() {

@@ -28,6 +28,7 @@ public final class Devices {
     private static volatile String currentSpec = "cpu";
     private static volatile String fallback;
     private static volatile Facts cachedFacts;
+    private static volatile GpuProbe.Report driverReport;
 
     static {
         prepareEngine();
@@ -43,9 +44,19 @@ public final class Devices {
      */
     public static void prepareEngine() {
         if ("cuda".equals(Versions.flavour()) && System.getProperty("PYTORCH_FLAVOR", "").startsWith("cu")
-                && !GpuProbe.probe().hasDriver()) {
+                && !driver().hasDriver()) {
             System.setProperty("PYTORCH_FLAVOR", "cpu");
         }
+    }
+
+    /** The driver as NVML reported it at the first question (a process's driver does not change; read once). */
+    private static GpuProbe.Report driver() {
+        GpuProbe.Report r = driverReport;
+        if (r == null) {
+            r = GpuProbe.probe();
+            driverReport = r;
+        }
+        return r;
     }
 
     /**
@@ -228,7 +239,7 @@ public final class Devices {
         Facts f = cachedFacts;
         if (f == null) {
             String flavour = Versions.flavour();
-            GpuProbe.Report driver = GpuProbe.probe();
+            GpuProbe.Report driver = driver();
             int gpus = 0;
             String problem = null;
             // The CPU build's PyTorch never sees a GPU; asking would load its natives for nothing.

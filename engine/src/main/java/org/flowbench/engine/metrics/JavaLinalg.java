@@ -64,11 +64,7 @@ final class JavaLinalg implements Linalg {
         }
         // The contract reads the lower triangle only; EJML's small-matrix factorisation reads the upper one too, so
         // the lower is mirrored first (a contract test with garbage above the diagonal found this)
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) {
-                a[j * n + i] = a[i * n + j];
-            }
-        }
+        Linalg.mirrorLower(a, n);
         org.ejml.data.DMatrixRMaj m = org.ejml.data.DMatrixRMaj.wrap(n, n, a);
         var chol = org.ejml.dense.row.factory.DecompositionFactory_DDRM.chol(n, true);
         if (!chol.decompose(m)) {

@@ -83,6 +83,15 @@ public interface Linalg {
         }
     }
 
+    /** Mirrors the lower triangle of an n × n row-major matrix into its upper triangle. */
+    static void mirrorLower(double[] c, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                c[i * n + j] = c[j * n + i];
+            }
+        }
+    }
+
     /** Mirrors the upper triangle of an n × n row-major matrix into its lower triangle. */
     static void mirrorUpper(double[] c, int n) {
         for (int i = 0; i < n; i++) {

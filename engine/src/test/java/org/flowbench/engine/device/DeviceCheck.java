@@ -1,9 +1,7 @@
 package org.flowbench.engine.device;
 
 import java.util.Locale;
-import java.util.SplittableRandom;
-import org.flowbench.engine.metrics.Frechet;
-import org.flowbench.engine.metrics.GaussianStats;
+import org.flowbench.engine.metrics.FrechetCheck;
 import org.flowbench.engine.metrics.Linalg;
 
 /**
@@ -37,23 +35,25 @@ public final class DeviceCheck {
                 ok = false;
             }
         }
-        double[][] sets = sets(dim, rows);
+        double[][] sets = FrechetCheck.sets(dim, rows);
         Linalg cpu = Linalg.pureJava();
-        double[] onCpu = frechet(cpu, sets, dim, rows);
+        FrechetCheck.Timing onCpu = FrechetCheck.run(cpu, sets, dim, rows);
         say("fid: cpu (%s) %d-d, %d samples per set: accumulate %.3f s, distance %.3f s, FD %.12g", cpu.name(), dim,
-                rows, onCpu[1], onCpu[2], onCpu[0]);
+                rows, onCpu.accumulateSeconds(), onCpu.distanceSeconds(), onCpu.distance());
         var gpu = Linalg.cuda();
         if (gpu.isEmpty()) {
             say("fid: no GPU backend: %s", Linalg.cudaUnavailableReason());
         } else {
-            frechet(gpu.get(), sets(64, 128), 64, 128); // warm-up: handles, kernels, the allocator
-            double[] onGpu = frechet(gpu.get(), sets, dim, rows);
-            double rel = Math.abs(onGpu[0] - onCpu[0]) / Math.abs(onCpu[0]);
+            FrechetCheck.run(gpu.get(), FrechetCheck.sets(64, 128), 64, 128); // warm-up: handles, kernels, allocator
+            FrechetCheck.Timing onGpu = FrechetCheck.run(gpu.get(), sets, dim, rows);
+            double rel = Math.abs(onGpu.distance() - onCpu.distance()) / Math.abs(onCpu.distance());
             boolean same = rel <= FID_TOLERANCE;
             ok &= same;
             say("fid: gpu (%s) accumulate %.3f s (%.1fx), distance %.3f s (%.1fx), FD %.12g, relative difference %.3g "
-                    + "(limit %.0e) %s", gpu.get(), onGpu[1], onCpu[1] / onGpu[1], onGpu[2], onCpu[2] / onGpu[2],
-                    onGpu[0], rel, FID_TOLERANCE, same ? "ok" : "FAILED");
+                    + "(limit %.0e) %s", gpu.get(), onGpu.accumulateSeconds(),
+                    onCpu.accumulateSeconds() / onGpu.accumulateSeconds(), onGpu.distanceSeconds(),
+                    onCpu.distanceSeconds() / onGpu.distanceSeconds(), onGpu.distance(), rel, FID_TOLERANCE,
+                    same ? "ok" : "FAILED");
             GpuProbe.Report after = GpuProbe.probe();
             after.gpus().forEach(g -> say("nvml: after the FID: gpu:%d this process %d MiB, utilisation %d %%",
                     g.index(), g.processMemoryBytes() >> 20, g.utilizationPercent()));
@@ -64,36 +64,5 @@ public final class DeviceCheck {
 
     private static void say(String format, Object... args) {
         System.out.println(String.format(Locale.ROOT, format, args));
-    }
-
-    /** Two sets of correlated Gaussian features (a mean shift and unequal scales), fixed seed. */
-    static double[][] sets(int dim, int rows) {
-        SplittableRandom rnd = new SplittableRandom(20261206);
-        double[][] s = new double[2][rows * dim];
-        for (int k = 0; k < 2; k++) {
-            for (int i = 0; i < rows; i++) {
-                double shared = rnd.nextGaussian();
-                for (int j = 0; j < dim; j++) {
-                    s[k][i * dim + j] = (1 + j / (double) dim) * rnd.nextGaussian() + 0.3 * shared + k * 0.05;
-                }
-            }
-        }
-        return s;
-    }
-
-    /** {distance, seconds to accumulate both sets' statistics, seconds for the distance}. */
-    static double[] frechet(Linalg l, double[][] sets, int dim, int rows) {
-        long t0 = System.nanoTime();
-        GaussianStats a = new GaussianStats(dim, l);
-        GaussianStats b = new GaussianStats(dim, l);
-        int batch = 256;
-        for (int i = 0; i < rows; i += batch) {
-            int n = Math.min(batch, rows - i);
-            a.addBatch(java.util.Arrays.copyOfRange(sets[0], i * dim, (i + n) * dim), n);
-            b.addBatch(java.util.Arrays.copyOfRange(sets[1], i * dim, (i + n) * dim), n);
-        }
-        long t1 = System.nanoTime();
-        double d = Frechet.distance(a, b, l);
-        return new double[] {d, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9};
     }
 }
