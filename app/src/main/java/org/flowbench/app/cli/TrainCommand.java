@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flowbench.engine.io.AtomicFiles;
 import org.flowbench.engine.io.Json;
+import org.flowbench.engine.io.Png;
 import org.flowbench.engine.metrics.GaussianStats;
 import org.flowbench.engine.metrics.Quantisation;
 import org.flowbench.engine.metrics.ReferenceStats;
@@ -339,20 +340,21 @@ public final class TrainCommand implements Runnable {
         @Option(names = "--out", required = true, description = "output .png")
         Path out;
 
-        @Option(names = "--compare", description = "a second model sampled from the same noises: rows alternate "
-                + "(class by class) between --model and this one")
+        @Option(names = "--compare", description = "a second model sampled from the same noises: per class a row of "
+                + "--model, then a row of this one for each --compare-steps")
         String compare;
 
         @Option(names = "--compare-sampler", defaultValue = "euler", description = "sampler of --compare (default ${DEFAULT-VALUE})")
         String compareSampler;
 
-        @Option(names = "--compare-steps", defaultValue = "1", description = "steps of --compare (default ${DEFAULT-VALUE})")
-        int compareSteps;
+        @Option(names = "--compare-steps", split = ",", paramLabel = "STEPS", description = "steps of --compare; "
+                + "several (e.g. 1,2,4) give a row each (default 1)")
+        List<Integer> compareSteps;
 
         @Override
         public Integer call() throws Exception {
             deviceOption.apply();
-            try (org.flowbench.engine.model.FlowModel m = org.flowbench.engine.model.Models.open(model)) {
+            try (FlowModel m = Models.open(model)) {
                 int classes = m.classNames().size();
                 if (classes == 0) {
                     throw new org.flowbench.engine.FlowbenchException("model " + model + " has no classes");
@@ -363,64 +365,77 @@ public final class TrainCommand implements Runnable {
                     labels[i] = i / perClass;
                 }
                 Map<String, String> sp = new LinkedHashMap<>();
-                if (org.flowbench.samplers.SamplerRegistry.get(sampler).params().stream()
-                        .anyMatch(x -> x.name().equals("steps"))) {
+                if (SamplerRegistry.get(sampler).params().stream().anyMatch(x -> x.name().equals("steps"))) {
                     sp.put("steps", Integer.toString(steps));
                 }
                 sp.putAll(params);
-                org.flowbench.samplers.Sampler s = org.flowbench.samplers.SamplerRegistry.create(sampler, sp);
+                // one request (seed, image indices, labels) for every row: image i starts from the same noise in each
+                SamplingRequest request = new SamplingRequest(seed, 0, n, Math.min(n, 64), labels, 0);
                 long t0 = System.nanoTime();
-                org.flowbench.engine.run.SampleBatch b = s.sample(new org.flowbench.engine.run.SamplingRequest(seed, 0, n,
-                        Math.min(n, 64), labels, 0), m, org.flowbench.engine.run.ProgressListener.NONE,
+                SampleBatch b = SamplerRegistry.create(sampler, sp).sample(request, m, ProgressListener.NONE,
                         CancellationToken.NONE);
                 double wall = (System.nanoTime() - t0) / 1e9;
-                String agree = "";
-                Path cls = org.flowbench.engine.model.pkg.PackageResolver.modelsDir() == null ? null
-                        : org.flowbench.engine.model.pkg.PackageResolver.modelsDir().resolve("fashion-classifier");
-                java.util.Map<String, Object> recipe = new java.util.LinkedHashMap<>(b.manifest().entries());
-                if (cls != null && org.flowbench.engine.model.pkg.ModelPackage.isPackage(cls)) {
-                    try (org.flowbench.engine.model.pkg.ClassifierModel c = org.flowbench.engine.model.pkg.ClassifierModel
-                            .open(org.flowbench.engine.model.pkg.ModelPackage.open(cls))) {
-                        int[] pred = c.predict(b.samples(), n);
-                        int ok = 0;
-                        for (int i = 0; i < n; i++) {
-                            ok += pred[i] == labels[i] ? 1 : 0;
-                        }
-                        agree = String.format(java.util.Locale.ROOT, "; classified as the prompted class: %d/%d (%.1f %%)",
-                                ok, n, 100.0 * ok / n);
-                        recipe.put("classifiedAsPrompted", ok / (double) n);
-                    }
-                }
+                Map<String, Object> recipe = new LinkedHashMap<>(b.manifest().entries());
                 recipe.put("rows", m.classNames());
-                double[] grid = b.samples();
-                int rows = n;
+                List<double[]> blocks = new ArrayList<>(List.of(b.samples()));
+                List<String> names = new ArrayList<>(List.of(sampler + " " + steps));
                 if (compare != null) {
-                    // the same request (seed, image indices, labels): image i starts from the same noise in both
-                    org.flowbench.engine.run.SampleBatch c2;
-                    try (org.flowbench.engine.model.FlowModel m2 = org.flowbench.engine.model.Models.open(compare)) {
-                        c2 = org.flowbench.samplers.SamplerRegistry.create(compareSampler, java.util.Map.of("steps",
-                                Integer.toString(compareSteps))).sample(new org.flowbench.engine.run.SamplingRequest(seed,
-                                0, n, Math.min(n, 64), labels, 0), m2, org.flowbench.engine.run.ProgressListener.NONE,
-                                CancellationToken.NONE);
+                    List<Integer> compared = compareSteps == null || compareSteps.isEmpty() ? List.of(1) : compareSteps;
+                    StringBuilder rows = new StringBuilder("per class: " + model + " (" + sampler + " " + steps
+                            + " steps)");
+                    try (FlowModel m2 = Models.open(compare)) {
+                        for (int k : compared) {
+                            blocks.add(SamplerRegistry.create(compareSampler, Map.of("steps", Integer.toString(k)))
+                                    .sample(request, m2, ProgressListener.NONE, CancellationToken.NONE).samples());
+                            names.add(compareSampler + " " + k);
+                            rows.append(", then ").append(compare).append(" (").append(compareSampler).append(' ')
+                                    .append(k).append(k == 1 ? " step)" : " steps)");
+                        }
                     }
-                    int d = m.dim();
-                    grid = new double[2 * n * d];
-                    for (int c = 0; c < classes; c++) {
-                        System.arraycopy(b.samples(), c * perClass * d, grid, 2 * c * perClass * d, perClass * d);
-                        System.arraycopy(c2.samples(), c * perClass * d, grid, (2 * c + 1) * perClass * d, perClass * d);
-                    }
-                    rows = 2 * n;
-                    recipe.put("rows", "alternating per class: " + model + " (" + sampler + " " + steps + " steps), then "
-                            + compare + " (" + compareSampler + " " + compareSteps + " steps), same noises");
+                    recipe.put("rows", rows.append("; same noises").toString());
                     recipe.put("classNames", m.classNames());
                 }
+                String agree = "";
+                Path cls = PackageResolver.modelsDir() == null ? null
+                        : PackageResolver.modelsDir().resolve("fashion-classifier");
+                if (cls != null && ModelPackage.isPackage(cls)) {
+                    try (ClassifierModel c = ClassifierModel.open(ModelPackage.open(cls))) {
+                        List<String> parts = new ArrayList<>();
+                        for (int k = 0; k < blocks.size(); k++) {
+                            int[] pred = c.predict(blocks.get(k), n);
+                            int ok = 0;
+                            for (int i = 0; i < n; i++) {
+                                ok += pred[i] == labels[i] ? 1 : 0;
+                            }
+                            parts.add(String.format(Locale.ROOT, "%d/%d (%s)", ok, n, blocks.size() > 1 ? names.get(k)
+                                    : String.format(Locale.ROOT, "%.1f %%", 100.0 * ok / n)));
+                            if (k == 0) {
+                                recipe.put("classifiedAsPrompted", ok / (double) n);
+                            }
+                        }
+                        agree = "; classified as the prompted class: " + String.join(", ", parts);
+                    }
+                }
                 int[] sh = m.shape();
-                org.flowbench.engine.io.Png.writeGrid(out, grid, rows, sh[1], sh[2], perClass,
-                        PngRecipe.text(recipe, sh), PngRecipe.UTF8_KEYS);
-                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %s (%d samples, %.1f s)%s%n", out, n,
+                Png.writeGrid(out, interleaveByClass(blocks, classes, perClass * m.dim()), blocks.size() * n, sh[1],
+                        sh[2], perClass, PngRecipe.text(recipe, sh), PngRecipe.UTF8_KEYS);
+                spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%d samples, %.1f s)%s%n", out, n,
                         wall, agree);
             }
             return 0;
+        }
+
+        /** Class c's row of each block in turn: blocks[0] class 0, blocks[1] class 0, ..., blocks[0] class 1, ... */
+        static double[] interleaveByClass(List<double[]> blocks, int classes, int rowLength) {
+            double[] grid = new double[blocks.size() * classes * rowLength];
+            int at = 0;
+            for (int c = 0; c < classes; c++) {
+                for (double[] block : blocks) {
+                    System.arraycopy(block, c * rowLength, grid, at, rowLength);
+                    at += rowLength;
+                }
+            }
+            return grid;
         }
     }
 
