@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The NitroFusion ablation on images (issue 16): three students of the built-in teacher trained for the same number of
-# steps from the same seed, differing only in the discriminator, then each evaluated with `nitro` at 4 steps.
+# steps from the same seed, differing only in the discriminator, then each evaluated with `nitro` at 4 steps (seeds
+# 0-2) and at 1 and 2 steps (seed 0).
 #   pool    the shipped recipe: 4 groups x 32 heads (global and local, half conditional), 8 per step, 1 % refreshed
 #   single  one global unconditional head for all levels, never re-initialised (--no-local: a one-head pool's only
 #           head would otherwise be local)
@@ -50,7 +51,9 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 echo "[$(date -u +%FT%TZ)] evaluation"
 threads=2
 for arm in pool single global; do
-  fb train evaluate --model "$work/$arm" --n "${N:-10000}" --prompt all --run nitro:4 --seed 0 \
+  fb train evaluate --model "$work/$arm" --n "${N:-10000}" --prompt all --run nitro:4 --seed 0 --seed 1 --seed 2 \
+    --json "$work/evaluation.jsonl"
+  fb train evaluate --model "$work/$arm" --n "${N:-10000}" --prompt all --run nitro:1 --run nitro:2 --seed 0 \
     --json "$work/evaluation.jsonl"
 done
 echo "[$(date -u +%FT%TZ)] done"
