@@ -17,10 +17,7 @@ class TrainNitroCommandTest {
 
     @Test
     void trainsResumesAndSamplesTheStudent() throws Exception {
-        String pairs = dir.resolve("pairs").toString();
-        String[] p = CliTests.run("train", "slimflow", "pairs", "--n", "8", "--steps", "2", "--chunk", "8",
-                "--flip-check", "0", "--out", pairs);
-        assertEquals("0", p[0], p[2]);
+        String pairs = pairStore(8);
         String out = dir.resolve("nitro").toString();
         String[] a = CliTests.run("train", "nitro", "train", "--pairs", pairs, "--out", out, "--steps", "2",
                 "--batch", "4", "--heads", "4", "--per-step", "2", "--refresh", "0.25");
@@ -50,15 +47,21 @@ class TrainNitroCommandTest {
      */
     @Test
     void aHeadLearnsToTellAFrozenStudentFromTheTeacher() throws Exception {
-        String pairs = dir.resolve("pairs").toString();
-        String[] p = CliTests.run("train", "slimflow", "pairs", "--n", "16", "--steps", "2", "--chunk", "16",
-                "--flip-check", "0", "--out", pairs);
-        assertEquals("0", p[0], p[2]);
+        String pairs = pairStore(16);
         double learning = lateDiscriminatorLoss(pairs, "learning", "1e-3");
         double frozen = lateDiscriminatorLoss(pairs, "frozen", "1e-12");
         String both = "late D loss: learning head " + learning + ", frozen head " + frozen;
         assertTrue(learning < 1.8, both);
         assertTrue(frozen > 1.9 && frozen - learning > 0.2, both);
+    }
+
+    /** A teacher pair store of n two-step Heun pairs. */
+    private String pairStore(int n) {
+        String pairs = dir.resolve("pairs").toString();
+        String[] p = CliTests.run("train", "slimflow", "pairs", "--n", Integer.toString(n), "--steps", "2", "--chunk",
+                Integer.toString(n), "--flip-check", "0", "--out", pairs);
+        assertEquals("0", p[0], p[2]);
+        return pairs;
     }
 
     /** Mean discriminator loss over the last 20 of 60 steps against a frozen student. */
